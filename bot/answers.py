@@ -1,0 +1,225 @@
+"""Answers to questions: the matched topics with each claimant's latest claim, side by side.
+
+This is the one use case every entry point (CLI, console, Slack) calls; it knows nothing of how
+an answer is displayed. The match index lives in memory, is built on first use and rebuilt when
+the store's topics or claims change.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.errors import ClaimBotError
+from bot.matching import Lexicon, TopicIndex
+from bot.models import Claim, Verification
+from bot.store import ClaimStore
+
+MAX_QUESTION_LENGTH = 500
+
+VERIFICATION_LABELS = {
+    Verification.UNVERIFIED: "Not independently verified",
+    Verification.DISPUTED: "Disputed",
+    Verification.CORROBORATED: "Corroborated by independent sources",
+    Verification.VERIFIED: "Independently verified",
+    Verification.FALSE: "Rated false",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class FigureView:
+    metric: str
+    value: float
+    value_high: float | None
+    unit: str | None
+
+    @property
+    def amount(self) -> str:
+        """The value with its unit: "1,597 troops", "50–70%"."""
+        text = format_number(self.value)
+        if self.value_high is not None and self.value_high != self.value:
+            text += "–" + format_number(self.value_high)
+        if self.unit == "%":
+            return text + "%"
+        return f"{text} {self.unit}" if self.unit else text
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimView:
+    id: int
+    claimant: str
+    outlet: str | None
+    source_url: str | None
+    claimed_on: date
+    as_of: date | None
+    figures: tuple[FigureView, ...]
+    verification: Verification
+    caveat: str | None
+    quote: str | None
+
+    @classmethod
+    def of(cls, claim: Claim) -> ClaimView:
+        return cls(
+            id=claim.id,
+            claimant=claim.claimant,
+            outlet=claim.outlet,
+            source_url=claim.source_url,
+            claimed_on=claim.claimed_on,
+            as_of=claim.as_of,
+            figures=tuple(
+                FigureView(f.metric, f.value, f.value_high, f.unit) for f in claim.figures
+            ),
+            verification=Verification(claim.verification),
+            caveat=claim.caveat,
+            quote=claim.quote,
+        )
+
+    @property
+    def verification_label(self) -> str:
+        return VERIFICATION_LABELS[self.verification]
+
+    @property
+    def dates(self) -> str:
+        """When the claim was made, and the date its figures refer to when that differs."""
+        text = f"claimed {format_date(self.claimed_on)}"
+        if self.as_of and self.as_of != self.claimed_on:
+            text += f", figures as of {format_date(self.as_of)}"
+        return text
+
+
+@dataclass(frozen=True, slots=True)
+class TopicAnswer:
+    topic_id: int
+    topic: str
+    score: float
+    claims: tuple[ClaimView, ...]
+
+    @property
+    def verification_summary(self) -> str:
+        """One sentence on how far the shown claims are verified."""
+        counts = Counter(c.verification for c in self.claims)
+        if counts.keys() == {Verification.UNVERIFIED}:
+            if len(self.claims) == 1:
+                return "This claim is not independently verified."
+            return f"None of these {len(self.claims)} claims is independently verified."
+        parts = [f"{n} {status.value}" for status, n in sorted(counts.items())]
+        return "Verification: " + ", ".join(parts) + "."
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """Confident matches (empty when nothing matched) and close topics to suggest."""
+
+    question: str
+    matches: tuple[TopicAnswer, ...]
+    suggestions: tuple[str, ...]
+    certain: bool
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``ask --format json`` document."""
+        return {
+            "query": self.question,
+            "matches": [
+                {
+                    "topic": m.topic,
+                    "score": m.score,
+                    "claims": [_claim_json(c) for c in m.claims],
+                }
+                for m in self.matches
+            ],
+            "suggestions": list(self.suggestions),
+        }
+
+
+def _claim_json(claim: ClaimView) -> dict[str, Any]:
+    data = asdict(claim)
+    data["claimed_on"] = claim.claimed_on.isoformat()
+    data["as_of"] = claim.as_of.isoformat() if claim.as_of else None
+    data["verification"] = claim.verification.value
+    data["figures"] = [
+        {
+            "metric": f.metric,
+            "value": _plain(f.value),
+            "value_high": None if f.value_high is None else _plain(f.value_high),
+            "unit": f.unit,
+        }
+        for f in claim.figures
+    ]
+    return data
+
+
+def _plain(value: float) -> float | int:
+    return int(value) if value.is_integer() else value
+
+
+def format_number(value: float) -> str:
+    """Thousands separators; decimals only where the figure has them."""
+    if value.is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def format_date(day: date) -> str:
+    """A date as people read it: "2 March 2022"."""
+    return f"{day.day} {day:%B %Y}"
+
+
+class AnswerService:
+    """Answers questions from the store, keeping the match index fresh."""
+
+    def __init__(self, sessions: sessionmaker[Session], lexicon: Lexicon | None = None) -> None:
+        self._sessions = sessions
+        self._lexicon = lexicon
+        self._lock = threading.Lock()
+        self._index: TopicIndex | None = None
+        self._version: tuple[int, datetime | None] | None = None
+
+    def _fresh_index(self, store: ClaimStore) -> TopicIndex:
+        version = store.index_version()
+        with self._lock:
+            if self._index is None or version != self._version:
+                self._index = TopicIndex(store.topic_names(), self._lexicon)
+                self._version = version
+            return self._index
+
+    def ask(self, question: str, limit: int = 3) -> Answer:
+        """Each matched topic with the latest claim of each claimant, most recent first."""
+        check_question(question)
+        with self._sessions() as session:
+            store = ClaimStore(session)
+            result = self._fresh_index(store).match(question)
+            matches = tuple(
+                TopicAnswer(
+                    m.topic_id,
+                    m.title,
+                    m.score,
+                    tuple(ClaimView.of(c) for c in store.latest_claims(m.topic_id)),
+                )
+                for m in result.matches[:limit]
+            )
+        return Answer(
+            question=question,
+            matches=matches,
+            suggestions=tuple(s.title for s in result.suggestions),
+            certain=result.certain,
+        )
+
+    def topics(self) -> Sequence[str]:
+        """Titles of every topic that has claims, alphabetically."""
+        with self._sessions() as session:
+            return sorted(t.title for t in ClaimStore(session).topic_names())
+
+
+def check_question(question: str) -> None:
+    """Refuse questions no one would type, before any work is done."""
+    if len(question) > MAX_QUESTION_LENGTH:
+        raise ClaimBotError(
+            f"Questions are limited to {MAX_QUESTION_LENGTH} characters; "
+            f"this one has {len(question)}."
+        )

@@ -1,0 +1,50 @@
+"""The core's process-wide parts, wired once: settings, engine, sessions and the answer service."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot import db
+from bot.answers import AnswerService
+from bot.config import Settings
+from bot.errors import ClaimBotError
+from bot.records import load_file
+from bot.store import ClaimStore, ImportResult
+
+SEED_PATH = Path(__file__).resolve().parent.parent / "data" / "claims.json"
+
+
+@dataclass
+class Core:
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session] = field(init=False)
+    answers: AnswerService = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.sessions = db.session_factory(self.engine)
+        self.answers = AnswerService(self.sessions)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Core:
+        return cls(settings, db.make_engine(settings.database_url))
+
+    def require_schema(self) -> None:
+        """Stop with a clear message when ``claimbot init`` has not been run."""
+        if not db.is_migrated(self.engine):
+            raise ClaimBotError("The database has no ClaimBot schema yet; run `claimbot init`.")
+
+    def init(self, *, seed: bool = True) -> ImportResult | None:
+        """Migrate the schema; load the seed claims into a database that has none."""
+        db.migrate(self.engine)
+        if not seed:
+            return None
+        with db.transaction(self.sessions) as session:
+            store = ClaimStore(session)
+            if store.claim_count(include_retired=True):
+                return None
+            return store.import_records(load_file(SEED_PATH), author="seed")

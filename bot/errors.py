@@ -1,0 +1,5 @@
+"""The one error type the core raises for problems a user can fix."""
+
+
+class ClaimBotError(Exception):
+    """A problem with input or configuration, told in one clear sentence."""

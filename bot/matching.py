@@ -1,0 +1,252 @@
+"""Where matching happens: free-text questions onto topics (titles and aliases).
+
+A question and every topic name go through the same normalisation: accents folded, case and
+punctuation dropped, possessives and plurals stripped, filler words removed, synonyms mapped
+onto one canonical term (``bot/lexicon.json``), and unknown words corrected to the closest known
+word when they are a likely typo (rapidfuzz, optimal string alignment). What remains is a set of
+terms, so word order does not matter.
+
+A name's score is a weighted overlap of the two term sets: the share of the question's weight the
+name explains, and the share of the name's weight the question mentions (weights are inverse
+topic frequencies, so "russian" counts for more than a word every topic shares). A word in the
+question that no topic knows still weighs, so "refugees in poland" does not fall onto refugees
+in Germany. A topic scores as its best name.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+LEXICON_PATH = Path(__file__).with_name("lexicon.json")
+
+#: A topic whose score reaches this is a confident answer.
+CONFIDENT = 0.6
+#: Below this a confident match is still shown with "did you mean" alternatives.
+CERTAIN = 0.8
+#: Topics within this margin of the best confident one make the question ambiguous.
+AMBIGUITY_MARGIN = 0.05
+#: Topics scoring at least this are offered as suggestions.
+SUGGEST = 0.2
+#: How much of the question's weight is its own coverage (the rest is the name's coverage).
+QUESTION_SHARE = 0.65
+#: A word no topic uses weighs this fraction of the rarest known word.
+UNKNOWN_WEIGHT = 0.5
+#: Shortest word that typo correction touches, and the similarity it needs.
+MIN_TYPO_LENGTH = 4
+TYPO_SIMILARITY = 0.75
+
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+@dataclass(frozen=True, slots=True)
+class TopicNames:
+    """A topic as the matcher sees it."""
+
+    id: int
+    title: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A topic and how well a question fits it, from 0 to 1."""
+
+    topic_id: int
+    title: str
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class MatchResult:
+    """Confident matches (best first) and close topics worth suggesting."""
+
+    matches: tuple[Match, ...]
+    suggestions: tuple[Match, ...]
+
+    @property
+    def certain(self) -> bool:
+        """Whether the best match is strong enough to stand without alternatives."""
+        return bool(self.matches) and self.matches[0].score >= CERTAIN
+
+
+def fold(text: str) -> str:
+    """Lower-case, accents removed, typographic apostrophes made plain."""
+    decomposed = unicodedata.normalize("NFKD", text.replace("\u2019", "'").replace("ı", "i"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+def words(text: str) -> list[str]:
+    """The words of a text, possessives dropped ("russia's" -> "russia")."""
+    return _WORD.findall(re.sub(r"'s\b|'", "", fold(text)))
+
+
+def singular(word: str) -> str:
+    """A cheap English singular: enough to make "losses", "casualties" and "troops" agree."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 4 and word.endswith(("sses", "shes", "ches", "xes")):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is", "ous")):
+        return word[:-1]
+    return word
+
+
+class Lexicon:
+    """Synonyms and filler words, applied identically to questions and topic names."""
+
+    def __init__(self, synonyms: dict[str, list[str]], stopwords: Iterable[str]) -> None:
+        self._words: dict[str, str] = {}
+        self._phrases: dict[tuple[str, ...], str] = {}
+        for canonical, variants in synonyms.items():
+            for variant in [canonical, *variants]:
+                parts = tuple(words(variant))
+                if len(parts) == 1:
+                    self._words[parts[0]] = canonical
+                    self._words[singular(parts[0])] = canonical
+                elif parts:
+                    self._phrases[parts] = canonical
+        self._stop: set[str] = set()
+        for stopword in stopwords:
+            parts = tuple(words(stopword))
+            if len(parts) == 1:
+                self._stop.add(parts[0])
+            elif parts:
+                self._phrases[parts] = ""
+        self._longest_phrase = max((len(p) for p in self._phrases), default=1)
+        self.known_words: frozenset[str] = frozenset(
+            set(self._words) | self._stop | {w for p in self._phrases for w in p}
+        )
+
+    @classmethod
+    def from_file(cls, path: Path = LEXICON_PATH) -> Lexicon:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return cls(data["synonyms"], data["stopwords"])
+
+    def terms(self, tokens: Sequence[str]) -> list[str]:
+        """Canonical terms of already-split words, filler removed, phrases joined."""
+        out: list[str] = []
+        i = 0
+        while i < len(tokens):
+            for size in range(min(self._longest_phrase, len(tokens) - i), 1, -1):
+                canonical = self._phrases.get(tuple(tokens[i : i + size]))
+                if canonical is not None:
+                    if canonical:
+                        out.append(canonical)
+                    i += size
+                    break
+            else:
+                token = tokens[i]
+                i += 1
+                if token in self._stop:
+                    continue
+                term = self._words.get(token) or self._words.get(singular(token))
+                out.append(term or singular(token))
+        return out
+
+
+@cache
+def default_lexicon() -> Lexicon:
+    """The lexicon shipped with ClaimBot, read once per process."""
+    return Lexicon.from_file()
+
+
+@dataclass(frozen=True, slots=True)
+class _Name:
+    topic: int
+    terms: frozenset[str]
+    weight: float
+
+
+class TopicIndex:
+    """An in-memory index of topic names, built once and queried many times."""
+
+    def __init__(self, topics: Iterable[TopicNames], lexicon: Lexicon | None = None) -> None:
+        self._lexicon = lexicon or default_lexicon()
+        self._topics: dict[int, TopicNames] = {}
+        names: list[tuple[int, frozenset[str]]] = []
+        surface: set[str] = set(self._lexicon.known_words)
+        for topic in topics:
+            self._topics[topic.id] = topic
+            for name in (topic.title, *topic.aliases):
+                tokens = words(name)
+                surface.update(tokens)
+                terms = frozenset(self._lexicon.terms(tokens))
+                if terms:
+                    names.append((topic.id, terms))
+        document_frequency: dict[str, int] = defaultdict(int)
+        for term in {(topic, t) for topic, terms in names for t in terms}:
+            document_frequency[term[1]] += 1
+        total = max(len(self._topics), 1)
+        self._weights = {
+            term: math.log(1 + total / count) for term, count in document_frequency.items()
+        }
+        self._unknown_weight = UNKNOWN_WEIGHT * math.log(1 + total)
+        self._names: list[_Name] = []
+        self._postings: dict[str, list[int]] = defaultdict(list)
+        for topic_id, terms in names:
+            position = len(self._names)
+            self._names.append(_Name(topic_id, terms, sum(self._weights[t] for t in terms)))
+            for term in terms:
+                self._postings[term].append(position)
+        self._surface = sorted(surface)
+        self._surface_set = frozenset(surface)
+
+    def __len__(self) -> int:
+        return len(self._topics)
+
+    def question_terms(self, question: str) -> set[str]:
+        """The canonical terms of a question, typos corrected."""
+        return set(self._lexicon.terms([self._correct(t) for t in words(question)]))
+
+    def _correct(self, token: str) -> str:
+        if token in self._surface_set or len(token) < MIN_TYPO_LENGTH or token.isdigit():
+            return token
+        best = process.extractOne(
+            token,
+            self._surface,
+            scorer=OSA.normalized_similarity,
+            score_cutoff=TYPO_SIMILARITY,
+        )
+        return best[0] if best else token
+
+    def _weight(self, term: str) -> float:
+        return self._weights.get(term, self._unknown_weight)
+
+    def match(self, question: str, suggestions: int = 3) -> MatchResult:
+        """Confident matches for a question, and up to ``suggestions`` close topics."""
+        terms = self.question_terms(question)
+        question_weight = sum(self._weight(t) for t in terms)
+        if not question_weight:
+            return MatchResult((), ())
+        best: dict[int, float] = {}
+        for position in {p for t in terms for p in self._postings.get(t, ())}:
+            name = self._names[position]
+            shared = sum(self._weights[t] for t in terms & name.terms)
+            score = (
+                QUESTION_SHARE * shared / question_weight
+                + (1 - QUESTION_SHARE) * shared / name.weight
+            )
+            if score > best.get(name.topic, 0.0):
+                best[name.topic] = score
+        ranked = sorted(
+            (Match(t, self._topics[t].title, round(s, 4)) for t, s in best.items()),
+            key=lambda m: (-m.score, m.title),
+        )
+        confident = tuple(
+            m
+            for m in ranked
+            if m.score >= CONFIDENT and m.score >= ranked[0].score - AMBIGUITY_MARGIN
+        )
+        close = tuple(m for m in ranked if m not in confident and m.score >= SUGGEST)
+        return MatchResult(confident, close[:suggestions])

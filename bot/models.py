@@ -1,0 +1,168 @@
+"""The database schema: topics, their aliases, claims, figures and the revision history.
+
+Nothing here is ever hard-deleted: a claim is retired, and every change to a claim is a revision.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware, in UTC."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp stored in UTC and always read back timezone-aware (SQLite drops the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("timestamps must be timezone-aware")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Verification(enum.StrEnum):
+    """How far a claim has been checked by someone other than the claimant."""
+
+    UNVERIFIED = "unverified"
+    DISPUTED = "disputed"
+    CORROBORATED = "corroborated"
+    VERIFIED = "verified"
+    FALSE = "false"
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(
+        naming_convention={
+            "ix": "ix_%(column_0_label)s",
+            "uq": "uq_%(table_name)s_%(column_0_name)s",
+            "ck": "ck_%(table_name)s_%(constraint_name)s",
+            "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+            "pk": "pk_%(table_name)s",
+        }
+    )
+
+
+class Topic(Base):
+    """What claims are about, e.g. "Russian military casualties in Ukraine"."""
+
+    __tablename__ = "topics"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(300), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Touched whenever the topic's aliases or claims change, so the in-memory match index can
+    # tell cheaply whether it is stale.
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+    aliases: Mapped[list[TopicAlias]] = relationship(
+        back_populates="topic", cascade="all, delete-orphan", order_by="TopicAlias.id"
+    )
+    claims: Mapped[list[Claim]] = relationship(back_populates="topic")
+
+
+class TopicAlias(Base):
+    """Another way people name a topic ("russian losses"); weighs as much as the title."""
+
+    __tablename__ = "topic_aliases"
+    __table_args__ = (UniqueConstraint("topic_id", "alias"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    topic_id: Mapped[int] = mapped_column(ForeignKey("topics.id"), index=True)
+    alias: Mapped[str] = mapped_column(String(300))
+
+    topic: Mapped[Topic] = relationship(back_populates="aliases")
+
+
+class Claim(Base):
+    """One claimant's statement on a topic, as published by an outlet on a date."""
+
+    __tablename__ = "claims"
+    __table_args__ = (
+        CheckConstraint(
+            "verification IN ('unverified', 'disputed', 'corroborated', 'verified', 'false')",
+            name="verification",
+        ),
+        Index("ix_claims_topic_active", "topic_id", "retired_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    topic_id: Mapped[int] = mapped_column(ForeignKey("topics.id"))
+    claimant: Mapped[str] = mapped_column(String(300))
+    outlet: Mapped[str | None] = mapped_column(String(300))
+    source_url: Mapped[str | None] = mapped_column(String(2000))
+    claimed_on: Mapped[date]
+    as_of: Mapped[date | None]
+    quote: Mapped[str | None] = mapped_column(Text)
+    verification: Mapped[str] = mapped_column(String(20), default=Verification.UNVERIFIED.value)
+    caveat: Mapped[str | None] = mapped_column(Text)
+    external_id: Mapped[str | None] = mapped_column(String(300), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    retired_reason: Mapped[str | None] = mapped_column(Text)
+
+    topic: Mapped[Topic] = relationship(back_populates="claims")
+    figures: Mapped[list[Figure]] = relationship(
+        back_populates="claim", cascade="all, delete-orphan", order_by="Figure.position"
+    )
+    revisions: Mapped[list[Revision]] = relationship(back_populates="claim", order_by="Revision.id")
+
+
+class Figure(Base):
+    """One number in a claim: a metric ("killed"), a value or range, and a unit."""
+
+    __tablename__ = "figures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    metric: Mapped[str] = mapped_column(String(200))
+    value: Mapped[float]
+    value_high: Mapped[float | None]
+    unit: Mapped[str | None] = mapped_column(String(50))
+
+    claim: Mapped[Claim] = relationship(back_populates="figures")
+
+
+class Revision(Base):
+    """One change to a claim: who made it, when, and each field's old and new value."""
+
+    __tablename__ = "revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id"), index=True)
+    revised_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    author: Mapped[str] = mapped_column(String(300))
+    action: Mapped[str] = mapped_column(String(20))
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+    claim: Mapped[Claim] = relationship(back_populates="revisions")

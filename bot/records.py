@@ -1,0 +1,125 @@
+"""The JSON exchange format (version 1): validation on the way in, one record per claim.
+
+A file is ``{"claims": [record, ...]}``; see the README's "Data format" section.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any, Self
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from bot.errors import ClaimBotError
+from bot.models import Verification
+
+FORMAT_VERSION = 1
+
+
+class FigureRecord(BaseModel):
+    """A number in a claim: ``value``, or the range ``value``–``value_high``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    metric: str = Field(min_length=1, max_length=200)
+    value: float = Field(allow_inf_nan=False)
+    value_high: float | None = Field(default=None, allow_inf_nan=False)
+    unit: str | None = Field(default=None, max_length=50)
+
+    @model_validator(mode="after")
+    def _range_is_ordered(self) -> Self:
+        if self.value_high is not None and self.value_high < self.value:
+            raise ValueError("value_high must not be below value")
+        return self
+
+
+class ClaimRecord(BaseModel):
+    """One claim as it is imported and exported."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+    topic: str = Field(min_length=1, max_length=300)
+    topic_aliases: tuple[str, ...] = ()
+    claimant: str = Field(min_length=1, max_length=300)
+    outlet: str | None = Field(default=None, max_length=300)
+    source_url: str | None = Field(default=None, max_length=2000)
+    claimed_on: date
+    as_of: date | None = None
+    figures: tuple[FigureRecord, ...] = ()
+    verification: Verification = Verification.UNVERIFIED
+    caveat: str | None = None
+    quote: str | None = None
+    external_id: str | None = Field(default=None, max_length=300)
+
+    @field_validator("topic_aliases")
+    @classmethod
+    def _aliases_not_blank(cls, aliases: tuple[str, ...]) -> tuple[str, ...]:
+        cleaned = tuple(a.strip() for a in aliases)
+        if any(not a or len(a) > 300 for a in cleaned):
+            raise ValueError("aliases must be non-empty and at most 300 characters")
+        return cleaned
+
+    @field_validator("source_url")
+    @classmethod
+    def _url_is_web(cls, url: str | None) -> str | None:
+        if url and not url.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return url or None
+
+    @model_validator(mode="after")
+    def _has_substance(self) -> Self:
+        if not self.figures and not self.quote:
+            raise ValueError("a claim needs figures or a quote")
+        return self
+
+    def export(self) -> dict[str, Any]:
+        """The record as JSON-ready data, leaving out empty optional fields."""
+        return self.model_dump(mode="json", exclude_none=True, exclude_defaults=False)
+
+
+def parse_document(data: Any) -> list[ClaimRecord]:
+    """Validate a whole document; the error names the first bad record's index and field."""
+    if not isinstance(data, dict) or not isinstance(data.get("claims"), list):
+        raise ClaimBotError('The file must be a JSON object with a "claims" list.')
+    if data.get("version", FORMAT_VERSION) != FORMAT_VERSION:
+        raise ClaimBotError(f"Unsupported format version {data['version']!r}; expected 1.")
+    records = []
+    for index, raw in enumerate(data["claims"]):
+        try:
+            records.append(ClaimRecord.model_validate(raw))
+        except ValidationError as exc:
+            raise ClaimBotError(f"Record {index}: {describe(exc)}") from exc
+    return records
+
+
+def describe(exc: ValidationError) -> str:
+    """The first validation error as one sentence naming the field."""
+    error = exc.errors()[0]
+    field = ".".join(str(part) for part in error["loc"]) or "record"
+    return f"field '{field}': {error['msg']}."
+
+
+def load_file(path: Path) -> list[ClaimRecord]:
+    """Read and validate a JSON claims file."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ClaimBotError(f"Cannot read {path}: {exc.strerror}.") from exc
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ClaimBotError(f"{path} is not valid JSON: {exc}.") from exc
+    return parse_document(data)
+
+
+def dump_document(records: list[ClaimRecord]) -> str:
+    """The JSON text of a document holding these records."""
+    document = {"version": FORMAT_VERSION, "claims": [r.export() for r in records]}
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

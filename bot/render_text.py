@@ -1,0 +1,74 @@
+"""Answers as plain text, for the terminal: the CLI's ``ask`` and the local console."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from textwrap import indent
+
+from bot.answers import Answer, ClaimView, TopicAnswer
+
+HELP = """\
+Ask about a contested figure and get every side's latest claim, with who made it, where it
+was published, when, and whether anyone has verified it.
+
+  /claims russian losses          answer in the channel (only you see it)
+  @claimbot russian losses        mention the bot; in a thread it answers in the thread
+  /claims help                    this help
+
+Questions can be typed loosely: "how many russian soldiers have died?" works too."""
+
+
+def render_help(topics: Sequence[str]) -> str:
+    lines = [HELP]
+    if topics:
+        lines.append("\nTopics with claims:")
+        lines.extend(f"  - {t}" for t in topics)
+    return "\n".join(lines)
+
+
+def render_answer(answer: Answer) -> str:
+    if not answer.matches:
+        return render_no_match(answer)
+    parts = [render_topic(m) for m in answer.matches]
+    if len(answer.matches) > 1:
+        parts.insert(0, f'"{answer.question}" fits {len(answer.matches)} topics equally well.')
+    if not answer.certain and answer.suggestions:
+        parts.append("Not what you meant? Try: " + "; ".join(answer.suggestions))
+    return "\n\n".join(parts)
+
+
+def render_no_match(answer: Answer) -> str:
+    text = f'No claims found for "{answer.question}".'
+    if answer.suggestions:
+        text += "\nClosest topics: " + "; ".join(answer.suggestions)
+    else:
+        text += "\nType help to see the topics with claims."
+    return text
+
+
+def render_topic(topic: TopicAnswer) -> str:
+    count = len(topic.claims)
+    heading = (
+        f"{topic.topic}\n"
+        + (
+            f"{count} competing claims, the latest from each claimant. "
+            if count > 1
+            else "One claim. "
+        )
+        + topic.verification_summary
+    )
+    return "\n\n".join([heading, *(render_claim(c) for c in topic.claims)])
+
+
+def render_claim(claim: ClaimView) -> str:
+    figures = "; ".join(f"{f.metric}: {f.amount}" for f in claim.figures) or "no figure given"
+    lines = [f"* {claim.claimant}: {figures}"]
+    source = f"published by {claim.outlet}" if claim.outlet else "no outlet recorded"
+    if claim.source_url:
+        source += f" <{claim.source_url}>"
+    lines.append(f"{source}; {claim.dates}")
+    if claim.quote:
+        lines.append(f'"{claim.quote}"')
+    caveat = claim.verification_label + (f". {claim.caveat}" if claim.caveat else ".")
+    lines.append(caveat)
+    return lines[0] + "\n" + indent("\n".join(lines[1:]), "  ")

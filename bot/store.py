@@ -1,0 +1,252 @@
+"""The claims store: every read and write of topics, claims and revisions goes through here."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from bot.matching import TopicNames
+from bot.models import Claim, Figure, Revision, Topic, TopicAlias, utcnow
+from bot.records import ClaimRecord, FigureRecord
+
+#: The fields a revision compares, in the order they are shown.
+TRACKED_FIELDS = (
+    "topic",
+    "claimant",
+    "outlet",
+    "source_url",
+    "claimed_on",
+    "as_of",
+    "figures",
+    "verification",
+    "caveat",
+    "quote",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    """What an import did."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+def claim_snapshot(claim: Claim) -> dict[str, Any]:
+    """A claim's tracked fields as JSON-ready values, for revisions and comparisons."""
+    return {
+        "topic": claim.topic.title,
+        "claimant": claim.claimant,
+        "outlet": claim.outlet,
+        "source_url": claim.source_url,
+        "claimed_on": claim.claimed_on.isoformat(),
+        "as_of": claim.as_of.isoformat() if claim.as_of else None,
+        "figures": [
+            FigureRecord(
+                metric=f.metric, value=f.value, value_high=f.value_high, unit=f.unit
+            ).model_dump(mode="json")
+            for f in claim.figures
+        ],
+        "verification": claim.verification,
+        "caveat": claim.caveat,
+        "quote": claim.quote,
+    }
+
+
+def record_snapshot(record: ClaimRecord) -> dict[str, Any]:
+    """A record's tracked fields in the same shape as :func:`claim_snapshot`."""
+    data = record.model_dump(mode="json")
+    return {name: data[name] for name in TRACKED_FIELDS}
+
+
+def to_record(claim: Claim) -> ClaimRecord:
+    """A stored claim in the exchange format."""
+    return ClaimRecord(
+        topic=claim.topic.title,
+        topic_aliases=tuple(a.alias for a in claim.topic.aliases),
+        claimant=claim.claimant,
+        outlet=claim.outlet,
+        source_url=claim.source_url,
+        claimed_on=claim.claimed_on,
+        as_of=claim.as_of,
+        figures=tuple(
+            FigureRecord(metric=f.metric, value=f.value, value_high=f.value_high, unit=f.unit)
+            for f in claim.figures
+        ),
+        verification=claim.verification,  # type: ignore[arg-type]
+        caveat=claim.caveat,
+        quote=claim.quote,
+        external_id=claim.external_id,
+    )
+
+
+class ClaimStore:
+    """Reads and writes claims within one session; the caller owns the transaction."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    # Reads -------------------------------------------------------------------------------
+
+    def claim_count(self, *, include_retired: bool = False) -> int:
+        query = select(func.count(Claim.id))
+        if not include_retired:
+            query = query.where(Claim.retired_at.is_(None))
+        return self.session.scalar(query) or 0
+
+    def index_version(self) -> tuple[int, datetime | None]:
+        """Changes whenever a topic, alias or claim changes: cheap to ask on every question."""
+        count, latest = self.session.execute(
+            select(func.count(Topic.id), func.max(Topic.updated_at))
+        ).one()
+        if isinstance(latest, str):  # SQLite returns the raw text for an aggregate
+            latest = datetime.fromisoformat(latest)
+        return count, latest
+
+    def topic_names(self) -> list[TopicNames]:
+        """Every topic that has at least one active claim, with its aliases."""
+        active = select(Claim.topic_id).where(Claim.retired_at.is_(None)).distinct()
+        topics = self.session.scalars(
+            select(Topic).where(Topic.id.in_(active)).options(selectinload(Topic.aliases))
+        )
+        return [TopicNames(t.id, t.title, tuple(a.alias for a in t.aliases)) for t in topics]
+
+    def latest_claims(self, topic_id: int) -> list[Claim]:
+        """Each claimant's latest active claim on a topic, most recent first."""
+        recency = (Claim.claimed_on.desc(), Claim.as_of.desc(), Claim.id.desc())
+        ranked = (
+            select(
+                Claim.id,
+                func.row_number().over(partition_by=Claim.claimant, order_by=recency).label("n"),
+            )
+            .where(Claim.topic_id == topic_id, Claim.retired_at.is_(None))
+            .subquery()
+        )
+        query = (
+            select(Claim)
+            .join(ranked, ranked.c.id == Claim.id)
+            .where(ranked.c.n == 1)
+            .options(selectinload(Claim.figures))
+            .order_by(*recency)
+        )
+        return list(self.session.scalars(query))
+
+    def all_claims(self) -> list[Claim]:
+        """Every claim, retired ones included, oldest first: what an export holds."""
+        query: Select[tuple[Claim]] = (
+            select(Claim)
+            .order_by(Claim.id)
+            .options(
+                selectinload(Claim.figures),
+                selectinload(Claim.topic).selectinload(Topic.aliases),
+            )
+        )
+        return list(self.session.scalars(query))
+
+    def revisions(self, claim_id: int) -> list[Revision]:
+        return list(
+            self.session.scalars(
+                select(Revision).where(Revision.claim_id == claim_id).order_by(Revision.id)
+            )
+        )
+
+    # Writes ------------------------------------------------------------------------------
+
+    def import_records(self, records: Sequence[ClaimRecord], author: str) -> ImportResult:
+        """Create or update claims; a record with a known key updates, never duplicates.
+
+        A record's key is its ``external_id`` or, without one, the natural key
+        (topic, claimant, claimed_on, as_of).
+        """
+        topics = {t.title: t for t in self.session.scalars(select(Topic))}
+        created = updated = unchanged = 0
+        for record in records:
+            topic = topics.get(record.topic)
+            if topic is None:
+                topic = topics[record.topic] = Topic(title=record.topic)
+                self.session.add(topic)
+            self._add_aliases(topic, record.topic_aliases)
+            claim = self._find(record)
+            if claim is None:
+                self._create(record, topic, author)
+                created += 1
+            elif self._update(claim, record, topic, author):
+                updated += 1
+            else:
+                unchanged += 1
+        self.session.flush()
+        return ImportResult(created, updated, unchanged)
+
+    def _find(self, record: ClaimRecord) -> Claim | None:
+        query = select(Claim).options(selectinload(Claim.figures))
+        if record.external_id:
+            return self.session.scalar(query.where(Claim.external_id == record.external_id))
+        return self.session.scalar(
+            query.join(Topic)
+            .where(
+                Topic.title == record.topic,
+                Claim.claimant == record.claimant,
+                Claim.claimed_on == record.claimed_on,
+                Claim.as_of.is_(None) if record.as_of is None else Claim.as_of == record.as_of,
+            )
+            .order_by(Claim.id)
+            .limit(1)
+        )
+
+    def _add_aliases(self, topic: Topic, aliases: Iterable[str]) -> None:
+        known = {a.alias.casefold() for a in topic.aliases} | {topic.title.casefold()}
+        for alias in aliases:
+            if alias.casefold() not in known:
+                topic.aliases.append(TopicAlias(alias=alias))
+                known.add(alias.casefold())
+                topic.updated_at = utcnow()
+
+    def _create(self, record: ClaimRecord, topic: Topic, author: str) -> Claim:
+        claim = Claim(topic=topic, external_id=record.external_id)
+        self._apply(claim, record)
+        self.session.add(claim)
+        self.session.flush()
+        changes = {k: [None, v] for k, v in record_snapshot(record).items() if v not in (None, [])}
+        self.session.add(Revision(claim=claim, author=author, action="created", changes=changes))
+        topic.updated_at = utcnow()
+        return claim
+
+    def _update(self, claim: Claim, record: ClaimRecord, topic: Topic, author: str) -> bool:
+        before, after = claim_snapshot(claim), record_snapshot(record)
+        changes = {k: [before[k], after[k]] for k in TRACKED_FIELDS if before[k] != after[k]}
+        if not changes:
+            return False
+        if claim.topic is not topic:
+            claim.topic.updated_at = utcnow()
+            claim.topic = topic
+        self._apply(claim, record)
+        claim.updated_at = topic.updated_at = utcnow()
+        self.session.add(Revision(claim=claim, author=author, action="updated", changes=changes))
+        return True
+
+    @staticmethod
+    def _apply(claim: Claim, record: ClaimRecord) -> None:
+        claim.claimant = record.claimant
+        claim.outlet = record.outlet
+        claim.source_url = record.source_url
+        claim.claimed_on = record.claimed_on
+        claim.as_of = record.as_of
+        claim.verification = record.verification.value
+        claim.caveat = record.caveat
+        claim.quote = record.quote
+        claim.figures = [
+            Figure(
+                position=i,
+                metric=f.metric,
+                value=f.value,
+                value_high=f.value_high,
+                unit=f.unit,
+            )
+            for i, f in enumerate(record.figures)
+        ]
