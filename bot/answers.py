@@ -155,12 +155,12 @@ def _claim_json(claim: ClaimView) -> dict[str, Any]:
 
 
 def _plain(value: float) -> float | int:
-    return int(value) if value.is_integer() else value
+    return int(value) if float(value).is_integer() else value
 
 
 def format_number(value: float) -> str:
     """Thousands separators; decimals only where the figure has them."""
-    if value.is_integer():
+    if float(value).is_integer():
         return f"{int(value):,}"
     return f"{value:,.2f}".rstrip("0").rstrip(".")
 

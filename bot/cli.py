@@ -37,6 +37,8 @@ def cli(ctx: click.Context) -> None:
         format="%(asctime)s %(levelname)s %(name)s %(message)s",
         stream=sys.stderr,
     )
+    if settings.log_level.upper() != "DEBUG":
+        logging.getLogger("alembic").setLevel(logging.WARNING)
     ctx.obj = Core.from_settings(settings)
 
 

@@ -41,7 +41,7 @@ SUGGEST = 0.2
 #: How much of the question's weight is its own coverage (the rest is the name's coverage).
 QUESTION_SHARE = 0.65
 #: A word no topic uses weighs this fraction of the rarest known word.
-UNKNOWN_WEIGHT = 0.5
+UNKNOWN_WEIGHT = 1.0
 #: Shortest word that typo correction touches, and the similarity it needs.
 MIN_TYPO_LENGTH = 4
 TYPO_SIMILARITY = 0.75
@@ -185,8 +185,8 @@ class TopicIndex:
                 if terms:
                     names.append((topic.id, terms))
         document_frequency: dict[str, int] = defaultdict(int)
-        for term in {(topic, t) for topic, terms in names for t in terms}:
-            document_frequency[term[1]] += 1
+        for _, term in {(topic, t) for topic, terms in names for t in terms}:
+            document_frequency[term] += 1
         total = max(len(self._topics), 1)
         self._weights = {
             term: math.log(1 + total / count) for term, count in document_frequency.items()

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from bot.matching import TopicNames
-from bot.models import Claim, Figure, Revision, Topic, TopicAlias, utcnow
+from bot.models import Claim, Figure, Revision, Topic, TopicAlias, Verification, utcnow
 from bot.records import ClaimRecord, FigureRecord
 
 #: The fields a revision compares, in the order they are shown.
@@ -79,7 +79,7 @@ def to_record(claim: Claim) -> ClaimRecord:
             FigureRecord(metric=f.metric, value=f.value, value_high=f.value_high, unit=f.unit)
             for f in claim.figures
         ),
-        verification=claim.verification,  # type: ignore[arg-type]
+        verification=Verification(claim.verification),
         caveat=claim.caveat,
         quote=claim.quote,
         external_id=claim.external_id,
@@ -139,7 +139,7 @@ class ClaimStore:
 
     def all_claims(self) -> list[Claim]:
         """Every claim, retired ones included, oldest first: what an export holds."""
-        query: Select[tuple[Claim]] = (
+        query = (
             select(Claim)
             .order_by(Claim.id)
             .options(

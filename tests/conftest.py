@@ -1,0 +1,72 @@
+"""Shared fixtures: real databases (SQLite always, PostgreSQL when a server answers)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
+
+from bot.config import Settings
+from bot.core import Core
+
+POSTGRES_URL = os.environ.get(
+    "CLAIMBOT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+REQUIRE_POSTGRES = os.environ.get("CLAIMBOT_REQUIRE_POSTGRES") == "1"
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+def _postgres_problem() -> str | None:
+    try:
+        engine = create_engine(POSTGRES_URL, connect_args={"connect_timeout": 3})
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        engine.dispose()
+    except OperationalError as exc:
+        return f"no PostgreSQL at {POSTGRES_URL}: {str(exc.orig).splitlines()[0]}"
+    return None
+
+
+_POSTGRES_PROBLEM = _postgres_problem()
+
+
+def reset_postgres() -> None:
+    """An empty public schema in the test database."""
+    engine = create_engine(POSTGRES_URL)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database: a SQLite file, or the PostgreSQL test database wiped clean."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'claims.db'}"
+    if _POSTGRES_PROBLEM:
+        if REQUIRE_POSTGRES:
+            pytest.fail(f"CLAIMBOT_REQUIRE_POSTGRES is set but {_POSTGRES_PROBLEM}")
+        pytest.skip(_POSTGRES_PROBLEM)
+    reset_postgres()
+    return POSTGRES_URL
+
+
+@pytest.fixture
+def empty_core(database_url: str) -> Iterator[Core]:
+    """The core on a migrated database with no claims."""
+    core = Core.from_settings(Settings(database_url=database_url))
+    core.init(seed=False)
+    yield core
+    core.engine.dispose()
+
+
+@pytest.fixture
+def core(empty_core: Core) -> Core:
+    """The core on a migrated database holding the seed claims."""
+    empty_core.init(seed=True)
+    return empty_core

@@ -1,0 +1,122 @@
+"""Answers over the seed claims on real databases, and how they render as text."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot import db
+from bot.answers import Answer, ClaimView, FigureView, TopicAnswer, format_number
+from bot.core import Core
+from bot.errors import ClaimBotError
+from bot.models import Verification
+from bot.records import parse_document
+from bot.render_text import render_answer, render_claim, render_help
+from bot.store import ClaimStore
+
+CASUALTIES = "Russian military casualties in Ukraine"
+CONSCRIPT_SHARE = "Share of conscripts in the Russian military"
+DEPLOYMENT = "Deployment of Russian conscripts in Ukraine"
+REFUGEES = "Refugees from Ukraine"
+
+SEED_QUESTIONS: list[tuple[str, str | None]] = [
+    ("russian losses", CASUALTIES),
+    ("Russian casualties", CASUALTIES),
+    ("russain losess", CASUALTIES),
+    ("how many russian soldiers have died", CASUALTIES),
+    ("russian troops wounded", CASUALTIES),
+    ("russian war dead", CASUALTIES),
+    ("what percentage of the russian military are conscripts", CONSCRIPT_SHARE),
+    ("conscript share", CONSCRIPT_SHARE),
+    ("did russia deploy conscripts", DEPLOYMENT),
+    ("were cadets sent to ukraine", DEPLOYMENT),
+    ("ukrainian refugees", REFUGEES),
+    ("how many people have fled ukraine", REFUGEES),
+    ("refugees", REFUGEES),
+    ("refugees in hungary", None),
+    ("ukrainian losses", None),
+    ("weather in kyiv", None),
+    ("bitcoin", None),
+    ("chinese casualties", None),
+]
+
+
+@pytest.mark.parametrize(("question", "topic"), SEED_QUESTIONS)
+def test_seed_questions(core: Core, question: str, topic: str | None) -> None:
+    answer = core.answers.ask(question)
+    assert [m.topic for m in answer.matches][:1] == ([topic] if topic else [])
+
+
+def test_index_refreshes_when_data_changes(core: Core) -> None:
+    assert core.answers.ask("ukrainian losses").matches == ()
+    record = {
+        "topic": "Ukrainian military casualties",
+        "topic_aliases": ["ukrainian losses"],
+        "claimant": "US officials",
+        "claimed_on": "2022-03-05",
+        "figures": [{"metric": "killed", "value": 2000, "value_high": 4000}],
+    }
+    with db.transaction(core.sessions) as session:
+        ClaimStore(session).import_records(parse_document({"claims": [record]}), author="t")
+    (match,) = core.answers.ask("ukrainian losses").matches
+    assert match.topic == "Ukrainian military casualties"
+    assert match.claims[0].figures[0].amount == "2,000–4,000"
+
+
+def test_overlong_question_is_refused(core: Core) -> None:
+    with pytest.raises(ClaimBotError, match="500 characters"):
+        core.answers.ask("x" * 501)
+
+
+def test_answer_json_shape(core: Core) -> None:
+    document = core.answers.ask("conscripts").to_json()
+    assert sorted(m["topic"] for m in document["matches"]) == sorted([CONSCRIPT_SHARE, DEPLOYMENT])
+    share = next(m for m in document["matches"] if m["topic"] == CONSCRIPT_SHARE)
+    assert sorted(f["value"] for c in share["claims"] for f in c["figures"]) == [50, 70]
+
+
+CLAIM = ClaimView(
+    id=1,
+    claimant="UK Ministry of Defence",
+    outlet="Fox News",
+    source_url="https://example.org/a",
+    claimed_on=date(2022, 2, 25),
+    as_of=date(2022, 2, 24),
+    figures=(FigureView("conscript share", 50, 70, "%"), FigureView("killed", 1597.5, None, None)),
+    verification=Verification.DISPUTED,
+    caveat="A party to the conflict.",
+    quote="We said so.",
+)
+
+
+def test_render_claim_shows_figures_source_dates_and_caveat() -> None:
+    assert render_claim(CLAIM).splitlines() == [
+        "* UK Ministry of Defence: conscript share: 50–70%; killed: 1,597.5",
+        "  published by Fox News <https://example.org/a>; claimed 25 February 2022, "
+        "figures as of 24 February 2022",
+        '  "We said so."',
+        "  Disputed. A party to the conflict.",
+    ]
+
+
+def test_render_ambiguous_and_uncertain_answers() -> None:
+    topic = TopicAnswer(1, "A topic", 0.7, (CLAIM,))
+    answer = Answer("q", (topic, TopicAnswer(2, "B topic", 0.7, (CLAIM,))), ("C topic",), False)
+    text = render_answer(answer)
+    assert text.startswith('"q" fits 2 topics equally well.')
+    assert text.endswith("Not what you meant? Try: C topic")
+    assert "Verification: 1 disputed." in text
+
+
+def test_render_help_lists_topics() -> None:
+    text = render_help(["A", "B"])
+    assert "/claims help" in text
+    assert text.endswith("Topics with claims:\n  - A\n  - B")
+
+
+@pytest.mark.parametrize(
+    ("value", "text"), [(498, "498"), (1597, "1,597"), (1_000_000, "1,000,000"), (2.5, "2.5")]
+)
+def test_format_number(value: float, text: str) -> None:
+    assert format_number(value) == text

@@ -1,0 +1,216 @@
+"""The ``claimbot`` CLI contract, run as a real process against real databases."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def claimbot(
+    database_url: str, *args: str, stdin: str | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "DATABASE_URL": database_url}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.fixture
+def seeded(database_url: str) -> str:
+    result = claimbot(database_url, "init")
+    assert result.returncode == 0, result.stderr
+    assert "loaded 7 seed claims" in result.stdout
+    return database_url
+
+
+def test_init_is_safe_to_repeat(seeded: str) -> None:
+    again = claimbot(seeded, "init")
+    assert again.returncode == 0
+    assert again.stdout.strip() == "Database ready."
+
+
+def test_init_no_seed(database_url: str) -> None:
+    assert claimbot(database_url, "init", "--no-seed").returncode == 0
+    exported = claimbot(database_url, "export")
+    assert json.loads(exported.stdout)["claims"] == []
+
+
+def test_ask_text_shows_competing_claims_side_by_side(seeded: str) -> None:
+    result = claimbot(seeded, "ask", "russian losses")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Russian military casualties in Ukraine" in out
+    assert "Russian Ministry of Defence: killed: 498 troops; wounded: 1,597 troops" in out
+    assert "published by RIA Novosti; claimed 2 March 2022" in out
+    assert "UK Ministry of Defence: losses: 450 troops" in out
+    assert "None of these 3 claims is independently verified." in out
+    assert "Government of Ukraine: no figure given" in out
+
+
+def test_ask_json_document(seeded: str) -> None:
+    result = claimbot(seeded, "ask", "russain losess", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["query"] == "russain losess"
+    (match,) = document["matches"]
+    assert match["topic"] == "Russian military casualties in Ukraine"
+    assert match["score"] == 1.0
+    claimants = [c["claimant"] for c in match["claims"]]
+    assert claimants == [
+        "Russian Ministry of Defence",
+        "Government of Ukraine",
+        "UK Ministry of Defence",
+    ]
+    ru = match["claims"][0]
+    assert ru["figures"] == [
+        {"metric": "killed", "value": 498, "value_high": None, "unit": "troops"},
+        {"metric": "wounded", "value": 1597, "value_high": None, "unit": "troops"},
+    ]
+    assert ru["claimed_on"] == "2022-03-02"
+    assert ru["verification"] == "unverified"
+    assert set(ru) == {
+        "id",
+        "claimant",
+        "outlet",
+        "source_url",
+        "claimed_on",
+        "as_of",
+        "figures",
+        "verification",
+        "caveat",
+        "quote",
+    }
+
+
+def test_ask_with_no_match_is_done_and_suggests(seeded: str) -> None:
+    result = claimbot(seeded, "ask", "refugees in hungary", "--format", "json")
+    assert result.returncode == 0
+    document = json.loads(result.stdout)
+    assert document["matches"] == []
+    assert document["suggestions"] == ["Refugees from Ukraine"]
+    text = claimbot(seeded, "ask", "refugees in hungary").stdout
+    assert 'No claims found for "refugees in hungary".' in text
+    assert "Closest topics: Refugees from Ukraine" in text
+
+
+def test_ask_batch_answers_each_line_in_order(seeded: str) -> None:
+    questions = ["russian losses", "best pizza recipe", "conscript share", "x" * 501]
+    result = claimbot(seeded, "ask", "--batch", "-", stdin="\n".join(questions) + "\n")
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [d["query"] for d in lines] == questions
+    assert lines[0]["matches"][0]["topic"] == "Russian military casualties in Ukraine"
+    assert lines[1]["matches"] == []
+    assert lines[2]["matches"][0]["topic"] == "Share of conscripts in the Russian military"
+    assert "500 characters" in lines[3]["error"]
+
+
+def test_ask_limit(seeded: str) -> None:
+    result = claimbot(seeded, "ask", "conscripts", "--format", "json", "--limit", "1")
+    assert len(json.loads(result.stdout)["matches"]) == 1
+    both = claimbot(seeded, "ask", "conscripts", "--format", "json")
+    assert len(json.loads(both.stdout)["matches"]) == 2
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("ask",),
+        ("ask", "x", "--batch", "-"),
+        ("ask", "x", "--format", "xml"),
+        ("ask", "x", "--limit", "0"),
+        ("frobnicate",),
+    ],
+)
+def test_usage_errors_exit_2(seeded: str, args: tuple[str, ...]) -> None:
+    result = claimbot(seeded, *args)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert "Error" in result.stderr
+
+
+def test_import_and_export_round_trip(seeded: str, tmp_path: Path) -> None:
+    exported = claimbot(seeded, "export", "--output", str(tmp_path / "out.json"))
+    assert exported.returncode == 0
+    document = json.loads((tmp_path / "out.json").read_text())
+    document["claims"][0]["figures"][0]["value"] = 499
+    (tmp_path / "changed.json").write_text(json.dumps(document))
+    result = claimbot(seeded, "import", str(tmp_path / "changed.json"))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "Imported changed.json: 0 created, 1 updated, 6 unchanged."
+
+
+def test_bad_import_writes_nothing(seeded: str, tmp_path: Path) -> None:
+    good = {"topic": "New topic", "claimant": "Someone", "claimed_on": "2024-01-01", "quote": "q"}
+    bad = {**good, "claimed_on": "yesterday"}
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps({"claims": [good, good | {"claimant": "B"}, bad]}))
+    result = claimbot(seeded, "import", str(path))
+    assert result.returncode == 1
+    assert result.stderr.startswith("Error: Record 2: field 'claimed_on'")
+    assert len(result.stderr.strip().splitlines()) == 1
+    after = json.loads(claimbot(seeded, "export").stdout)
+    assert len(after["claims"]) == 7
+
+
+def test_import_missing_or_broken_file(seeded: str, tmp_path: Path) -> None:
+    missing = claimbot(seeded, "import", str(tmp_path / "nope.json"))
+    assert missing.returncode == 1
+    assert "Cannot read" in missing.stderr
+    (tmp_path / "broken.json").write_text("{")
+    broken = claimbot(seeded, "import", str(tmp_path / "broken.json"))
+    assert broken.returncode == 1
+    assert "is not valid JSON" in broken.stderr
+
+
+def test_ask_before_init_says_what_to_do(database_url: str) -> None:
+    result = claimbot(database_url, "ask", "russian losses")
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        "Error: The database has no ClaimBot schema yet; run `claimbot init`."
+    )
+
+
+def test_bad_database_url(tmp_path: Path) -> None:
+    result = claimbot("mysql://nobody@localhost/x", "ask", "x")
+    assert result.returncode == 1
+    assert "DATABASE_URL must name a SQLite or PostgreSQL database" in result.stderr
+
+
+def test_console_answers_each_line_and_exits_at_end_of_input(seeded: str) -> None:
+    lines = "/claims russian losses\n@claimbot conscript share\nhelp\n\n/claims best pizza\n"
+    result = claimbot(seeded, "console", stdin=lines)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Russian Ministry of Defence: killed: 498 troops" in out
+    assert "Warsaw Institute: share of conscripts: 50%" in out
+    assert "The Washington Post: share of conscripts: 70%" in out
+    assert "Topics with claims:" in out
+    assert 'No claims found for "best pizza".' in out
+
+
+def test_run_without_slack_tokens_starts_the_console(seeded: str) -> None:
+    env_free = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "run"],
+        input="/claims ukrainian refugees\n",
+        capture_output=True,
+        text=True,
+        env={**env_free, "DATABASE_URL": seeded},
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Fox News: refugees (projected): 1,000,000 people" in result.stdout

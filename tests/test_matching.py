@@ -1,0 +1,199 @@
+"""The matcher on a labelled set of questions: typos, paraphrases, near-misses, unrelated."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.matching import Lexicon, TopicIndex, TopicNames, fold, singular, words
+
+TOPICS = [
+    TopicNames(
+        1,
+        "Russian military casualties in Ukraine",
+        (
+            "russian losses",
+            "russian casualties",
+            "russian troop deaths",
+            "russian soldiers killed",
+            "russian military losses",
+            "russian wounded",
+        ),
+    ),
+    TopicNames(
+        2,
+        "Ukrainian military casualties",
+        (
+            "ukrainian losses",
+            "ukrainian casualties",
+            "ukrainian troop deaths",
+            "ukrainian soldiers killed",
+        ),
+    ),
+    TopicNames(
+        3,
+        "Deployment of Russian conscripts in Ukraine",
+        (
+            "russian conscripts deployed",
+            "conscripts sent to ukraine",
+            "cadets deployed in ukraine",
+        ),
+    ),
+    TopicNames(
+        4,
+        "Share of conscripts in the Russian military",
+        (
+            "russian conscript share",
+            "conscripts in the russian army",
+            "percentage of russian conscripts",
+        ),
+    ),
+    TopicNames(5, "Ukrainian refugees in Poland", ("refugees in poland",)),
+    TopicNames(6, "Ukrainian refugees in Germany", ("refugees in germany",)),
+    TopicNames(7, "Ukrainian refugees in the Czech Republic", ("refugees in czechia",)),
+    TopicNames(8, "Civilians killed in Ukraine", ("civilian deaths in ukraine",)),
+    TopicNames(9, "Civilians injured in Ukraine", ("civilian injuries in ukraine",)),
+    TopicNames(10, "Refugees from Ukraine", ("ukrainian refugees", "people fleeing ukraine")),
+    TopicNames(11, "Earthquake deaths in Türkiye", ("turkey earthquake death toll",)),
+    TopicNames(12, "Russian tanks destroyed", ("russian tank losses",)),
+]
+TITLE = {t.id: t.title for t in TOPICS}
+
+# (question, expected topic id, or None where no topic may be offered as the answer)
+LABELLED: list[tuple[str, int | None]] = [
+    # exact titles and aliases
+    ("Russian military casualties in Ukraine", 1),
+    ("russian losses", 1),
+    ("Ukrainian losses", 2),
+    ("Share of conscripts in the Russian military", 4),
+    ("refugees in poland", 5),
+    ("Refugees from Ukraine", 10),
+    ("russian tank losses", 12),
+    # case, punctuation, accents, possessives, plurals
+    ("RUSSIAN LOSSES!!!", 1),
+    ("russia's losses", 1),
+    ("Russian loss", 1),
+    ("earthquake deaths in turkiye", 11),
+    ("earthquake deaths in Turkey", 11),
+    ("Türkiye earthquake death toll", 11),
+    ("ukraine's refugees in germany", 6),
+    # typos
+    ("russain losess", 1),
+    ("russian casulties", 1),
+    ("ukrainain losses", 2),
+    ("refugees in polnad", 5),
+    ("refugess in germnay", 6),
+    ("conscirpts share russian military", 4),
+    # paraphrases, synonyms, filler words
+    ("how many russian soldiers have died?", 1),
+    ("How many Russian troops were killed so far", 1),
+    ("what is the russian death toll", 1),
+    ("number of russian fatalities", 1),
+    ("how many ukrainian soldiers died", 2),
+    ("ukrainian troops killed", 2),
+    ("what percentage of the russian army are conscripts", 4),
+    ("proportion of conscripts in russia's armed forces", 4),
+    ("were conscripts deployed to ukraine", 3),
+    ("did russia send cadets to ukraine", 3),
+    ("how many ukrainians fled to poland", 5),
+    ("how many refugees has germany taken in", 6),
+    ("refugees in the czech republic", 7),
+    ("how many civilians have been killed in ukraine", 8),
+    ("civilian fatalities ukraine", 8),
+    ("how many civilians were wounded in ukraine", 9),
+    ("people fleeing ukraine", 10),
+    ("how many tanks has russia lost", 12),
+    # word order
+    ("losses russian", 1),
+    ("poland refugees ukrainian", 5),
+    ("killed civilians", 8),
+    # near misses that must pick the right one of similar topics
+    ("ukrainian casualties", 2),
+    ("russian casualties", 1),
+    ("refugees germany", 6),
+    ("refugees czechia", 7),
+    ("civilians injured", 9),
+    ("civilians killed", 8),
+    # unrelated, or near but not there: no topic may be presented as the answer
+    ("what is the weather in paris", None),
+    ("bitcoin price", None),
+    ("who won the world cup", None),
+    ("best pizza recipe", None),
+    ("how tall is the eiffel tower", None),
+    ("inflation rate in the uk", None),
+    ("how many troops does china have", None),
+    ("refugees in hungary", None),
+    ("refugees in france", None),
+    ("belarusian losses", None),
+    ("covid vaccine efficacy", None),
+    ("election results", None),
+    ("how many", None),
+    ("", None),
+    ("???", None),
+]
+
+
+@pytest.fixture(scope="module")
+def index() -> TopicIndex:
+    return TopicIndex(TOPICS)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"), LABELLED, ids=[q or "<empty>" for q, _ in LABELLED]
+)
+def test_labelled_question(index: TopicIndex, question: str, expected: int | None) -> None:
+    result = index.match(question)
+    if expected is None:
+        assert result.matches == (), f"offered {result.matches[0].title!r} for {question!r}"
+    else:
+        assert result.matches, f"no match for {question!r}; suggestions {result.suggestions}"
+        assert result.matches[0].title == TITLE[expected]
+
+
+def test_labelled_set_is_large_and_varied() -> None:
+    assert len(LABELLED) >= 40
+    assert sum(1 for _, expected in LABELLED if expected is None) >= 10
+
+
+def test_no_match_suggests_close_topics(index: TopicIndex) -> None:
+    result = index.match("refugees in hungary")
+    assert result.matches == ()
+    assert any("refugees" in s.title.lower() for s in result.suggestions)
+
+
+def test_unrelated_question_gets_no_suggestions(index: TopicIndex) -> None:
+    assert index.match("best pizza recipe").suggestions == ()
+
+
+def test_ambiguous_question_returns_every_equal_topic(index: TopicIndex) -> None:
+    result = index.match("conscripts")
+    assert {m.topic_id for m in result.matches} == {3, 4}
+    assert not result.certain
+
+
+def test_exact_alias_is_certain(index: TopicIndex) -> None:
+    result = index.match("russian losses")
+    assert result.certain
+    assert [m.topic_id for m in result.matches] == [1]
+    assert result.matches[0].score == 1.0
+
+
+def test_normalisation_helpers() -> None:
+    assert fold("Türkiye\u2019s") == "turkiye's"
+    assert words("Russia's losses, so far!") == ["russia", "losses", "so", "far"]
+    assert [singular(w) for w in ["casualties", "losses", "troops", "crisis", "us"]] == [
+        "casualty",
+        "loss",
+        "troop",
+        "crisis",
+        "us",
+    ]
+
+
+def test_lexicon_maps_phrases_and_drops_filler() -> None:
+    lexicon = Lexicon({"killed": ["death toll", "died"]}, ["how", "many", "so far"])
+    assert lexicon.terms(words("how many died so far")) == ["killed"]
+    assert lexicon.terms(words("the death toll")) == ["the", "killed"]
+
+
+def test_empty_index_matches_nothing() -> None:
+    assert TopicIndex([]).match("russian losses").matches == ()

@@ -1,0 +1,173 @@
+"""The claims store on real SQLite and PostgreSQL: schema, import, revisions, export."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import date
+
+import pytest
+from sqlalchemy import inspect, select
+
+from bot import db
+from bot.core import SEED_PATH, Core
+from bot.errors import ClaimBotError
+from bot.models import Claim, Topic
+from bot.records import ClaimRecord, dump_document, load_file, parse_document
+from bot.store import ClaimStore, to_record
+
+RECORD = {
+    "topic": "Russian military casualties in Ukraine",
+    "topic_aliases": ["russian losses"],
+    "claimant": "Russian Ministry of Defence",
+    "outlet": "RIA Novosti",
+    "source_url": "https://example.org/article",
+    "claimed_on": "2022-03-02",
+    "as_of": "2022-03-02",
+    "figures": [{"metric": "killed", "value": 498}, {"metric": "wounded", "value": 1597}],
+    "verification": "unverified",
+    "caveat": "A party to the conflict.",
+    "quote": "...",
+    "external_id": "ru-1",
+}
+
+
+def records(*changes: Mapping[str, object]) -> list[ClaimRecord]:
+    return parse_document({"claims": [{**RECORD, **c} for c in changes]})
+
+
+def test_migration_creates_every_table_from_empty(empty_core: Core) -> None:
+    tables = set(inspect(empty_core.engine).get_table_names())
+    assert {"topics", "topic_aliases", "claims", "figures", "revisions"} <= tables
+    assert db.is_migrated(empty_core.engine)
+    db.migrate(empty_core.engine)  # running again is safe
+
+
+def test_seed_loads_once(core: Core) -> None:
+    seeded = len(load_file(SEED_PATH))
+    assert core.init(seed=True) is None
+    with core.sessions() as session:
+        assert ClaimStore(session).claim_count() == seeded
+
+
+def test_import_creates_topic_claim_figures_and_revision(empty_core: Core) -> None:
+    with db.transaction(empty_core.sessions) as session:
+        result = ClaimStore(session).import_records(records({}), author="test")
+    assert (result.created, result.updated, result.unchanged) == (1, 0, 0)
+    with empty_core.sessions() as session:
+        claim = session.scalars(select(Claim)).one()
+        assert claim.topic.title == RECORD["topic"]
+        assert [a.alias for a in claim.topic.aliases] == ["russian losses"]
+        assert [(f.metric, f.value) for f in claim.figures] == [("killed", 498), ("wounded", 1597)]
+        assert claim.claimed_on == date(2022, 3, 2)
+        (revision,) = ClaimStore(session).revisions(claim.id)
+        assert revision.action == "created"
+        assert revision.author == "test"
+        assert revision.changes["claimant"] == [None, "Russian Ministry of Defence"]
+
+
+def test_reimport_same_key_updates_with_a_revision(empty_core: Core) -> None:
+    with db.transaction(empty_core.sessions) as session:
+        ClaimStore(session).import_records(records({}), author="first")
+    changed = {"figures": [{"metric": "killed", "value": 500}], "verification": "disputed"}
+    with db.transaction(empty_core.sessions) as session:
+        result = ClaimStore(session).import_records(records(changed), author="second")
+    assert (result.created, result.updated) == (0, 1)
+    with db.transaction(empty_core.sessions) as session:
+        again = ClaimStore(session).import_records(records(changed), author="third")
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 1)
+    with empty_core.sessions() as session:
+        claim = session.scalars(select(Claim)).one()
+        revisions = ClaimStore(session).revisions(claim.id)
+        assert [r.author for r in revisions] == ["first", "second"]
+        assert revisions[1].changes["verification"] == ["unverified", "disputed"]
+        assert revisions[1].changes["figures"][1] == [
+            {"metric": "killed", "value": 500.0, "value_high": None, "unit": None}
+        ]
+        assert set(revisions[1].changes) == {"figures", "verification"}
+
+
+def test_records_without_external_id_are_keyed_naturally(empty_core: Core) -> None:
+    plain = records({"external_id": None}, {"external_id": None, "claimant": "UK MoD"})
+    for _ in range(2):
+        with db.transaction(empty_core.sessions) as session:
+            ClaimStore(session).import_records(plain, author="test")
+    with empty_core.sessions() as session:
+        assert ClaimStore(session).claim_count() == 2
+
+
+def test_latest_claims_keeps_each_claimants_newest(empty_core: Core) -> None:
+    batch = records(
+        {"external_id": "a", "claimed_on": "2022-03-01"},
+        {"external_id": "b", "claimed_on": "2022-03-05", "figures": [{"metric": "k", "value": 9}]},
+        {"external_id": "c", "claimant": "UK MoD", "claimed_on": "2022-02-25"},
+        {"external_id": "d", "claimant": "Ukraine", "claimed_on": "2022-03-04"},
+    )
+    with db.transaction(empty_core.sessions) as session:
+        ClaimStore(session).import_records(batch, author="test")
+    with empty_core.sessions() as session:
+        topic_id = session.scalars(select(Topic.id)).one()
+        latest = ClaimStore(session).latest_claims(topic_id)
+        assert [(c.claimant, c.external_id) for c in latest] == [
+            ("Russian Ministry of Defence", "b"),
+            ("Ukraine", "d"),
+            ("UK MoD", "c"),
+        ]
+
+
+def test_retired_claims_leave_answers_but_stay_in_export(empty_core: Core) -> None:
+    with db.transaction(empty_core.sessions) as session:
+        ClaimStore(session).import_records(records({}), author="test")
+    assert empty_core.answers.ask("russian losses").matches
+    with db.transaction(empty_core.sessions) as session:
+        claim = session.scalars(select(Claim)).one()
+        claim.retired_at = claim.created_at
+        claim.topic.updated_at = claim.created_at.replace(year=2099)
+    assert empty_core.answers.ask("russian losses").matches == ()
+    with empty_core.sessions() as session:
+        assert len(ClaimStore(session).all_claims()) == 1
+
+
+def test_export_import_round_trip(core: Core, database_url: str) -> None:
+    with core.sessions() as session:
+        exported = dump_document([to_record(c) for c in ClaimStore(session).all_claims()])
+    document = json.loads(exported)
+    assert document["version"] == 1
+    assert {c["external_id"] for c in document["claims"]} >= {"seed-2022-03-02-ru-mod-casualties"}
+    original = load_file(SEED_PATH)
+    round_tripped = parse_document(document)
+    by_key = {r.external_id: r for r in round_tripped}
+    for record in original:
+        copy = by_key[record.external_id]
+        assert copy.model_dump(exclude={"topic_aliases"}) == record.model_dump(
+            exclude={"topic_aliases"}
+        )
+        assert set(record.topic_aliases) <= set(copy.topic_aliases)
+    with db.transaction(core.sessions) as session:
+        result = ClaimStore(session).import_records(round_tripped, author="round trip")
+    assert result.unchanged == len(original) and result.created == result.updated == 0
+
+
+@pytest.mark.parametrize(
+    ("claims", "message"),
+    [
+        ([RECORD, {**RECORD, "claimed_on": "2022-02-30"}], "Record 1: field 'claimed_on'"),
+        ([{**RECORD, "topic": ""}], "Record 0: field 'topic'"),
+        ([{k: v for k, v in RECORD.items() if k != "claimant"}], "Record 0: field 'claimant'"),
+        ([{**RECORD, "figures": [], "quote": None}], "needs figures or a quote"),
+        ([{**RECORD, "verification": "probably"}], "Record 0: field 'verification'"),
+        ([{**RECORD, "figures": [{"metric": "k", "value": 5, "value_high": 1}]}], "value_high"),
+        ([{**RECORD, "source_url": "javascript:alert(1)"}], "field 'source_url'"),
+        ([{**RECORD, "colour": "red"}], "field 'colour'"),
+    ],
+)
+def test_bad_records_name_index_and_field(claims: list[object], message: str) -> None:
+    with pytest.raises(ClaimBotError, match=message):
+        parse_document({"claims": claims})
+
+
+def test_bad_document_shape() -> None:
+    with pytest.raises(ClaimBotError, match='"claims" list'):
+        parse_document([RECORD])
+    with pytest.raises(ClaimBotError, match="version"):
+        parse_document({"version": 2, "claims": []})
