@@ -137,10 +137,40 @@ def console(core: Core) -> None:
 
 
 @cli.command()
+@click.option("--socket", "mode", flag_value="socket", help="Socket Mode (needs SLACK_APP_TOKEN).")
+@click.option("--http", "mode", flag_value="http", help="HTTP mode on gunicorn.")
+@click.option("--host", default="0.0.0.0", show_default=True, help="HTTP mode: address to bind.")  # noqa: S104
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    default=3000,
+    show_default=True,
+    envvar="PORT",
+    help="HTTP mode: port (also read from PORT).",
+)
+@click.pass_obj
+def serve(core: Core, mode: str | None, host: str, port: int) -> None:
+    """Run the Slack bot: --socket (Socket Mode) or --http (POST /slack/events, GET /healthz)."""
+    if mode is None:
+        raise click.UsageError("Choose --socket or --http.")
+    # Imported here so the rest of the CLI (and the core) never loads Slack or gunicorn.
+    from handlers import server  # noqa: PLC0415
+
+    if mode == "socket":
+        server.serve_socket(core.settings)
+    else:
+        server.serve_http(core.settings, host, port)
+
+
+@cli.command()
 @click.pass_context
 def run(ctx: click.Context) -> None:
-    """Start the bot (Socket Mode) when Slack tokens are set, else the local console."""
-    ctx.invoke(console)
+    """Start the bot in Socket Mode when Slack tokens are set, else the local console."""
+    core: Core = ctx.obj
+    if core.settings.socket_mode_ready:
+        ctx.invoke(serve, mode="socket")
+    else:
+        ctx.invoke(console)
 
 
 def main() -> None:

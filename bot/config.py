@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.errors import ClaimBotError
@@ -15,6 +15,39 @@ class Settings(BaseSettings):
 
     database_url: str = Field(default="sqlite:///claims.db", min_length=1)
     log_level: str = Field(default="INFO", pattern=r"(?i)^(debug|info|warning|error)$")
+    slack_bot_token: str | None = Field(default=None, pattern=r"^xoxb-\S+$")
+    slack_signing_secret: str | None = Field(default=None, pattern=r"^\S{8,}$")
+    slack_app_token: str | None = Field(default=None, pattern=r"^xapp-\S+$")
+    slack_api_url: str = Field(default="https://slack.com/api/", pattern=r"^https?://\S+$")
+    web_concurrency: int = Field(default=2, ge=1, le=64)
+    web_threads: int = Field(default=16, ge=1, le=256)
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _trailing_slash(cls, url: str) -> str:
+        return url if url.endswith("/") else url + "/"
+
+    @field_validator("slack_bot_token", "slack_signing_secret", "slack_app_token", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @property
+    def socket_mode_ready(self) -> bool:
+        """Whether both tokens Socket Mode needs are set."""
+        return bool(self.slack_bot_token and self.slack_app_token)
+
+    def require_slack(self, *, socket_mode: bool) -> None:
+        """Stop with one sentence naming every Slack setting the chosen mode lacks."""
+        needed = {"SLACK_BOT_TOKEN": self.slack_bot_token}
+        if socket_mode:
+            needed["SLACK_APP_TOKEN"] = self.slack_app_token
+        else:
+            needed["SLACK_SIGNING_SECRET"] = self.slack_signing_secret
+        missing = [name for name, value in needed.items() if not value]
+        if missing:
+            mode = "Socket Mode" if socket_mode else "HTTP mode"
+            raise ClaimBotError(f"{mode} needs {' and '.join(missing)} to be set.")
 
 
 def load_settings() -> Settings:

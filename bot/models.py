@@ -165,3 +165,12 @@ class Revision(Base):
     changes: Mapped[dict[str, Any]] = mapped_column(JSON)
 
     claim: Mapped[Claim] = relationship(back_populates="revisions")
+
+
+class Receipt(Base):
+    """A key seen once, so a request delivered twice (by any process) is acted on once."""
+
+    __tablename__ = "receipts"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -43,17 +43,29 @@ def reset_postgres() -> None:
     engine.dispose()
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """An empty database: a SQLite file, or the PostgreSQL test database wiped clean."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'claims.db'}"
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+def empty_database(kind: str, folder: Path) -> str:
+    """The URL of an empty database: a new SQLite file, or the PostgreSQL test database wiped.
+
+    PostgreSQL tests skip with the reason when no server answers, or fail when
+    ``CLAIMBOT_REQUIRE_POSTGRES=1`` (as in CI).
+    """
+    if kind == "sqlite":
+        return f"sqlite:///{folder / 'claims.db'}"
     if _POSTGRES_PROBLEM:
         if REQUIRE_POSTGRES:
             pytest.fail(f"CLAIMBOT_REQUIRE_POSTGRES is set but {_POSTGRES_PROBLEM}")
         pytest.skip(_POSTGRES_PROBLEM)
     reset_postgres()
     return POSTGRES_URL
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database on each backend."""
+    return empty_database(request.param, tmp_path)
 
 
 @pytest.fixture

@@ -1,0 +1,35 @@
+"""Where buttons on answers enter: share in channel, and ask about a suggested topic."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+
+from handlers.blocks import ASK_TOPIC_ACTION, SHARE_ACTION, answer_message
+from handlers.replies import message_for, reply
+
+
+def share_answer(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext
+) -> None:
+    """Post the same answer visibly in the channel, saying who shared it."""
+    ack()
+    answer = context["core"].answers.ask(action["value"])
+    message = answer_message(answer, shared_by=body["user"]["id"])
+    reply(
+        body["response_url"], {**message, "response_type": "in_channel", "replace_original": False}
+    )
+
+
+def ask_topic(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
+    """Replace the ephemeral answer with the answer for the chosen topic."""
+    ack()
+    message = message_for(context["core"].answers, action["value"], shareable=True)
+    reply(body["response_url"], {**message, "response_type": "ephemeral", "replace_original": True})
+
+
+def register(app: App) -> None:
+    app.action(SHARE_ACTION)(share_answer)
+    app.action(re.compile(rf"^{ASK_TOPIC_ACTION}_\d+$"))(ask_topic)

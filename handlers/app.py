@@ -1,0 +1,72 @@
+"""The Bolt app: one per process, with the core in every listener's context."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import App, BoltContext, BoltResponse
+from slack_sdk import WebClient
+
+from bot.core import Core
+from bot.receipts import first_receipt
+from handlers import register_listeners
+from handlers.blocks import APOLOGY, text_message
+from handlers.replies import post, reply, retry_handlers
+
+log = logging.getLogger(__name__)
+
+
+def build_app(core: Core, *, socket_mode: bool = False) -> App:
+    """The Bolt app for the core's settings (tokens checked against Slack at start)."""
+    settings = core.settings
+    settings.require_slack(socket_mode=socket_mode)
+    client = WebClient(
+        token=settings.slack_bot_token,
+        base_url=settings.slack_api_url,
+        retry_handlers=retry_handlers(),
+    )
+    app = App(
+        client=client,
+        signing_secret=settings.slack_signing_secret,
+        request_verification_enabled=not socket_mode,
+    )
+
+    @app.middleware
+    def provide_core(context: BoltContext, next: Callable[[], Any]) -> Any:
+        context["core"] = core
+        return next()
+
+    @app.middleware
+    def once_per_event(body: dict[str, Any], next: Callable[[], Any]) -> Any:
+        """Slack redelivers events it thinks failed; act on each ``event_id`` once."""
+        event_id = body.get("event_id")
+        if (
+            body.get("type") == "event_callback"
+            and event_id
+            and not first_receipt(core.sessions, f"slack-event:{event_id}")
+        ):
+            log.info("ignored redelivery of event %s", event_id)
+            return BoltResponse(status=200, body="")
+        return next()
+
+    @app.error
+    def apologise(error: Exception, body: dict[str, Any], client: WebClient) -> None:
+        """Log the failure with its context, and tell the user rather than leave them waiting."""
+        event = body.get("event") or {}
+        log.error(
+            "listener failed for %s (team %s, user %s)",
+            body.get("command") or event.get("type") or body.get("type"),
+            body.get("team_id") or (body.get("team") or {}).get("id"),
+            body.get("user_id") or event.get("user") or (body.get("user") or {}).get("id"),
+            exc_info=error,
+        )
+        apology = text_message(APOLOGY)
+        if body.get("response_url"):
+            reply(body["response_url"], {**apology, "response_type": "ephemeral"})
+        elif event.get("type") == "app_mention":
+            post(client, event["channel"], event.get("thread_ts") or event["ts"], apology)
+
+    register_listeners(app)
+    return app

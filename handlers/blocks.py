@@ -1,0 +1,203 @@
+"""Answers as Slack messages (Block Kit), escaped and kept within Slack's limits.
+
+Every piece of stored text goes through :func:`escape`, and every text object is ``verbatim``,
+so a claim containing ``<!channel>``, ``<@U123>`` or a crafted link displays literally and
+pings no one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    PlainTextObject,
+    SectionBlock,
+)
+
+from bot.answers import Answer, ClaimView, TopicAnswer
+from bot.render_text import HELP
+
+MAX_BLOCKS = 50
+MAX_SECTION = 3000
+MAX_HEADER = 150
+MAX_BUTTON_TEXT = 75
+MAX_FALLBACK = 3000
+
+SHARE_ACTION = "share_answer"
+ASK_TOPIC_ACTION = "ask_topic"
+
+APOLOGY = "Sorry, I couldn't deliver an answer just now. Please try again in a minute."
+
+Message = dict[str, Any]
+
+
+def escape(text: str) -> str:
+    """Slack's mrkdwn escaping: ``&``, ``<`` and ``>`` become entities."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def fit(text: str, limit: int) -> str:
+    """Cut escaped text to ``limit`` characters, never inside an entity, marking the cut."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    amp = cut.rfind("&")
+    if amp != -1 and ";" not in cut[amp:]:
+        cut = cut[:amp]
+    return cut + "…"
+
+
+def link(url: str | None, label: str) -> str:
+    """A mrkdwn link to a web address, or just the escaped label."""
+    if not url or not url.startswith(("http://", "https://")):
+        return escape(label)
+    safe_url = escape(url).replace("|", "%7C")
+    return f"<{safe_url}|{escape(label).replace('|', '¦')}>"
+
+
+def _mrkdwn(text: str, limit: int = MAX_SECTION) -> MarkdownTextObject:
+    return MarkdownTextObject(text=fit(text, limit), verbatim=True)
+
+
+def _plain(text: str, limit: int) -> PlainTextObject:
+    return PlainTextObject(text=text if len(text) <= limit else text[: limit - 1] + "…")
+
+
+def _message(blocks: list[Block], fallback: str) -> Message:
+    return {"text": fit(fallback, MAX_FALLBACK), "blocks": [b.to_dict() for b in blocks]}
+
+
+def claim_blocks(claim: ClaimView) -> list[Block]:
+    """A section with the claimant, figures and quote, and a context line with source and caveat."""
+    figures = " · ".join(f"{escape(f.metric)} *{escape(f.amount)}*" for f in claim.figures)
+    text = f"*{escape(claim.claimant)}*: {figures or '_no figure given_'}"
+    if claim.quote:
+        text += "\n>" + escape(claim.quote).replace("\n", "\n>")
+    source = (
+        f"published by {link(claim.source_url, claim.outlet)}"
+        if claim.outlet
+        else (link(claim.source_url, "source") if claim.source_url else "no outlet recorded")
+    )
+    caveat = f":warning: *{claim.verification_label}*" + (
+        f". {escape(claim.caveat)}" if claim.caveat else ""
+    )
+    return [
+        SectionBlock(text=_mrkdwn(text)),
+        ContextBlock(elements=[_mrkdwn(f"{source} · {claim.dates}"), _mrkdwn(caveat)]),
+    ]
+
+
+def topic_blocks(topic: TopicAnswer, budget: int) -> list[Block]:
+    """A topic's header, summary and claims, in at most ``budget`` blocks."""
+    count = len(topic.claims)
+    summary = (
+        f"{count} competing claims, the latest from each claimant. " if count > 1 else ""
+    ) + topic.verification_summary
+    blocks: list[Block] = [
+        HeaderBlock(text=_plain(topic.topic, MAX_HEADER)),
+        ContextBlock(elements=[_mrkdwn(escape(summary))]),
+    ]
+    shown = 0
+    for claim in topic.claims:
+        # Keep room for the note on what was left out.
+        if len(blocks) + 2 > budget - (1 if shown + 1 < count else 0):
+            break
+        blocks.extend(claim_blocks(claim))
+        shown += 1
+    if shown < count:
+        blocks.append(
+            ContextBlock(
+                elements=[
+                    _mrkdwn(
+                        f"{count - shown} more claims not shown here: Slack limits the size "
+                        "of a message. Ask a narrower question to see them."
+                    )
+                ]
+            )
+        )
+    return blocks
+
+
+def _buttons(answer: Answer, *, shareable: bool) -> list[ButtonElement]:
+    buttons = []
+    if shareable and answer.matches:
+        buttons.append(
+            ButtonElement(
+                text="Share in channel",
+                action_id=SHARE_ACTION,
+                value=answer.question,
+                style="primary",
+            )
+        )
+    if not answer.certain:
+        buttons.extend(
+            ButtonElement(
+                text=_plain(title, MAX_BUTTON_TEXT),
+                action_id=f"{ASK_TOPIC_ACTION}_{i}",
+                value=title,
+            )
+            for i, title in enumerate(answer.suggestions)
+        )
+    return buttons
+
+
+def answer_message(
+    answer: Answer, *, shareable: bool = False, shared_by: str | None = None
+) -> Message:
+    """The whole answer: topics side by side, or "no claims found" with close topics."""
+    blocks: list[Block] = []
+    if not answer.matches:
+        text = f"No claims found for “{escape(answer.question)}”."
+        text += (
+            " Closest topics:" if answer.suggestions else " Try `/claims help` to see the topics."
+        )
+        blocks.append(SectionBlock(text=_mrkdwn(text)))
+        fallback = f"No claims found for “{escape(answer.question)}”."
+    else:
+        if len(answer.matches) > 1:
+            note = f"“{escape(answer.question)}” fits {len(answer.matches)} topics equally well."
+            blocks.append(ContextBlock(elements=[_mrkdwn(note)]))
+        fallback = "; ".join(
+            f"{escape(m.topic)}: {len(m.claims)} claim{'s' if len(m.claims) != 1 else ''}"
+            for m in answer.matches
+        )
+    buttons = _buttons(answer, shareable=shareable)
+    tail: list[Block] = []
+    if answer.matches and not answer.certain and answer.suggestions:
+        tail.append(ContextBlock(elements=[_mrkdwn("Not what you meant? Try a close topic:")]))
+    if buttons:
+        tail.append(ActionsBlock(elements=buttons))
+    if shared_by:
+        tail.append(ContextBlock(elements=[_mrkdwn(f"Shared by <@{shared_by}>")]))
+    for i, topic in enumerate(answer.matches):
+        if i:
+            blocks.append(DividerBlock())
+        remaining = MAX_BLOCKS - len(blocks) - len(tail) - 3 * (len(answer.matches) - i - 1)
+        if remaining < 3:
+            break
+        blocks.extend(topic_blocks(topic, remaining))
+    return _message(blocks + tail, fallback)
+
+
+def help_message(topics: list[str]) -> Message:
+    """How to use ClaimBot, and the topics it has claims on."""
+    text = escape(HELP) + (
+        "\n\nSlash commands cannot be used in threads: mention the bot there instead."
+    )
+    blocks: list[Block] = [SectionBlock(text=_mrkdwn(text))]
+    if topics:
+        listing = "*Topics with claims:*\n" + "\n".join(f"• {escape(t)}" for t in topics)
+        blocks.append(SectionBlock(text=_mrkdwn(listing)))
+    return _message(blocks, "How to use ClaimBot")
+
+
+def text_message(text: str) -> Message:
+    """A one-line reply (errors, refusals), escaped."""
+    return _message([SectionBlock(text=_mrkdwn(escape(text)))], escape(text))

@@ -1,0 +1,40 @@
+"""Where mentions enter: the bot answers in the thread it was mentioned in."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import App, BoltContext
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from handlers.replies import message_for, post, strip_mentions
+
+log = logging.getLogger(__name__)
+
+
+def thread_parent_text(client: WebClient, channel: str, thread_ts: str) -> str:
+    """The text of a thread's first message, mentions removed."""
+    replies = client.conversations_replies(channel=channel, ts=thread_ts, limit=1)
+    messages = replies.get("messages") or []
+    return strip_mentions(messages[0].get("text", "")) if messages else ""
+
+
+def app_mention(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    """``@claimbot QUESTION``; a bare mention in a thread looks up the thread's first message."""
+    channel = event["channel"]
+    thread_ts = event.get("thread_ts") or event["ts"]
+    question = strip_mentions(event.get("text", ""))
+    if not question and event.get("thread_ts"):
+        try:
+            question = thread_parent_text(client, channel, event["thread_ts"])
+        except SlackApiError as exc:
+            log.error("could not read thread %s in %s: %s", thread_ts, channel, exc)
+    post(
+        client, channel, thread_ts, message_for(context["core"].answers, question, shareable=False)
+    )
+
+
+def register(app: App) -> None:
+    app.event("app_mention")(app_mention)

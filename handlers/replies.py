@@ -1,0 +1,96 @@
+"""Answering and delivering: the core's answer as a message, sent with retries or an apology.
+
+Slack's 429 (with ``Retry-After``) and transient 5xx answers are retried by slack_sdk's retry
+handlers; an answer that still cannot be delivered is replaced by a short apology, so the user
+never meets silence.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry import RetryHandler
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+from slack_sdk.webhook import WebhookClient
+
+from bot.answers import AnswerService
+from bot.commands import Help, parse
+from bot.errors import ClaimBotError
+from handlers.blocks import APOLOGY, Message, answer_message, help_message, text_message
+
+log = logging.getLogger(__name__)
+
+_MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
+
+
+def retry_handlers() -> list[RetryHandler]:
+    """Retries for connection errors, rate limits (honouring Retry-After) and 5xx answers."""
+    return [
+        ConnectionErrorRetryHandler(max_retry_count=2),
+        RateLimitErrorRetryHandler(max_retry_count=3),
+        ServerErrorRetryHandler(max_retry_count=2),
+    ]
+
+
+def strip_mentions(text: str) -> str:
+    """A message's text without user mentions (``<@U123>``)."""
+    return " ".join(_MENTION.sub(" ", text).split())
+
+
+def message_for(answers: AnswerService, text: str, *, shareable: bool) -> Message:
+    """What the bot answers to ``text``: help, an answer, or a one-line refusal."""
+    request = parse(text)
+    if isinstance(request, Help):
+        return help_message(list(answers.topics()))
+    try:
+        answer = answers.ask(request.question)
+    except ClaimBotError as exc:
+        return text_message(str(exc))
+    return answer_message(answer, shareable=shareable)
+
+
+def reply(response_url: str, message: Message) -> bool:
+    """Send a message to a ``response_url``; on failure, send an apology instead."""
+    client = WebhookClient(response_url, timeout=10, retry_handlers=retry_handlers())
+    try:
+        response = client.send_dict(message)
+        if response.status_code == 200:
+            return True
+        log.error(
+            "response_url refused the answer: %s %s", response.status_code, response.body[:200]
+        )
+    except OSError:
+        log.exception("could not reach the response_url")
+    try:
+        client.send_dict({"text": APOLOGY, "response_type": "ephemeral", "replace_original": False})
+    except OSError:
+        log.exception("could not deliver the apology either")
+    return False
+
+
+def post(client: WebClient, channel: str, thread_ts: str, message: Message) -> bool:
+    """Post a message in a thread; on failure, post an apology instead."""
+    try:
+        client.chat_postMessage(channel=channel, thread_ts=thread_ts, **message)
+        return True
+    except SlackApiError as exc:
+        log.error(
+            "chat.postMessage failed in %s (thread %s): %s",
+            channel,
+            thread_ts,
+            exc.response.get("error"),
+        )
+    except OSError:
+        log.exception("could not reach Slack to post in %s", channel)
+    try:
+        client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=APOLOGY)
+    except (SlackApiError, OSError):
+        log.exception("could not deliver the apology either")
+    return False

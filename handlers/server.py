@@ -1,0 +1,102 @@
+"""How the bot runs: HTTP mode on gunicorn, or Socket Mode.
+
+HTTP mode serves commands, events and interactivity at ``POST /slack/events`` and a health
+check at ``GET /healthz``. Each gunicorn worker builds its own engine and Bolt app after the
+fork; every worker and every replica share the one database, so they behave as one bot.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+from gunicorn.app.base import BaseApplication
+from slack_bolt.adapter.socket_mode import SocketModeHandler
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.config import Settings
+from bot.core import Core
+from handlers.app import build_app
+
+if TYPE_CHECKING:
+    from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
+
+log = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/healthz"
+
+
+def database_answers(core: Core) -> bool:
+    try:
+        with core.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        log.exception("health check: the database did not answer")
+        return False
+    return True
+
+
+def wsgi_app(core: Core) -> WSGIApplication:
+    """Slack's requests to Bolt, ``/healthz`` to a JSON status; everything else 404."""
+    slack = SlackRequestHandler(build_app(core), path=EVENTS_PATH)
+
+    def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") == "GET":
+            database = database_answers(core)
+            body = json.dumps({"status": "ok" if database else "degraded", "database": database})
+            start_response("200 OK", [("Content-Type", "application/json")])
+            return [body.encode()]
+        return slack(environ, start_response)
+
+    return application
+
+
+class _Gunicorn(BaseApplication):  # type: ignore[misc]
+    """gunicorn, configured in code, loading the app in each worker."""
+
+    def __init__(self, load: Callable[[], WSGIApplication], options: dict[str, Any]) -> None:
+        self._load = load
+        self._options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self._options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> WSGIApplication:
+        return self._load()
+
+
+def serve_http(settings: Settings, host: str, port: int) -> None:
+    """Run HTTP mode on gunicorn (threaded workers) until stopped."""
+    # Fail here, once, with a clear message, rather than in every worker as it boots.
+    settings.require_slack(socket_mode=False)
+    check = Core.from_settings(settings)
+    check.require_schema()
+    build_app(check)
+    check.engine.dispose()
+    options = {
+        "bind": f"{host}:{port}",
+        "workers": settings.web_concurrency,
+        "worker_class": "gthread",
+        "threads": settings.web_threads,
+        "timeout": 30,
+        "graceful_timeout": 10,
+        "accesslog": "-",
+        "loglevel": settings.log_level.lower(),
+    }
+    _Gunicorn(lambda: wsgi_app(Core.from_settings(settings)), options).run()
+
+
+def serve_socket(settings: Settings) -> None:
+    """Run Socket Mode (no public endpoint needed) until stopped."""
+    settings.require_slack(socket_mode=True)
+    core = Core.from_settings(settings)
+    core.require_schema()
+    handler = SocketModeHandler(build_app(core, socket_mode=True), settings.slack_app_token)
+    handler.start()  # type: ignore[no-untyped-call]

@@ -1,0 +1,173 @@
+"""A local stand-in for Slack: the Web API and ``response_url``s, recording what the bot sends.
+
+Like bolt-python's own ``mock_web_api_server``, it is a real HTTP server on loopback; tests can
+script failures (429 with Retry-After, 5xx, API errors) for the next calls to a path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import threading
+import time
+import urllib.parse
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+BOT_USER_ID = "UBOT0001"
+
+
+@dataclass
+class Call:
+    """One request the bot made."""
+
+    path: str
+    headers: dict[str, str]
+    body: dict[str, Any]
+
+
+@dataclass
+class Scripted:
+    """An answer to give instead of the normal one."""
+
+    status: int
+    body: dict[str, Any]
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class SlackStub:
+    """Records calls; answers like Slack unless a failure is scripted for the path."""
+
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self.thread_messages: dict[str, list[dict[str, Any]]] = {}
+        self._scripts: dict[str, list[Scripted]] = {}
+        self._lock = threading.Condition()
+        stub = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length", 0))
+                raw = self.rfile.read(length).decode()
+                ctype = self.headers.get("Content-Type", "")
+                if "json" in ctype:
+                    body = json.loads(raw) if raw else {}
+                else:
+                    body = {k: v[0] for k, v in urllib.parse.parse_qs(raw).items()}
+                path = urllib.parse.urlparse(self.path).path
+                status, answer, headers = stub._answer(path, body)
+                stub._record(Call(path, dict(self.headers.items()), body))
+                payload = json.dumps(answer).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                for key, value in headers.items():
+                    self.send_header(key, value)
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def log_message(self, format: str, *args: Any) -> None:
+                return
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def reset(self) -> None:
+        with self._lock:
+            self.calls.clear()
+            self._scripts.clear()
+            self.thread_messages.clear()
+
+    def script(self, path: str, *answers: Scripted) -> None:
+        """Answer the next calls to ``path`` with these, in order, then normally."""
+        with self._lock:
+            self._scripts.setdefault(path, []).extend(answers)
+
+    def response_url(self, name: str = "r1") -> str:
+        return f"{self.url}/response/{name}"
+
+    def _record(self, call: Call) -> None:
+        with self._lock:
+            self.calls.append(call)
+            self._lock.notify_all()
+
+    def _answer(
+        self, path: str, body: dict[str, Any]
+    ) -> tuple[int, dict[str, Any], dict[str, str]]:
+        with self._lock:
+            scripted = self._scripts.get(path)
+            if scripted:
+                answer = scripted.pop(0)
+                return answer.status, answer.body, answer.headers
+        if path.startswith("/response/"):
+            return 200, {"ok": True}, {}
+        method = path.removeprefix("/api/")
+        if method == "auth.test":
+            return (
+                200,
+                {
+                    "ok": True,
+                    "url": "https://example.slack.com/",
+                    "team": "Example",
+                    "user": "claimbot",
+                    "team_id": "T0001",
+                    "user_id": BOT_USER_ID,
+                    "bot_id": "B0001",
+                },
+                {},
+            )
+        if method == "chat.postMessage":
+            return 200, {"ok": True, "channel": body.get("channel"), "ts": f"{time.time():.6f}"}, {}
+        if method == "conversations.replies":
+            messages = self.thread_messages.get(str(body.get("ts")), [])
+            return 200, {"ok": True, "messages": messages, "has_more": False}, {}
+        return 200, {"ok": False, "error": "unknown_method"}, {}
+
+    def wait_for(
+        self, predicate: Callable[[Call], bool], count: int = 1, timeout: float = 15
+    ) -> list[Call]:
+        """The first ``count`` calls matching ``predicate``, waiting up to ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while True:
+                found = [c for c in self.calls if predicate(c)]
+                if len(found) >= count:
+                    return found
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise AssertionError(
+                        f"expected {count} matching calls, got {len(found)}: "
+                        f"{[c.path for c in self.calls]}"
+                    )
+                self._lock.wait(remaining)
+
+    def calls_to(self, path: str) -> list[Call]:
+        with self._lock:
+            return [c for c in self.calls if c.path == path]
+
+
+def signature(secret: str, timestamp: str, body: str) -> str:
+    """Slack's request signature: ``v0=`` + HMAC-SHA256 of ``v0:timestamp:body``."""
+    base = f"v0:{timestamp}:{body}".encode()
+    return "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
+
+
+def signed_headers(
+    secret: str, body: str, content_type: str, timestamp: int | None = None
+) -> dict[str, str]:
+    stamp = str(int(time.time()) if timestamp is None else timestamp)
+    return {
+        "Content-Type": content_type,
+        "X-Slack-Request-Timestamp": stamp,
+        "X-Slack-Signature": signature(secret, stamp, body),
+    }

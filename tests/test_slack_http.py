@@ -1,0 +1,616 @@
+"""The real bot (`claimbot serve --http` on gunicorn) driven over HTTP with signed requests in
+Slack's documented payload formats; a local stand-in plays the Slack Web API and response_urls.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot import db
+from bot.config import Settings
+from bot.core import Core
+from bot.records import parse_document
+from bot.store import ClaimStore
+from tests.conftest import BACKENDS, empty_database
+from tests.slack_stub import BOT_USER_ID, Call, Scripted, SlackStub, signature, signed_headers
+
+SECRET = "test-signing-secret-0123456789"
+FORM = "application/x-www-form-urlencoded"
+
+
+@dataclass
+class Bot:
+    url: str
+    database_url: str
+    stub: SlackStub
+
+    def post(
+        self,
+        body: str,
+        content_type: str,
+        *,
+        headers: dict[str, str] | None = None,
+        sign: bool = True,
+        timestamp: int | None = None,
+    ) -> tuple[int, str]:
+        all_headers = (
+            signed_headers(SECRET, body, content_type, timestamp)
+            if sign
+            else {"Content-Type": content_type}
+        )
+        all_headers.update(headers or {})
+        request = urllib.request.Request(
+            f"{self.url}/slack/events", data=body.encode(), headers=all_headers, method="POST"
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read().decode()
+
+    def command(self, text: str, response: str = "r1", **kwargs: Any) -> tuple[int, str]:
+        """A slash command, in Slack's form-encoded format."""
+        body = urllib.parse.urlencode(
+            {
+                "token": "legacy-token",
+                "team_id": "T0001",
+                "team_domain": "example",
+                "channel_id": "C0001",
+                "channel_name": "newsroom",
+                "user_id": "U0001",
+                "user_name": "editor",
+                "command": "/claims",
+                "text": text,
+                "api_app_id": "A0001",
+                "is_enterprise_install": "false",
+                "response_url": self.stub.response_url(response),
+                "trigger_id": "1.2.3",
+            }
+        )
+        return self.post(body, FORM, **kwargs)
+
+    def event(
+        self, event: dict[str, Any], event_id: str, headers: dict[str, str] | None = None
+    ) -> tuple[int, str]:
+        """An Events API ``event_callback``, in JSON."""
+        body = json.dumps(
+            {
+                "token": "legacy-token",
+                "team_id": "T0001",
+                "api_app_id": "A0001",
+                "event": event,
+                "type": "event_callback",
+                "event_id": event_id,
+                "event_time": int(time.time()),
+                "authorizations": [{"team_id": "T0001", "user_id": BOT_USER_ID, "is_bot": True}],
+            }
+        )
+        return self.post(body, "application/json", headers=headers)
+
+    def interaction(self, payload: dict[str, Any]) -> tuple[int, str]:
+        """An interactivity payload, form-encoded as ``payload=<json>``."""
+        return self.post(urllib.parse.urlencode({"payload": json.dumps(payload)}), FORM)
+
+    def add_claims(self, *claims: dict[str, Any]) -> None:
+        core = Core.from_settings(Settings(database_url=self.database_url))
+        with db.transaction(core.sessions) as session:
+            ClaimStore(session).import_records(parse_document({"claims": list(claims)}), "test")
+        core.engine.dispose()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def stub() -> Iterator[SlackStub]:
+    server = SlackStub()
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def running_bot(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, stub: SlackStub
+) -> Iterator[Bot]:
+    database_url = empty_database(request.param, tmp_path_factory.mktemp("bot"))
+    Core.from_settings(Settings(database_url=database_url)).init(seed=True)
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "SLACK_BOT_TOKEN": "xoxb-test-token",
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": f"{stub.url}/api/",
+        "WEB_CONCURRENCY": "2",
+        "LOG_LEVEL": "WARNING",
+    }
+    env.pop("SLACK_APP_TOKEN", None)
+    log = tmp_path_factory.mktemp("log") / "server.log"
+    with log.open("w") as log_file:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "bot",
+                "serve",
+                "--http",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+            ],
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=2):
+                break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                pytest.fail(f"server did not start:\n{log.read_text()}")
+            time.sleep(0.2)
+    yield Bot(url, database_url, stub)
+    process.terminate()
+    process.wait(timeout=15)
+
+
+@pytest.fixture
+def bot(running_bot: Bot) -> Bot:
+    running_bot.stub.reset()
+    return running_bot
+
+
+def to_response(name: str = "r1") -> Any:
+    return lambda call: call.path == f"/response/{name}"
+
+
+def block_texts(message: dict[str, Any]) -> str:
+    """Every text in a message's blocks, joined: what a reader sees."""
+    texts = []
+    for block in message.get("blocks", []):
+        for item in [block.get("text"), *block.get("elements", []), *block.get("fields", [])]:
+            if isinstance(item, dict):
+                text = item.get("text")
+                texts.append(text["text"] if isinstance(text, dict) else text or "")
+    return "\n".join(texts)
+
+
+def buttons(message: dict[str, Any]) -> list[dict[str, Any]]:
+    return [e for b in message.get("blocks", []) if b["type"] == "actions" for e in b["elements"]]
+
+
+# Health ------------------------------------------------------------------------------------
+
+
+def test_healthz_reports_the_database(bot: Bot) -> None:
+    with urllib.request.urlopen(f"{bot.url}/healthz", timeout=5) as response:
+        assert response.status == 200
+        assert json.loads(response.read()) == {"status": "ok", "database": True}
+
+
+def test_unknown_path_is_404(bot: Bot) -> None:
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        urllib.request.urlopen(f"{bot.url}/nothing", timeout=5)
+    assert caught.value.code == 404
+
+
+# Signatures --------------------------------------------------------------------------------
+
+
+def test_signer_matches_slacks_published_test_vector() -> None:
+    # https://api.slack.com/authentication/verifying-requests-from-slack
+    body = (
+        "token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V"
+        "&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect"
+        "&text=&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554"
+        "%2F96rGlfmibIGlgcZRskXaIFfN&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c"
+    )
+    assert signature("8f742231b10e8888abcd99yyyzzz85a5", "1531420618", body) == (
+        "v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503"
+    )
+
+
+def test_published_test_vector_is_refused_as_stale(bot: Bot) -> None:
+    body = "token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&command=%2Fclaims&text=russian+losses"
+    status, _ = bot.post(
+        body,
+        FORM,
+        sign=False,
+        headers={
+            "X-Slack-Request-Timestamp": "1531420618",
+            "X-Slack-Signature": signature(SECRET, "1531420618", body),
+        },
+    )
+    assert status == 401
+
+
+@pytest.mark.parametrize(
+    "case", ["missing", "forged", "wrong secret", "stale", "tampered body", "future"]
+)
+def test_bad_signatures_get_401_and_cause_nothing(bot: Bot, case: str) -> None:
+    body = urllib.parse.urlencode(
+        {"command": "/claims", "text": "russian losses", "response_url": bot.stub.response_url()}
+    )
+    now = int(time.time())
+    headers = {
+        "missing": {},
+        "forged": {"X-Slack-Request-Timestamp": str(now), "X-Slack-Signature": "v0=" + "0" * 64},
+        "wrong secret": {
+            "X-Slack-Request-Timestamp": str(now),
+            "X-Slack-Signature": signature("another-secret", str(now), body),
+        },
+        "stale": {
+            "X-Slack-Request-Timestamp": str(now - 301),
+            "X-Slack-Signature": signature(SECRET, str(now - 301), body),
+        },
+        "tampered body": {
+            "X-Slack-Request-Timestamp": str(now),
+            "X-Slack-Signature": signature(SECRET, str(now), body + "x"),
+        },
+        "future": {
+            "X-Slack-Request-Timestamp": str(now + 301),
+            "X-Slack-Signature": signature(SECRET, str(now + 301), body),
+        },
+    }[case]
+    status, _ = bot.post(body, FORM, sign=False, headers=headers)
+    assert status == 401
+    time.sleep(1)
+    assert bot.stub.calls_to("/response/r1") == []
+
+
+def test_url_verification_challenge(bot: Bot) -> None:
+    body = json.dumps({"token": "t", "challenge": "c-123", "type": "url_verification"})
+    status, text = bot.post(body, "application/json")
+    assert status == 200
+    assert "c-123" in text
+
+
+# /claims -----------------------------------------------------------------------------------
+
+
+def test_claims_acks_at_once_then_answers_ephemerally(bot: Bot) -> None:
+    started = time.monotonic()
+    status, body = bot.command("russian losses")
+    assert status == 200
+    assert body == ""
+    assert time.monotonic() - started < 3
+    (call,) = bot.stub.wait_for(to_response())
+    message = call.body
+    assert message["response_type"] == "ephemeral"
+    blocks = message["blocks"]
+    assert blocks[0] == {
+        "type": "header",
+        "text": {"type": "plain_text", "text": "Russian military casualties in Ukraine"},
+    }
+    text = block_texts(message)
+    assert "*Russian Ministry of Defence*: killed *498 troops* · wounded *1,597 troops*" in text
+    assert "*UK Ministry of Defence*: losses *450 troops*" in text
+    assert "published by RIA Novosti · claimed 2 March 2022" in text
+    assert "None of these 3 claims is independently verified." in text
+    assert ":warning: *Not independently verified*" in text
+    assert [b["action_id"] for b in buttons(message)] == ["share_answer"]
+    assert buttons(message)[0]["value"] == "russian losses"
+    assert message["text"] == "Russian military casualties in Ukraine: 3 claims"
+
+
+@pytest.mark.parametrize("text", ["", "help", "  HELP  "])
+def test_claims_help(bot: Bot, text: str) -> None:
+    assert bot.command(text)[0] == 200
+    (call,) = bot.stub.wait_for(to_response())
+    shown = block_texts(call.body)
+    assert "/claims russian losses" in shown
+    assert "Slash commands cannot be used in threads" in shown
+    assert "• Russian military casualties in Ukraine" in shown
+
+
+def test_claims_no_match_offers_close_topics(bot: Bot) -> None:
+    bot.command("refugees in hungary")
+    (call,) = bot.stub.wait_for(to_response())
+    assert "No claims found for “refugees in hungary”. Closest topics:" in block_texts(call.body)
+    (button,) = buttons(call.body)
+    assert button["action_id"] == "ask_topic_0"
+    assert button["value"] == "Refugees from Ukraine"
+
+
+def test_claims_unrelated_question(bot: Bot) -> None:
+    bot.command("best pizza recipe")
+    (call,) = bot.stub.wait_for(to_response())
+    assert "Try `/claims help`" in block_texts(call.body)
+    assert buttons(call.body) == []
+
+
+def test_overlong_question_is_refused_clearly(bot: Bot) -> None:
+    bot.command("x" * 501)
+    (call,) = bot.stub.wait_for(to_response())
+    assert "limited to 500 characters" in block_texts(call.body)
+
+
+def test_stored_text_is_escaped(bot: Bot) -> None:
+    bot.add_claims(
+        {
+            "topic": "Escaping test <b> & co",
+            "topic_aliases": ["escaping test"],
+            "claimant": "<!channel> & <@U999>",
+            "outlet": "Evil <https://evil.example|click>",
+            "source_url": "https://example.org/a?x=1&y=<2>|z",
+            "claimed_on": "2024-01-01",
+            "quote": "<!here> see <https://evil.example|this>",
+            "caveat": "Ping <!everyone>",
+        }
+    )
+    bot.command("escaping test")
+    (call,) = bot.stub.wait_for(to_response())
+    raw = json.dumps(call.body)
+    for dangerous in ["<!channel>", "<@U999>", "<!here>", "<!everyone>", "<https://evil"]:
+        assert dangerous not in raw
+    shown = block_texts(call.body)
+    assert "*&lt;!channel&gt; &amp; &lt;@U999&gt;*" in shown
+    assert (
+        "<https://example.org/a?x=1&amp;y=&lt;2&gt;%7Cz|Evil &lt;https://evil.example¦click&gt;>"
+        in shown
+    )
+    assert all(
+        element.get("verbatim") is True
+        for block in call.body["blocks"]
+        for element in [block.get("text") or {}, *block.get("elements", [])]
+        if element.get("type") == "mrkdwn"
+    )
+
+
+# Buttons -----------------------------------------------------------------------------------
+
+
+def block_actions(bot: Bot, action_id: str, value: str) -> dict[str, Any]:
+    return {
+        "type": "block_actions",
+        "user": {"id": "U0001", "username": "editor", "team_id": "T0001"},
+        "api_app_id": "A0001",
+        "token": "legacy-token",
+        "container": {
+            "type": "message",
+            "message_ts": "1.1",
+            "channel_id": "C0001",
+            "is_ephemeral": True,
+        },
+        "trigger_id": "1.2.3",
+        "team": {"id": "T0001", "domain": "example"},
+        "channel": {"id": "C0001", "name": "newsroom"},
+        "response_url": bot.stub.response_url("button"),
+        "actions": [
+            {
+                "action_id": action_id,
+                "block_id": "b1",
+                "text": {"type": "plain_text", "text": "x"},
+                "value": value,
+                "type": "button",
+                "action_ts": "1.2",
+            }
+        ],
+    }
+
+
+def test_share_button_posts_the_answer_in_channel(bot: Bot) -> None:
+    assert bot.interaction(block_actions(bot, "share_answer", "conscript share"))[0] == 200
+    (call,) = bot.stub.wait_for(to_response("button"))
+    assert call.body["response_type"] == "in_channel"
+    assert call.body["replace_original"] is False
+    shown = block_texts(call.body)
+    assert "*Warsaw Institute*: share of conscripts *50%*" in shown
+    assert "*The Washington Post*: share of conscripts *70%*" in shown
+    assert "Shared by <@U0001>" in shown
+    assert buttons(call.body) == []
+
+
+def test_suggestion_button_replaces_the_answer(bot: Bot) -> None:
+    bot.interaction(block_actions(bot, "ask_topic_0", "Refugees from Ukraine"))
+    (call,) = bot.stub.wait_for(to_response("button"))
+    assert call.body["replace_original"] is True
+    assert call.body["response_type"] == "ephemeral"
+    assert "refugees (projected) *1,000,000 people*" in block_texts(call.body)
+
+
+# Shortcut ----------------------------------------------------------------------------------
+
+
+def test_message_shortcut_answers_ephemerally(bot: Bot) -> None:
+    payload = {
+        "type": "message_action",
+        "token": "legacy-token",
+        "action_ts": "1.2",
+        "team": {"id": "T0001", "domain": "example"},
+        "user": {"id": "U0001", "username": "editor", "team_id": "T0001"},
+        "channel": {"id": "C0001", "name": "newsroom"},
+        "callback_id": "lookup_claims",
+        "trigger_id": "1.2.3",
+        "message_ts": "1700000000.000100",
+        "message": {
+            "type": "message",
+            "user": "U0002",
+            "ts": "1700000000.000100",
+            "text": "Russia says 498 of its soldiers have died so far. Is that right?",
+        },
+        "response_url": bot.stub.response_url("shortcut"),
+    }
+    assert bot.interaction(payload)[0] == 200
+    (call,) = bot.stub.wait_for(to_response("shortcut"))
+    assert call.body["response_type"] == "ephemeral"
+    assert call.body["blocks"][0]["text"]["text"] == "Russian military casualties in Ukraine"
+
+
+# Mentions ----------------------------------------------------------------------------------
+
+
+def mention(text: str, ts: str, thread_ts: str | None = None) -> dict[str, Any]:
+    event = {
+        "type": "app_mention",
+        "user": "U0001",
+        "text": text,
+        "ts": ts,
+        "channel": "C0001",
+        "event_ts": ts,
+    }
+    if thread_ts:
+        event["thread_ts"] = thread_ts
+    return event
+
+
+def post_messages(call: Call) -> bool:
+    return call.path == "/api/chat.postMessage"
+
+
+def test_mention_answers_in_a_new_thread(bot: Bot) -> None:
+    status, _ = bot.event(mention(f"<@{BOT_USER_ID}> russian losses", "1700000001.000100"), "Ev01")
+    assert status == 200
+    (call,) = bot.stub.wait_for(post_messages)
+    assert call.body["channel"] == "C0001"
+    assert call.body["thread_ts"] == "1700000001.000100"
+    assert "498 troops" in block_texts(call.body)
+    assert call.headers["Authorization"] == "Bearer xoxb-test-token"
+
+
+def test_mention_inside_a_thread_answers_in_that_thread(bot: Bot) -> None:
+    bot.event(mention(f"<@{BOT_USER_ID}> conscript share", "1700000003.1", "1700000002.1"), "Ev02")
+    (call,) = bot.stub.wait_for(post_messages)
+    assert call.body["thread_ts"] == "1700000002.1"
+    assert "Warsaw Institute" in block_texts(call.body)
+
+
+def test_bare_mention_in_a_thread_looks_up_the_parent(bot: Bot) -> None:
+    bot.stub.thread_messages["1700000004.1"] = [
+        {"type": "message", "ts": "1700000004.1", "text": "How many Ukrainian refugees are there?"}
+    ]
+    bot.event(mention(f"<@{BOT_USER_ID}>", "1700000005.1", "1700000004.1"), "Ev03")
+    (call,) = bot.stub.wait_for(post_messages)
+    (replies,) = bot.stub.calls_to("/api/conversations.replies")
+    assert replies.body["ts"] == "1700000004.1"
+    assert call.body["thread_ts"] == "1700000004.1"
+    assert "Refugees from Ukraine" in block_texts(call.body)
+
+
+def test_bare_mention_outside_a_thread_explains_usage(bot: Bot) -> None:
+    bot.event(mention(f"<@{BOT_USER_ID}>", "1700000006.1"), "Ev04")
+    (call,) = bot.stub.wait_for(post_messages)
+    assert "Topics with claims" in block_texts(call.body)
+
+
+def test_redelivered_event_is_answered_once(bot: Bot) -> None:
+    event = mention(f"<@{BOT_USER_ID}> russian losses", "1700000007.1")
+    assert bot.event(event, "Ev05")[0] == 200
+    assert (
+        bot.event(
+            event, "Ev05", {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
+        )[0]
+        == 200
+    )
+    assert (
+        bot.event(
+            event, "Ev05", {"X-Slack-Retry-Num": "2", "X-Slack-Retry-Reason": "http_timeout"}
+        )[0]
+        == 200
+    )
+    bot.stub.wait_for(post_messages)
+    time.sleep(1.5)
+    assert len(bot.stub.calls_to("/api/chat.postMessage")) == 1
+
+
+# Slack errors ------------------------------------------------------------------------------
+
+
+def test_rate_limited_response_url_is_retried(bot: Bot) -> None:
+    bot.stub.script(
+        "/response/r1",
+        Scripted(429, {"ok": False}, {"Retry-After": "1"}),
+        Scripted(503, {"ok": False}),
+    )
+    bot.command("russian losses")
+    calls = bot.stub.wait_for(to_response(), count=3)
+    assert "498 troops" in block_texts(calls[2].body)
+    assert calls[0].body == calls[2].body
+
+
+def test_rate_limited_post_message_is_retried(bot: Bot) -> None:
+    bot.stub.script(
+        "/api/chat.postMessage",
+        Scripted(429, {"ok": False, "error": "ratelimited"}, {"Retry-After": "1"}),
+    )
+    bot.event(mention(f"<@{BOT_USER_ID}> russian losses", "1700000008.1"), "Ev06")
+    calls = bot.stub.wait_for(post_messages, count=2)
+    assert calls[0].body == calls[1].body
+
+
+def test_undeliverable_answer_becomes_an_apology(bot: Bot) -> None:
+    bot.stub.script("/response/r1", Scripted(400, {"ok": False, "error": "invalid_blocks"}))
+    bot.command("russian losses")
+    calls = bot.stub.wait_for(to_response(), count=2)
+    assert calls[1].body["text"].startswith("Sorry, I couldn't deliver an answer")
+    assert "blocks" not in calls[1].body
+
+
+def test_failed_post_in_thread_becomes_an_apology(bot: Bot) -> None:
+    bot.stub.script(
+        "/api/chat.postMessage", Scripted(200, {"ok": False, "error": "invalid_blocks"})
+    )
+    bot.event(mention(f"<@{BOT_USER_ID}> russian losses", "1700000009.1"), "Ev07")
+    calls = bot.stub.wait_for(post_messages, count=2)
+    assert calls[1].body["text"].startswith("Sorry, I couldn't deliver an answer")
+    assert calls[1].body["thread_ts"] == "1700000009.1"
+
+
+# Start-up ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("env", "args", "message"),
+    [
+        ({}, ["--http"], "HTTP mode needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET to be set."),
+        (
+            {"SLACK_BOT_TOKEN": "xoxb-1"},
+            ["--socket"],
+            "Socket Mode needs SLACK_APP_TOKEN to be set.",
+        ),
+        (
+            {"SLACK_BOT_TOKEN": "not-a-token"},
+            ["--http"],
+            "Invalid configuration: check SLACK_BOT_TOKEN.",
+        ),
+        ({"SLACK_APP_TOKEN": "xoxb-wrong-kind"}, ["--socket"], "check SLACK_APP_TOKEN"),
+        ({"SLACK_API_URL": "slack.com"}, ["--http"], "check SLACK_API_URL"),
+        ({}, [], "Choose --socket or --http."),
+    ],
+)
+def test_bad_configuration_stops_at_start(
+    tmp_path: Path, env: dict[str, str], args: list[str], message: str
+) -> None:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "serve", *args],
+        env={**clean, "DATABASE_URL": f"sqlite:///{tmp_path / 'c.db'}", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode in (1, 2)
+    assert message in result.stderr.strip().splitlines()[-1]
