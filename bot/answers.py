@@ -213,7 +213,7 @@ class AnswerService:
     def topics(self) -> Sequence[str]:
         """Titles of every topic that has claims, alphabetically."""
         with self._sessions() as session:
-            return sorted(t.title for t in ClaimStore(session).topic_names())
+            return self._fresh_index(ClaimStore(session)).titles
 
 
 def check_question(question: str) -> None:

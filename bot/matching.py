@@ -201,6 +201,7 @@ class TopicIndex:
                 self._postings[term].append(position)
         self._surface = sorted(surface)
         self._surface_set = frozenset(surface)
+        self.titles: tuple[str, ...] = tuple(sorted(t.title for t in self._topics.values()))
 
     def __len__(self) -> int:
         return len(self._topics)

@@ -18,11 +18,13 @@ was published, when, and whether anyone has verified it.
 Questions can be typed loosely: "how many russian soldiers have died?" works too."""
 
 
-def render_help(topics: Sequence[str]) -> str:
+def render_help(topics: Sequence[str], most: int = 25) -> str:
     lines = [HELP]
     if topics:
         lines.append("\nTopics with claims:")
-        lines.extend(f"  - {t}" for t in topics)
+        lines.extend(f"  - {t}" for t in topics[:most])
+        if len(topics) > most:
+            lines.append(f"  ...and {len(topics) - most:,} more.")
     return "\n".join(lines)
 
 

@@ -29,6 +29,8 @@ MAX_SECTION = 3000
 MAX_HEADER = 150
 MAX_BUTTON_TEXT = 75
 MAX_FALLBACK = 3000
+#: How many topic titles help lists.
+HELP_TOPICS = 25
 
 SHARE_ACTION = "share_answer"
 ASK_TOPIC_ACTION = "ask_topic"
@@ -104,13 +106,11 @@ def topic_blocks(topic: TopicAnswer, budget: int) -> list[Block]:
         HeaderBlock(text=_plain(topic.topic, MAX_HEADER)),
         ContextBlock(elements=[_mrkdwn(escape(summary))]),
     ]
-    shown = 0
-    for claim in topic.claims:
-        # Keep room for the note on what was left out.
-        if len(blocks) + 2 > budget - (1 if shown + 1 < count else 0):
-            break
+    room = budget - len(blocks)
+    # Two blocks a claim; when not all fit, one block is kept for the note on the rest.
+    shown = count if 2 * count <= room else max((room - 1) // 2, 0)
+    for claim in topic.claims[:shown]:
         blocks.extend(claim_blocks(claim))
-        shown += 1
     if shown < count:
         blocks.append(
             ContextBlock(
@@ -176,13 +176,13 @@ def answer_message(
         tail.append(ActionsBlock(elements=buttons))
     if shared_by:
         tail.append(ContextBlock(elements=[_mrkdwn(f"Shared by <@{shared_by}>")]))
-    for i, topic in enumerate(answer.matches):
-        if i:
-            blocks.append(DividerBlock())
-        remaining = MAX_BLOCKS - len(blocks) - len(tail) - 3 * (len(answer.matches) - i - 1)
-        if remaining < 3:
-            break
-        blocks.extend(topic_blocks(topic, remaining))
+    if answer.matches:
+        dividers = len(answer.matches) - 1
+        share = (MAX_BLOCKS - len(blocks) - len(tail) - dividers) // len(answer.matches)
+        for i, topic in enumerate(answer.matches):
+            if i:
+                blocks.append(DividerBlock())
+            blocks.extend(topic_blocks(topic, share))
     return _message(blocks + tail, fallback)
 
 
@@ -193,7 +193,11 @@ def help_message(topics: list[str]) -> Message:
     )
     blocks: list[Block] = [SectionBlock(text=_mrkdwn(text))]
     if topics:
-        listing = "*Topics with claims:*\n" + "\n".join(f"• {escape(t)}" for t in topics)
+        listing = "*Topics with claims:*\n" + "\n".join(
+            f"• {escape(t)}" for t in topics[:HELP_TOPICS]
+        )
+        if len(topics) > HELP_TOPICS:
+            listing += f"\n…and {len(topics) - HELP_TOPICS:,} more."
         blocks.append(SectionBlock(text=_mrkdwn(listing)))
     return _message(blocks, "How to use ClaimBot")
 

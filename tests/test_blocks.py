@@ -1,0 +1,109 @@
+"""Block Kit rendering: escaping, and Slack's limits on blocks, sections, headers and buttons."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from bot.answers import Answer, ClaimView, FigureView, TopicAnswer
+from bot.models import Verification
+from handlers.blocks import (
+    MAX_BLOCKS,
+    answer_message,
+    escape,
+    fit,
+    help_message,
+    link,
+    text_message,
+)
+
+
+def claim(i: int, *, quote: str = "q", caveat: str = "c", claimant: str | None = None) -> ClaimView:
+    return ClaimView(
+        id=i,
+        claimant=claimant or f"Claimant {i}",
+        outlet="Outlet",
+        source_url="https://example.org/",
+        claimed_on=date(2022, 3, 1),
+        as_of=None,
+        figures=(FigureView("killed", 1000 + i, None, "people"),),
+        verification=Verification.UNVERIFIED,
+        caveat=caveat,
+        quote=quote,
+    )
+
+
+def answer(*topics: TopicAnswer, certain: bool = True, suggestions: tuple[str, ...] = ()) -> Answer:
+    return Answer("question", topics, suggestions, certain)
+
+
+def check_limits(message: dict[str, object]) -> None:
+    blocks = message["blocks"]
+    assert isinstance(blocks, list)
+    assert len(blocks) <= MAX_BLOCKS
+    for block in blocks:
+        if block["type"] == "header":
+            assert len(block["text"]["text"]) <= 150
+        if block["type"] == "section":
+            assert len(block["text"]["text"]) <= 3000
+        for element in block.get("elements", []):
+            text = element.get("text")
+            if isinstance(text, str):
+                assert len(text) <= 3000
+            elif isinstance(text, dict):
+                assert len(text["text"]) <= 75
+
+
+def test_many_claims_are_trimmed_with_a_note() -> None:
+    topic = TopicAnswer(1, "T", 1.0, tuple(claim(i) for i in range(60)))
+    message = answer_message(answer(topic), shareable=True)
+    check_limits(message)
+    assert len(message["blocks"]) <= MAX_BLOCKS
+    text = json.dumps(message)
+    assert "more claims not shown here" in text
+    shown = sum(1 for b in message["blocks"] if b["type"] == "section")
+    assert f"{60 - shown} more claims not shown here" in text
+    assert message["blocks"][-1]["type"] == "actions"
+
+
+def test_several_topics_share_the_block_budget() -> None:
+    topics = [TopicAnswer(i, f"T{i}", 0.7, tuple(claim(j) for j in range(30))) for i in range(3)]
+    message = answer_message(answer(*topics, certain=False, suggestions=("S",)), shareable=True)
+    check_limits(message)
+    headers = [b for b in message["blocks"] if b["type"] == "header"]
+    assert len(headers) == 3
+
+
+def test_long_texts_are_cut_to_slacks_limits() -> None:
+    long_title = "Title " * 60
+    topic = TopicAnswer(1, long_title, 1.0, (claim(1, quote="<&>" * 2000, caveat="x" * 5000),))
+    message = answer_message(answer(topic, certain=False, suggestions=("S" * 200,)))
+    check_limits(message)
+    assert message["blocks"][0]["text"]["text"].endswith("…")
+
+
+def test_fit_never_cuts_inside_an_entity() -> None:
+    escaped = escape("a" * 8 + "<")
+    assert escaped == "aaaaaaaa&lt;"
+    assert fit(escaped, 10) == "aaaaaaaa…"
+    assert fit("short", 10) == "short"
+
+
+def test_link_escapes_url_and_label() -> None:
+    assert (
+        link("https://x.org/?a=1&b=|", "A|B <c>") == "<https://x.org/?a=1&amp;b=%7C|A¦B &lt;c&gt;>"
+    )
+    assert link("javascript:alert(1)", "label") == "label"
+    assert link(None, "<!here>") == "&lt;!here&gt;"
+
+
+def test_help_and_text_messages_escape() -> None:
+    message = help_message(["<!channel> topic"])
+    assert "<!channel>" not in json.dumps(message)
+    assert text_message("<@U1> & co")["text"] == "&lt;@U1&gt; &amp; co"
+
+
+def test_help_lists_a_bounded_number_of_topics() -> None:
+    message = help_message([f"Topic {i}" for i in range(1000)])
+    check_limits(message)
+    assert "…and 975 more." in json.dumps(message, ensure_ascii=False)
