@@ -44,6 +44,8 @@ class SlackStub:
     def __init__(self) -> None:
         self.calls: list[Call] = []
         self.thread_messages: dict[str, list[dict[str, Any]]] = {}
+        #: What apps.connections.open hands out: the Socket Mode WebSocket address.
+        self.socket_url = ""
         self._scripts: dict[str, list[Scripted]] = {}
         self._lock = threading.Condition()
         stub = self
@@ -126,6 +128,8 @@ class SlackStub:
                 },
                 {},
             )
+        if method == "apps.connections.open" and self.socket_url:
+            return 200, {"ok": True, "url": self.socket_url}, {}
         if method == "chat.postMessage":
             return 200, {"ok": True, "channel": body.get("channel"), "ts": f"{time.time():.6f}"}, {}
         if method == "conversations.replies":
@@ -171,3 +175,51 @@ def signed_headers(
         "X-Slack-Request-Timestamp": stamp,
         "X-Slack-Signature": signature(secret, stamp, body),
     }
+
+
+def command_payload(text: str, response_url: str) -> dict[str, str]:
+    """A ``/claims`` slash command's fields, as Slack documents them."""
+    return {
+        "token": "legacy-token",
+        "team_id": "T0001",
+        "team_domain": "example",
+        "channel_id": "C0001",
+        "channel_name": "newsroom",
+        "user_id": "U0001",
+        "user_name": "editor",
+        "command": "/claims",
+        "text": text,
+        "api_app_id": "A0001",
+        "is_enterprise_install": "false",
+        "response_url": response_url,
+        "trigger_id": "1.2.3",
+    }
+
+
+def event_payload(event: dict[str, Any], event_id: str) -> dict[str, Any]:
+    """An Events API ``event_callback`` envelope."""
+    return {
+        "token": "legacy-token",
+        "team_id": "T0001",
+        "api_app_id": "A0001",
+        "event": event,
+        "type": "event_callback",
+        "event_id": event_id,
+        "event_time": int(time.time()),
+        "authorizations": [{"team_id": "T0001", "user_id": BOT_USER_ID, "is_bot": True}],
+    }
+
+
+def mention_event(text: str, ts: str, thread_ts: str | None = None) -> dict[str, Any]:
+    """An ``app_mention`` event."""
+    event = {
+        "type": "app_mention",
+        "user": "U0001",
+        "text": text,
+        "ts": ts,
+        "channel": "C0001",
+        "event_ts": ts,
+    }
+    if thread_ts:
+        event["thread_ts"] = thread_ts
+    return event

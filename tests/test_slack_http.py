@@ -26,7 +26,17 @@ from bot.core import Core
 from bot.records import parse_document
 from bot.store import ClaimStore
 from tests.conftest import BACKENDS, empty_database
-from tests.slack_stub import BOT_USER_ID, Call, Scripted, SlackStub, signature, signed_headers
+from tests.slack_stub import (
+    BOT_USER_ID,
+    Call,
+    Scripted,
+    SlackStub,
+    command_payload,
+    event_payload,
+    mention_event,
+    signature,
+    signed_headers,
+)
 
 SECRET = "test-signing-secret-0123456789"
 FORM = "application/x-www-form-urlencoded"
@@ -64,41 +74,14 @@ class Bot:
 
     def command(self, text: str, response: str = "r1", **kwargs: Any) -> tuple[int, str]:
         """A slash command, in Slack's form-encoded format."""
-        body = urllib.parse.urlencode(
-            {
-                "token": "legacy-token",
-                "team_id": "T0001",
-                "team_domain": "example",
-                "channel_id": "C0001",
-                "channel_name": "newsroom",
-                "user_id": "U0001",
-                "user_name": "editor",
-                "command": "/claims",
-                "text": text,
-                "api_app_id": "A0001",
-                "is_enterprise_install": "false",
-                "response_url": self.stub.response_url(response),
-                "trigger_id": "1.2.3",
-            }
-        )
+        body = urllib.parse.urlencode(command_payload(text, self.stub.response_url(response)))
         return self.post(body, FORM, **kwargs)
 
     def event(
         self, event: dict[str, Any], event_id: str, headers: dict[str, str] | None = None
     ) -> tuple[int, str]:
         """An Events API ``event_callback``, in JSON."""
-        body = json.dumps(
-            {
-                "token": "legacy-token",
-                "team_id": "T0001",
-                "api_app_id": "A0001",
-                "event": event,
-                "type": "event_callback",
-                "event_id": event_id,
-                "event_time": int(time.time()),
-                "authorizations": [{"team_id": "T0001", "user_id": BOT_USER_ID, "is_bot": True}],
-            }
-        )
+        body = json.dumps(event_payload(event, event_id))
         return self.post(body, "application/json", headers=headers)
 
     def interaction(self, payload: dict[str, Any]) -> tuple[int, str]:
@@ -462,26 +445,14 @@ def test_message_shortcut_answers_ephemerally(bot: Bot) -> None:
 # Mentions ----------------------------------------------------------------------------------
 
 
-def mention(text: str, ts: str, thread_ts: str | None = None) -> dict[str, Any]:
-    event = {
-        "type": "app_mention",
-        "user": "U0001",
-        "text": text,
-        "ts": ts,
-        "channel": "C0001",
-        "event_ts": ts,
-    }
-    if thread_ts:
-        event["thread_ts"] = thread_ts
-    return event
-
-
 def post_messages(call: Call) -> bool:
     return call.path == "/api/chat.postMessage"
 
 
 def test_mention_answers_in_a_new_thread(bot: Bot) -> None:
-    status, _ = bot.event(mention(f"<@{BOT_USER_ID}> russian losses", "1700000001.000100"), "Ev01")
+    status, _ = bot.event(
+        mention_event(f"<@{BOT_USER_ID}> russian losses", "1700000001.000100"), "Ev01"
+    )
     assert status == 200
     (call,) = bot.stub.wait_for(post_messages)
     assert call.body["channel"] == "C0001"
@@ -491,7 +462,9 @@ def test_mention_answers_in_a_new_thread(bot: Bot) -> None:
 
 
 def test_mention_inside_a_thread_answers_in_that_thread(bot: Bot) -> None:
-    bot.event(mention(f"<@{BOT_USER_ID}> conscript share", "1700000003.1", "1700000002.1"), "Ev02")
+    bot.event(
+        mention_event(f"<@{BOT_USER_ID}> conscript share", "1700000003.1", "1700000002.1"), "Ev02"
+    )
     (call,) = bot.stub.wait_for(post_messages)
     assert call.body["thread_ts"] == "1700000002.1"
     assert "Warsaw Institute" in block_texts(call.body)
@@ -501,7 +474,7 @@ def test_bare_mention_in_a_thread_looks_up_the_parent(bot: Bot) -> None:
     bot.stub.thread_messages["1700000004.1"] = [
         {"type": "message", "ts": "1700000004.1", "text": "How many Ukrainian refugees are there?"}
     ]
-    bot.event(mention(f"<@{BOT_USER_ID}>", "1700000005.1", "1700000004.1"), "Ev03")
+    bot.event(mention_event(f"<@{BOT_USER_ID}>", "1700000005.1", "1700000004.1"), "Ev03")
     (call,) = bot.stub.wait_for(post_messages)
     (replies,) = bot.stub.calls_to("/api/conversations.replies")
     assert replies.body["ts"] == "1700000004.1"
@@ -510,13 +483,13 @@ def test_bare_mention_in_a_thread_looks_up_the_parent(bot: Bot) -> None:
 
 
 def test_bare_mention_outside_a_thread_explains_usage(bot: Bot) -> None:
-    bot.event(mention(f"<@{BOT_USER_ID}>", "1700000006.1"), "Ev04")
+    bot.event(mention_event(f"<@{BOT_USER_ID}>", "1700000006.1"), "Ev04")
     (call,) = bot.stub.wait_for(post_messages)
     assert "Topics with claims" in block_texts(call.body)
 
 
 def test_redelivered_event_is_answered_once(bot: Bot) -> None:
-    event = mention(f"<@{BOT_USER_ID}> russian losses", "1700000007.1")
+    event = mention_event(f"<@{BOT_USER_ID}> russian losses", "1700000007.1")
     assert bot.event(event, "Ev05")[0] == 200
     assert (
         bot.event(
@@ -555,7 +528,7 @@ def test_rate_limited_post_message_is_retried(bot: Bot) -> None:
         "/api/chat.postMessage",
         Scripted(429, {"ok": False, "error": "ratelimited"}, {"Retry-After": "1"}),
     )
-    bot.event(mention(f"<@{BOT_USER_ID}> russian losses", "1700000008.1"), "Ev06")
+    bot.event(mention_event(f"<@{BOT_USER_ID}> russian losses", "1700000008.1"), "Ev06")
     calls = bot.stub.wait_for(post_messages, count=2)
     assert calls[0].body == calls[1].body
 
@@ -572,7 +545,7 @@ def test_failed_post_in_thread_becomes_an_apology(bot: Bot) -> None:
     bot.stub.script(
         "/api/chat.postMessage", Scripted(200, {"ok": False, "error": "invalid_blocks"})
     )
-    bot.event(mention(f"<@{BOT_USER_ID}> russian losses", "1700000009.1"), "Ev07")
+    bot.event(mention_event(f"<@{BOT_USER_ID}> russian losses", "1700000009.1"), "Ev07")
     calls = bot.stub.wait_for(post_messages, count=2)
     assert calls[1].body["text"].startswith("Sorry, I couldn't deliver an answer")
     assert calls[1].body["thread_ts"] == "1700000009.1"
