@@ -11,7 +11,7 @@ import threading
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -178,7 +178,7 @@ class AnswerService:
         self._lexicon = lexicon
         self._lock = threading.Lock()
         self._index: TopicIndex | None = None
-        self._version: tuple[int, datetime | None] | None = None
+        self._version: tuple[Any, ...] | None = None
 
     def _fresh_index(self, store: ClaimStore) -> TopicIndex:
         version = store.index_version()
@@ -209,6 +209,13 @@ class AnswerService:
             suggestions=tuple(s.title for s in result.suggestions),
             certain=result.certain,
         )
+
+    def topic_ids(self, question: str) -> set[int]:
+        """The topics a question matches with confidence."""
+        check_question(question)
+        with self._sessions() as session:
+            result = self._fresh_index(ClaimStore(session)).match(question)
+        return {m.topic_id for m in result.matches}
 
     def topics(self) -> Sequence[str]:
         """Titles of every topic that has claims, alphabetically."""

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import json
 import logging
+import signal
 import sys
+import threading
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
 
@@ -19,9 +22,11 @@ from bot import db
 from bot.config import load_settings
 from bot.console import run_console
 from bot.core import Core
+from bot.digests import Publisher, Schedule
 from bot.errors import ClaimBotError
+from bot.models import utcnow
 from bot.records import dump_document, load_file
-from bot.render_text import render_answer
+from bot.render_text import render_answer, render_subscription
 from bot.store import ClaimStore, to_record
 
 log = logging.getLogger("claimbot")
@@ -160,6 +165,128 @@ def serve(core: Core, mode: str | None, host: str, port: int) -> None:
         server.serve_socket(core.settings)
     else:
         server.serve_http(core.settings, host, port)
+
+
+@cli.group()
+def digest() -> None:
+    """Scheduled digests of new and changed claims, posted to Slack channels."""
+
+
+@digest.command("subscribe")
+@click.option("--channel", required=True, help="Slack channel ID, e.g. C0123456789.")
+@click.option("--cron", required=True, help='Cron expression, e.g. "0 9 * * *".')
+@click.option("--tz", "timezone", default="UTC", show_default=True, help="IANA time zone.")
+@click.option("--query", help="Only topics matching this question.")
+@click.option("--post-when-empty", is_flag=True, help='Post "nothing new" rather than nothing.')
+@click.pass_obj
+def digest_subscribe(
+    core: Core,
+    channel: str,
+    cron: str,
+    timezone: str,
+    query: str | None,
+    post_when_empty: bool,
+) -> None:
+    """Subscribe a channel to a digest."""
+    core.require_schema()
+    view = core.digests.subscribe(
+        channel=channel,
+        schedule=Schedule.parse(cron, timezone),
+        query=query,
+        created_by="cli",
+        post_when_empty=post_when_empty,
+    )
+    click.echo(f"Subscribed. {render_subscription(view)}")
+
+
+@digest.command("list")
+@click.option("--channel", help="Only this channel's digests.")
+@click.pass_obj
+def digest_list(core: Core, channel: str | None) -> None:
+    """List current digests with their next run and state."""
+    core.require_schema()
+    views = core.digests.subscriptions(channel)
+    for view in views:
+        click.echo(render_subscription(view))
+    if not views:
+        click.echo("No digests.")
+
+
+@digest.command("unsubscribe")
+@click.argument("subscription_id", type=int)
+@click.pass_obj
+def digest_unsubscribe(core: Core, subscription_id: int) -> None:
+    """End a digest."""
+    core.require_schema()
+    click.echo(f"Ended. {render_subscription(core.digests.unsubscribe(subscription_id))}")
+
+
+@digest.command("resume")
+@click.argument("subscription_id", type=int)
+@click.pass_obj
+def digest_resume(core: Core, subscription_id: int) -> None:
+    """Resume a digest paused after repeated failures."""
+    core.require_schema()
+    click.echo(f"Resumed. {render_subscription(core.digests.resume(subscription_id))}")
+
+
+def _moment(_ctx: click.Context, _param: click.Parameter, value: str | None) -> datetime | None:
+    """An ISO 8601 moment; UTC unless it carries an offset."""
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter("use ISO 8601, e.g. 2026-11-27T09:00:00+02:00") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+@digest.command("send-due")
+@click.option(
+    "--now",
+    callback=_moment,
+    help="Act as if it were this moment (ISO 8601; UTC unless an offset is given).",
+)
+@click.pass_obj
+def digest_send_due(core: Core, now: datetime | None) -> None:
+    """Post every digest due now that has not been posted, then exit."""
+    core.require_schema()
+    for outcome in core.digests.send_due(_publisher(core), now):
+        detail = f" ({outcome.error})" if outcome.error else ""
+        click.echo(
+            f"digest {outcome.subscription_id} slot {outcome.slot}: {outcome.status}, "
+            f"{outcome.claims} claims{detail}"
+        )
+
+
+@cli.command()
+@click.pass_obj
+def clock(core: Core) -> None:
+    """Send due digests at the start of every minute until stopped (Procfile `clock`)."""
+    core.require_schema()
+    publisher = _publisher(core)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    log.info("clock started")
+    while not stop.is_set():
+        try:
+            for outcome in core.digests.send_due(publisher):
+                log.info(
+                    "digest %s slot %s: %s", outcome.subscription_id, outcome.slot, outcome.status
+                )
+        except Exception:  # a bad minute must not stop the clock
+            log.exception("sending due digests failed; trying again next minute")
+        stop.wait(60 - utcnow().second)
+
+
+def _publisher(core: Core) -> Publisher:
+    # Imported here so the rest of the CLI (and the core) never loads Slack.
+    from handlers.digests import SlackPublisher  # noqa: PLC0415
+    from handlers.replies import web_client  # noqa: PLC0415
+
+    if not core.settings.slack_bot_token:
+        raise ClaimBotError("Posting digests needs SLACK_BOT_TOKEN to be set.")
+    return SlackPublisher(web_client(core.settings))
 
 
 @cli.command()

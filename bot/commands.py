@@ -3,6 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from zoneinfo import available_timezones
+
+from bot.digests import daily_cron, weekly_cron
+from bot.errors import ClaimBotError
+
+DIGEST_USAGE = (
+    "Digest commands: `digest daily 09:00 [Europe/Kyiv] [always] [question]`, "
+    "`digest weekly mon 09:00 [Europe/Kyiv] [always] [question]`, `digest list`, "
+    "`digest off ID`, `digest resume ID`. The time zone defaults to yours; `always` posts "
+    '"nothing new" rather than skipping a quiet day.'
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,12 +28,68 @@ class Ask:
     question: str
 
 
-Request = Help | Ask
+@dataclass(frozen=True, slots=True)
+class DigestSubscribe:
+    """Post a digest of new and changed claims to this channel on a schedule."""
+
+    cron: str
+    timezone: str | None
+    query: str | None
+    post_when_empty: bool
+
+
+@dataclass(frozen=True, slots=True)
+class DigestList:
+    """List this channel's digests."""
+
+
+@dataclass(frozen=True, slots=True)
+class DigestOff:
+    """End a digest."""
+
+    subscription_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class DigestResume:
+    """Resume a paused digest."""
+
+    subscription_id: int
+
+
+Request = Help | Ask | DigestSubscribe | DigestList | DigestOff | DigestResume
 
 
 def parse(text: str) -> Request:
-    """``help`` or nothing asks for help; anything else is a question."""
-    question = " ".join(text.split())
-    if question.casefold() in {"", "help", "?", "-h", "--help"}:
+    """``help`` or nothing asks for help; ``digest ...`` manages digests; the rest is a question."""
+    words = text.split()
+    if not words or (len(words) == 1 and words[0].casefold() in {"help", "?", "-h", "--help"}):
         return Help()
-    return Ask(question)
+    if words[0].casefold() == "digest":
+        return _digest(words[1:])
+    return Ask(" ".join(words))
+
+
+def _digest(words: list[str]) -> Request:
+    verb = words[0].casefold() if words else ""
+    if verb == "list" and len(words) == 1:
+        return DigestList()
+    if verb in {"off", "resume"} and len(words) == 2 and words[1].isdigit():
+        number = int(words[1])
+        return DigestOff(number) if verb == "off" else DigestResume(number)
+    if verb == "daily" and len(words) >= 2:
+        return _subscription(daily_cron(words[1]), words[2:])
+    if verb == "weekly" and len(words) >= 3:
+        return _subscription(weekly_cron(words[1], words[2]), words[3:])
+    raise ClaimBotError(DIGEST_USAGE)
+
+
+def _subscription(cron: str, rest: list[str]) -> DigestSubscribe:
+    timezone = None
+    if rest and (rest[0] in available_timezones() or rest[0].upper() == "UTC"):
+        timezone = "UTC" if rest[0].upper() == "UTC" else rest[0]
+        rest = rest[1:]
+    always = bool(rest) and rest[0].casefold() == "always"
+    if always:
+        rest = rest[1:]
+    return DigestSubscribe(cron, timezone, " ".join(rest) or None, always)

@@ -21,14 +21,15 @@ def reply(answers: AnswerService, line: str) -> str:
         if text.casefold() == prefix or text.casefold().startswith(prefix + " "):
             text = text[len(prefix) :]
             break
-    request = parse(text)
     try:
+        request = parse(text)
         if isinstance(request, Help):
             return render_help(answers.topics())
-        assert isinstance(request, Ask)
-        return render_answer(answers.ask(request.question))
+        if isinstance(request, Ask):
+            return render_answer(answers.ask(request.question))
     except ClaimBotError as exc:
         return str(exc)
+    return "Digests post to Slack channels: manage them there or with `claimbot digest`."
 
 
 def run_console(answers: AnswerService, stdin: TextIO, stdout: TextIO) -> None:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot import db
 from bot.answers import AnswerService
 from bot.config import Settings
+from bot.digests import DigestService
 from bot.errors import ClaimBotError
 from bot.records import load_file
 from bot.store import ClaimStore, ImportResult
@@ -24,10 +25,12 @@ class Core:
     engine: Engine
     sessions: sessionmaker[Session] = field(init=False)
     answers: AnswerService = field(init=False)
+    digests: DigestService = field(init=False)
 
     def __post_init__(self) -> None:
         self.sessions = db.session_factory(self.engine)
         self.answers = AnswerService(self.sessions)
+        self.digests = DigestService(self.sessions, self.answers)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Core:

@@ -174,3 +174,53 @@ class Receipt(Base):
 
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class Subscription(Base):
+    """A channel's digest of new and changed claims, on a cron schedule in a time zone."""
+
+    __tablename__ = "subscriptions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(50), index=True)
+    cron: Mapped[str] = mapped_column(String(100))
+    timezone: Mapped[str] = mapped_column(String(64))
+    query: Mapped[str | None] = mapped_column(String(500))
+    post_when_empty: Mapped[bool] = mapped_column(default=False)
+    created_by: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Claims changed up to this moment have been covered by a posted digest.
+    covered_until: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    failures: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+    runs: Mapped[list[DigestRun]] = relationship(back_populates="subscription")
+
+
+class DigestRun(Base):
+    """One scheduled digest of one subscription: claimed by one sender, then sent or failed.
+
+    ``slot`` is the scheduled local wall-clock time, so the hour that repeats when clocks go
+    back is still one slot.
+    """
+
+    __tablename__ = "digest_runs"
+    __table_args__ = (UniqueConstraint("subscription_id", "slot"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subscription_id: Mapped[int] = mapped_column(ForeignKey("subscriptions.id"), index=True)
+    slot: Mapped[str] = mapped_column(String(32))
+    scheduled_for: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(20))
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(default=0)
+    covered_from: Mapped[datetime] = mapped_column(UTCDateTime)
+    covered_until: Mapped[datetime] = mapped_column(UTCDateTime)
+    claim_count: Mapped[int] = mapped_column(default=0)
+    message_ref: Mapped[str | None] = mapped_column(String(100))
+    error: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    subscription: Mapped[Subscription] = relationship(back_populates="runs")

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from textwrap import indent
+from zoneinfo import ZoneInfo
 
-from bot.answers import Answer, ClaimView, TopicAnswer
+from bot.answers import Answer, ClaimView, TopicAnswer, format_date
+from bot.digests import SubscriptionView
 
 HELP = """\
 Ask about a contested figure and get every side's latest claim, with who made it, where it
@@ -74,3 +76,18 @@ def render_claim(claim: ClaimView) -> str:
     caveat = claim.verification_label + (f". {claim.caveat}" if claim.caveat else ".")
     lines.append(caveat)
     return lines[0] + "\n" + indent("\n".join(lines[1:]), "  ")
+
+
+def render_subscription(view: SubscriptionView) -> str:
+    """One line describing a digest subscription."""
+    parts = [f"Digest {view.id} to {view.channel}: cron `{view.cron}` in {view.timezone}"]
+    parts.append(f'on "{view.query}"' if view.query else "on every topic")
+    if view.post_when_empty:
+        parts.append('posts "nothing new" on quiet days')
+    if view.next_run:
+        local = view.next_run.astimezone(ZoneInfo(view.timezone))
+        parts.append(f"next {format_date(local.date())} {local:%H:%M %Z}")
+    if view.last_sent:
+        parts.append(f"last sent {format_date(view.last_sent.date())} {view.last_sent:%H:%M} UTC")
+    parts.append(view.state)
+    return "; ".join(parts) + "."

@@ -100,14 +100,22 @@ class ClaimStore:
             query = query.where(Claim.retired_at.is_(None))
         return self.session.scalar(query) or 0
 
-    def index_version(self) -> tuple[int, datetime | None]:
-        """Changes whenever a topic, alias or claim changes: cheap to ask on every question."""
-        count, latest = self.session.execute(
-            select(func.count(Topic.id), func.max(Topic.updated_at))
-        ).one()
-        if isinstance(latest, str):  # SQLite returns the raw text for an aggregate
-            latest = datetime.fromisoformat(latest)
-        return count, latest
+    def index_version(self) -> tuple[Any, ...]:
+        """Changes whenever a topic, alias or claim changes: cheap to ask on every question.
+
+        Every claim change writes a revision and aliases are only ever added, so the newest ids
+        move even when the writer's clock lags; indexed maxima make this a few index lookups.
+        """
+        return tuple(
+            self.session.execute(
+                select(
+                    select(func.max(Revision.id)).scalar_subquery(),
+                    select(func.max(TopicAlias.id)).scalar_subquery(),
+                    select(func.max(Topic.id)).scalar_subquery(),
+                    select(func.max(Topic.updated_at)).scalar_subquery(),
+                )
+            ).one()
+        )
 
     def topic_names(self) -> list[TopicNames]:
         """Every topic that has at least one active claim, with its aliases."""
@@ -158,25 +166,30 @@ class ClaimStore:
 
     # Writes ------------------------------------------------------------------------------
 
-    def import_records(self, records: Sequence[ClaimRecord], author: str) -> ImportResult:
+    def import_records(
+        self, records: Sequence[ClaimRecord], author: str, now: datetime | None = None
+    ) -> ImportResult:
         """Create or update claims; a record with a known key updates, never duplicates.
 
         A record's key is its ``external_id`` or, without one, the natural key
-        (topic, claimant, claimed_on, as_of).
+        (topic, claimant, claimed_on, as_of). ``now`` stamps every change (default: the clock).
         """
+        now = now or utcnow()
         topics = {t.title: t for t in self.session.scalars(select(Topic))}
         created = updated = unchanged = 0
         for record in records:
             topic = topics.get(record.topic)
             if topic is None:
-                topic = topics[record.topic] = Topic(title=record.topic)
+                topic = topics[record.topic] = Topic(
+                    title=record.topic, created_at=now, updated_at=now
+                )
                 self.session.add(topic)
-            self._add_aliases(topic, record.topic_aliases)
+            self._add_aliases(topic, record.topic_aliases, now)
             claim = self._find(record)
             if claim is None:
-                self._create(record, topic, author)
+                self._create(record, topic, author, now)
                 created += 1
-            elif self._update(claim, record, topic, author):
+            elif self._update(claim, record, topic, author, now):
                 updated += 1
             else:
                 unchanged += 1
@@ -199,35 +212,41 @@ class ClaimStore:
             .limit(1)
         )
 
-    def _add_aliases(self, topic: Topic, aliases: Iterable[str]) -> None:
+    def _add_aliases(self, topic: Topic, aliases: Iterable[str], now: datetime) -> None:
         known = {a.alias.casefold() for a in topic.aliases} | {topic.title.casefold()}
         for alias in aliases:
             if alias.casefold() not in known:
                 topic.aliases.append(TopicAlias(alias=alias))
                 known.add(alias.casefold())
-                topic.updated_at = utcnow()
+                topic.updated_at = now
 
-    def _create(self, record: ClaimRecord, topic: Topic, author: str) -> Claim:
-        claim = Claim(topic=topic, external_id=record.external_id)
+    def _create(self, record: ClaimRecord, topic: Topic, author: str, now: datetime) -> Claim:
+        claim = Claim(topic=topic, external_id=record.external_id, created_at=now, updated_at=now)
         self._apply(claim, record)
         self.session.add(claim)
         self.session.flush()
         changes = {k: [None, v] for k, v in record_snapshot(record).items() if v not in (None, [])}
-        self.session.add(Revision(claim=claim, author=author, action="created", changes=changes))
-        topic.updated_at = utcnow()
+        self.session.add(
+            Revision(claim=claim, author=author, action="created", changes=changes, revised_at=now)
+        )
+        topic.updated_at = now
         return claim
 
-    def _update(self, claim: Claim, record: ClaimRecord, topic: Topic, author: str) -> bool:
+    def _update(
+        self, claim: Claim, record: ClaimRecord, topic: Topic, author: str, now: datetime
+    ) -> bool:
         before, after = claim_snapshot(claim), record_snapshot(record)
         changes = {k: [before[k], after[k]] for k in TRACKED_FIELDS if before[k] != after[k]}
         if not changes:
             return False
         if claim.topic is not topic:
-            claim.topic.updated_at = utcnow()
+            claim.topic.updated_at = now
             claim.topic = topic
         self._apply(claim, record)
-        claim.updated_at = topic.updated_at = utcnow()
-        self.session.add(Revision(claim=claim, author=author, action="updated", changes=changes))
+        claim.updated_at = topic.updated_at = now
+        self.session.add(
+            Revision(claim=claim, author=author, action="updated", changes=changes, revised_at=now)
+        )
         return True
 
     @staticmethod

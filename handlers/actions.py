@@ -24,10 +24,15 @@ def share_answer(
 
 
 def ask_topic(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
-    """Replace the ephemeral answer with the answer for the chosen topic."""
+    """Answer, only to the clicker, for the chosen topic: in place of an ephemeral answer,
+    below a message everyone sees (a digest)."""
     ack()
     message = message_for(context["core"].answers, action["value"], shareable=True)
-    reply(body["response_url"], {**message, "response_type": "ephemeral", "replace_original": True})
+    in_place = bool(body.get("container", {}).get("is_ephemeral"))
+    reply(
+        body["response_url"],
+        {**message, "response_type": "ephemeral", "replace_original": in_place},
+    )
 
 
 def register(app: App) -> None:

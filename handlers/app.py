@@ -13,7 +13,7 @@ from bot.core import Core
 from bot.receipts import first_receipt
 from handlers import register_listeners
 from handlers.blocks import APOLOGY, text_message
-from handlers.replies import post, reply, retry_handlers
+from handlers.replies import post, reply, web_client
 
 log = logging.getLogger(__name__)
 
@@ -22,13 +22,8 @@ def build_app(core: Core, *, socket_mode: bool = False) -> App:
     """The Bolt app for the core's settings (tokens checked against Slack at start)."""
     settings = core.settings
     settings.require_slack(socket_mode=socket_mode)
-    client = WebClient(
-        token=settings.slack_bot_token,
-        base_url=settings.slack_api_url,
-        retry_handlers=retry_handlers(),
-    )
     app = App(
-        client=client,
+        client=web_client(settings),
         signing_secret=settings.slack_signing_secret,
         request_verification_enabled=not socket_mode,
     )

@@ -21,7 +21,8 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.answers import Answer, ClaimView, TopicAnswer
+from bot.answers import Answer, ClaimView, TopicAnswer, format_date
+from bot.digests import Digest
 from bot.render_text import HELP
 
 MAX_BLOCKS = 50
@@ -76,10 +77,10 @@ def _message(blocks: list[Block], fallback: str) -> Message:
     return {"text": fit(fallback, MAX_FALLBACK), "blocks": [b.to_dict() for b in blocks]}
 
 
-def claim_blocks(claim: ClaimView) -> list[Block]:
+def claim_blocks(claim: ClaimView, label: str = "") -> list[Block]:
     """A section with the claimant, figures and quote, and a context line with source and caveat."""
     figures = " · ".join(f"{escape(f.metric)} *{escape(f.amount)}*" for f in claim.figures)
-    text = f"*{escape(claim.claimant)}*: {figures or '_no figure given_'}"
+    text = f"{label}*{escape(claim.claimant)}*: {figures or '_no figure given_'}"
     if claim.quote:
         text += "\n>" + escape(claim.quote).replace("\n", "\n>")
     source = (
@@ -205,3 +206,44 @@ def help_message(topics: list[str]) -> Message:
 def text_message(text: str) -> Message:
     """A one-line reply (errors, refusals), escaped."""
     return _message([SectionBlock(text=_mrkdwn(escape(text)))], escape(text))
+
+
+def digest_message(digest: Digest) -> Message:
+    """A digest: by topic, each new or changed claim, with a button to ask for more."""
+    scope = f" on “{escape(digest.query)}”" if digest.query else ""
+    since = f"{format_date(digest.since.date())} {digest.since:%H:%M} UTC"
+    if not digest.total:
+        text = f"Nothing new or changed{scope} since {since}."
+        return _message([SectionBlock(text=_mrkdwn(text))], text)
+    count = f"{digest.total} claim{'s' if digest.total != 1 else ''}"
+    blocks: list[Block] = [
+        HeaderBlock(text=_plain("New and changed claims", MAX_HEADER)),
+        ContextBlock(elements=[_mrkdwn(f"{count} new or changed{scope} since {since}.")]),
+    ]
+    shown = 0
+    budget = MAX_BLOCKS - 1  # one block kept for the note on what was left out
+    for i, topic in enumerate(digest.topics):
+        if len(blocks) + 4 > budget:
+            break
+        blocks.append(DividerBlock())
+        blocks.append(SectionBlock(text=_mrkdwn(f"*{escape(topic.topic)}*")))
+        for item in topic.items:
+            if len(blocks) + 3 > budget:
+                break
+            blocks.extend(claim_blocks(item.claim, ":new: " if item.new else ":pencil2: Changed: "))
+            shown += 1
+        blocks.append(
+            ActionsBlock(
+                elements=[
+                    ButtonElement(
+                        text="All claims on this topic",
+                        action_id=f"{ASK_TOPIC_ACTION}_{i}",
+                        value=topic.topic,
+                    )
+                ]
+            )
+        )
+    if shown < digest.total:
+        note = f"{digest.total - shown} more not shown: Slack limits the size of a message."
+        blocks.append(ContextBlock(elements=[_mrkdwn(note)]))
+    return _message(blocks, f"{count} new or changed{scope} since {since}")

@@ -21,7 +21,8 @@ from slack_sdk.http_retry.builtin_handlers import (
 from slack_sdk.webhook import WebhookClient
 
 from bot.answers import AnswerService
-from bot.commands import Help, parse
+from bot.commands import Ask, Help, parse
+from bot.config import Settings
 from bot.errors import ClaimBotError
 from handlers.blocks import APOLOGY, Message, answer_message, help_message, text_message
 
@@ -39,6 +40,15 @@ def retry_handlers() -> list[RetryHandler]:
     ]
 
 
+def web_client(settings: Settings) -> WebClient:
+    """A Web API client for the bot token, at the configured API URL, with retries."""
+    return WebClient(
+        token=settings.slack_bot_token,
+        base_url=settings.slack_api_url,
+        retry_handlers=retry_handlers(),
+    )
+
+
 def strip_mentions(text: str) -> str:
     """A message's text without user mentions (``<@U123>``)."""
     return " ".join(_MENTION.sub(" ", text).split())
@@ -46,14 +56,15 @@ def strip_mentions(text: str) -> str:
 
 def message_for(answers: AnswerService, text: str, *, shareable: bool) -> Message:
     """What the bot answers to ``text``: help, an answer, or a one-line refusal."""
-    request = parse(text)
-    if isinstance(request, Help):
-        return help_message(list(answers.topics()))
     try:
-        answer = answers.ask(request.question)
+        request = parse(text)
+        if isinstance(request, Help):
+            return help_message(list(answers.topics()))
+        if isinstance(request, Ask):
+            return answer_message(answers.ask(request.question), shareable=shareable)
     except ClaimBotError as exc:
         return text_message(str(exc))
-    return answer_message(answer, shareable=shareable)
+    return text_message("Digests are managed with `/claims digest ...`.")
 
 
 def reply(response_url: str, message: Message) -> bool:

@@ -47,6 +47,10 @@ class SlackStub:
         self.thread_messages: dict[str, list[dict[str, Any]]] = {}
         #: What apps.connections.open hands out: the Socket Mode WebSocket address.
         self.socket_url = ""
+        #: Messages posted with chat.postMessage, by channel, newest last.
+        self.posted: dict[str, list[dict[str, Any]]] = {}
+        #: Time zones users.info reports, by user ID.
+        self.user_timezones: dict[str, str] = {}
         self._scripts: dict[str, list[Scripted]] = {}
         self._lock = threading.Condition()
         stub = self
@@ -90,6 +94,8 @@ class SlackStub:
             self.calls.clear()
             self._scripts.clear()
             self.thread_messages.clear()
+            self.posted.clear()
+            self.user_timezones.clear()
 
     def script(self, path: str, *answers: Scripted) -> None:
         """Answer the next calls to ``path`` with these, in order, then normally."""
@@ -108,10 +114,15 @@ class SlackStub:
         self, path: str, body: dict[str, Any]
     ) -> tuple[int, dict[str, Any], dict[str, str]]:
         with self._lock:
-            scripted = self._scripts.get(path)
-            if scripted:
-                answer = scripted.pop(0)
-                return answer.status, answer.body, answer.headers
+            return self._answer_locked(path, body)
+
+    def _answer_locked(
+        self, path: str, body: dict[str, Any]
+    ) -> tuple[int, dict[str, Any], dict[str, str]]:
+        scripted = self._scripts.get(path)
+        if scripted:
+            answer = scripted.pop(0)
+            return answer.status, answer.body, answer.headers
         if path.startswith("/response/"):
             return 200, {"ok": True}, {}
         method = path.removeprefix("/api/")
@@ -132,7 +143,18 @@ class SlackStub:
         if method == "apps.connections.open" and self.socket_url:
             return 200, {"ok": True, "url": self.socket_url}, {}
         if method == "chat.postMessage":
-            return 200, {"ok": True, "channel": body.get("channel"), "ts": f"{time.time():.6f}"}, {}
+            ts = f"{time.time():.6f}"
+            message = {"type": "message", "ts": ts, "text": body.get("text", "")}
+            if body.get("metadata"):
+                message["metadata"] = body["metadata"]
+            self.posted.setdefault(str(body.get("channel")), []).append(message)
+            return 200, {"ok": True, "channel": body.get("channel"), "ts": ts}, {}
+        if method == "conversations.history":
+            messages = list(reversed(self.posted.get(str(body.get("channel")), [])))
+            return 200, {"ok": True, "messages": messages, "has_more": False}, {}
+        if method == "users.info":
+            user = str(body.get("user"))
+            return 200, {"ok": True, "user": {"id": user, "tz": self.user_timezones.get(user)}}, {}
         if method == "conversations.replies":
             messages = self.thread_messages.get(str(body.get("ts")), [])
             return 200, {"ok": True, "messages": messages, "has_more": False}, {}

@@ -214,3 +214,63 @@ def test_run_without_slack_tokens_starts_the_console(seeded: str) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "Fox News: refugees (projected): 1,000,000 people" in result.stdout
+
+
+def test_digest_cli_lifecycle(seeded: str) -> None:
+    result = claimbot(
+        seeded,
+        "digest",
+        "subscribe",
+        "--channel",
+        "C123",
+        "--cron",
+        "0 9 * * *",
+        "--tz",
+        "Europe/Kyiv",
+        "--query",
+        "russian losses",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(
+        'Subscribed. Digest 1 to C123: cron `0 9 * * *` in Europe/Kyiv; on "russian losses"; next '
+    )
+    listing = claimbot(seeded, "digest", "list")
+    assert listing.stdout.startswith("Digest 1 to C123") and listing.stdout.rstrip().endswith(
+        "active."
+    )
+    assert claimbot(seeded, "digest", "unsubscribe", "1").returncode == 0
+    assert claimbot(seeded, "digest", "list").stdout == "No digests.\n"
+    again = claimbot(seeded, "digest", "unsubscribe", "1")
+    assert again.returncode == 1
+    assert again.stderr == "Error: There is no digest 1.\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--cron", "every day"], "'every day' is not a cron expression"),
+        (["--cron", "0 9 * * *", "--tz", "Mars/Base"], "'Mars/Base' is not a time zone"),
+    ],
+)
+def test_digest_cli_rejects_bad_schedules(seeded: str, args: list[str], message: str) -> None:
+    result = claimbot(seeded, "digest", "subscribe", "--channel", "C1", *args)
+    assert result.returncode == 1
+    assert message in result.stderr
+    assert claimbot(seeded, "digest", "list").stdout == "No digests.\n"
+
+
+def test_send_due_needs_a_bot_token_and_a_valid_moment(seeded: str) -> None:
+    env_free = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "digest", "send-due"],
+        capture_output=True,
+        text=True,
+        env={**env_free, "DATABASE_URL": seeded},
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "Posting digests needs SLACK_BOT_TOKEN to be set." in result.stderr
+    bad = claimbot(seeded, "digest", "send-due", "--now", "tomorrow")
+    assert bad.returncode == 2
+    assert "use ISO 8601" in bad.stderr

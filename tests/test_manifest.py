@@ -13,7 +13,14 @@ from bot.cli import cli
 from handlers.shortcuts import LOOKUP_CALLBACK
 
 ROOT = Path(__file__).resolve().parent.parent
-SCOPES = {"commands", "app_mentions:read", "chat:write", "channels:history", "groups:history"}
+SCOPES = {
+    "commands",
+    "app_mentions:read",
+    "chat:write",
+    "channels:history",
+    "groups:history",
+    "users:read",
+}
 
 
 def manifest(name: str) -> dict[str, Any]:
@@ -50,7 +57,7 @@ def test_procfile_processes_run_real_commands() -> None:
     processes = dict(
         line.split(": ", 1) for line in (ROOT / "Procfile").read_text().splitlines() if line
     )
-    assert set(processes) == {"release", "web", "worker"}
+    assert set(processes) == {"release", "web", "worker", "clock"}
     runner = CliRunner()
     for command in processes.values():
         words = command.replace("$PORT", "3000").split()

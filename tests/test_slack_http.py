@@ -587,3 +587,57 @@ def test_bad_configuration_stops_at_start(
     )
     assert result.returncode in (1, 2)
     assert message in result.stderr.strip().splitlines()[-1]
+
+
+# Digests -----------------------------------------------------------------------------------
+
+
+def test_digest_subscription_from_slack(bot: Bot) -> None:
+    bot.command("digest daily 09:00 Europe/Kyiv russian losses")
+    (call,) = bot.stub.wait_for(to_response())
+    shown = block_texts(call.body)
+    assert shown.startswith("Subscribed. Digest ")
+    assert 'to C0001: cron `0 9 * * *` in Europe/Kyiv; on "russian losses"; next ' in shown
+    number = shown.split()[2]
+    bot.stub.reset()
+    bot.command("digest list")
+    (listing,) = bot.stub.wait_for(to_response())
+    assert f"Digest {number} to C0001" in block_texts(listing.body)
+    bot.stub.reset()
+    bot.command(f"digest off {number}")
+    (ended,) = bot.stub.wait_for(to_response())
+    assert block_texts(ended.body).startswith(f"Ended. Digest {number}")
+
+
+def test_digest_time_zone_defaults_to_the_users(bot: Bot) -> None:
+    bot.stub.user_timezones["U0001"] = "America/New_York"
+    bot.command("digest weekly mon 08:30 always")
+    (call,) = bot.stub.wait_for(to_response())
+    shown = block_texts(call.body)
+    assert "cron `30 8 * * 1` in America/New_York; on every topic; posts" in shown
+    (info,) = bot.stub.calls_to("/api/users.info")
+    assert info.body["user"] == "U0001"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("digest daily 25:00", "'25:00' is not a time of day"),
+        ("digest weekly someday 09:00", "'someday' is not a day of the week"),
+        ("digest", "Digest commands:"),
+        ("digest off 99999", "There is no digest 99999 in this channel."),
+    ],
+)
+def test_bad_digest_commands_explain(bot: Bot, text: str, message: str) -> None:
+    bot.command(text)
+    (call,) = bot.stub.wait_for(to_response())
+    assert message in block_texts(call.body)
+
+
+def test_digest_button_answers_below_a_shared_message(bot: Bot) -> None:
+    payload = block_actions(bot, "ask_topic_0", "Refugees from Ukraine")
+    payload["container"]["is_ephemeral"] = False
+    bot.interaction(payload)
+    (call,) = bot.stub.wait_for(to_response("button"))
+    assert call.body["replace_original"] is False
+    assert call.body["response_type"] == "ephemeral"
