@@ -12,6 +12,7 @@ from bot import db
 from bot.answers import AnswerService
 from bot.config import Settings
 from bot.digests import DigestService
+from bot.editing import EditService
 from bot.errors import ClaimBotError
 from bot.records import load_file
 from bot.store import ClaimStore, ImportResult
@@ -26,11 +27,13 @@ class Core:
     sessions: sessionmaker[Session] = field(init=False)
     answers: AnswerService = field(init=False)
     digests: DigestService = field(init=False)
+    editing: EditService = field(init=False)
 
     def __post_init__(self) -> None:
         self.sessions = db.session_factory(self.engine)
         self.answers = AnswerService(self.sessions)
         self.digests = DigestService(self.sessions, self.answers)
+        self.editing = EditService(self.sessions)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Core:

@@ -122,6 +122,8 @@ class Claim(Base):
     as_of: Mapped[date | None]
     quote: Mapped[str | None] = mapped_column(Text)
     verification: Mapped[str] = mapped_column(String(20), default=Verification.UNVERIFIED.value)
+    # Who verified (or disputed) the claim and how.
+    verification_note: Mapped[str | None] = mapped_column(Text)
     caveat: Mapped[str | None] = mapped_column(Text)
     external_id: Mapped[str | None] = mapped_column(String(300), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

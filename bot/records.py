@@ -56,9 +56,11 @@ class ClaimRecord(BaseModel):
     as_of: date | None = None
     figures: tuple[FigureRecord, ...] = ()
     verification: Verification = Verification.UNVERIFIED
+    verification_note: str | None = None
     caveat: str | None = None
     quote: str | None = None
     external_id: str | None = Field(default=None, max_length=300)
+    retired_reason: str | None = None
 
     @field_validator("topic_aliases")
     @classmethod
@@ -83,7 +85,7 @@ class ClaimRecord(BaseModel):
 
     def export(self) -> dict[str, Any]:
         """The record as JSON-ready data, leaving out empty optional fields."""
-        return self.model_dump(mode="json", exclude_none=True, exclude_defaults=False)
+        return self.model_dump(mode="json", exclude_none=True)
 
 
 def parse_document(data: Any) -> list[ClaimRecord]:

@@ -6,8 +6,9 @@ from collections.abc import Sequence
 from textwrap import indent
 from zoneinfo import ZoneInfo
 
-from bot.answers import Answer, ClaimView, TopicAnswer, format_date
+from bot.answers import Answer, ClaimView, FigureView, TopicAnswer, format_date
 from bot.digests import SubscriptionView
+from bot.editing import RevisionView
 
 HELP = """\
 Ask about a contested figure and get every side's latest claim, with who made it, where it
@@ -91,3 +92,24 @@ def render_subscription(view: SubscriptionView) -> str:
         parts.append(f"last sent {format_date(view.last_sent.date())} {view.last_sent:%H:%M} UTC")
     parts.append(view.state)
     return "; ".join(parts) + "."
+
+
+def render_history(claim_id: int, revisions: Sequence[RevisionView]) -> str:
+    """Every revision of a claim: who, when, what changed."""
+    lines = [f"History of claim {claim_id}:"]
+    for revision in revisions:
+        lines.append(
+            f"* {revision.revised_at:%Y-%m-%d %H:%M} UTC, {revision.action} by {revision.author}"
+        )
+        for field, (old, new) in revision.changes.items():
+            lines.append(f"    {field}: {_value(old)} -> {_value(new)}")
+    return "\n".join(lines)
+
+
+def _value(value: object) -> str:
+    if value is None or value == []:
+        return "(none)"
+    if isinstance(value, list):
+        figures = (FigureView(f["metric"], f["value"], f["value_high"], f["unit"]) for f in value)
+        return "; ".join(f"{f.metric}: {f.amount}" for f in figures)
+    return repr(value) if isinstance(value, str) else str(value)

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from bot.errors import ClaimBotError
 from bot.matching import TopicNames
 from bot.models import Claim, Figure, Revision, Topic, TopicAlias, Verification, utcnow
 from bot.records import ClaimRecord, FigureRecord
@@ -24,8 +25,10 @@ TRACKED_FIELDS = (
     "as_of",
     "figures",
     "verification",
+    "verification_note",
     "caveat",
     "quote",
+    "retired_reason",
 )
 
 
@@ -54,8 +57,10 @@ def claim_snapshot(claim: Claim) -> dict[str, Any]:
             for f in claim.figures
         ],
         "verification": claim.verification,
+        "verification_note": claim.verification_note,
         "caveat": claim.caveat,
         "quote": claim.quote,
+        "retired_reason": claim.retired_reason if claim.retired_at else None,
     }
 
 
@@ -80,9 +85,11 @@ def to_record(claim: Claim) -> ClaimRecord:
             for f in claim.figures
         ),
         verification=Verification(claim.verification),
+        verification_note=claim.verification_note,
         caveat=claim.caveat,
         quote=claim.quote,
         external_id=claim.external_id,
+        retired_reason=claim.retired_reason if claim.retired_at else None,
     )
 
 
@@ -196,6 +203,29 @@ class ClaimStore:
         self.session.flush()
         return ImportResult(created, updated, unchanged)
 
+    def claim(self, claim_id: int) -> Claim:
+        """A claim by id, retired ones included."""
+        claim = self.session.get(Claim, claim_id, options=[selectinload(Claim.figures)])
+        if claim is None:
+            raise ClaimBotError(f"There is no claim {claim_id}.")
+        return claim
+
+    def replace(
+        self, claim_id: int, record: ClaimRecord, author: str, now: datetime | None = None
+    ) -> bool:
+        """Give a claim the fields of ``record`` (its key stays); whether anything changed."""
+        now = now or utcnow()
+        claim = self.claim(claim_id)
+        record = record.model_copy(update={"external_id": claim.external_id})
+        topic = self.session.scalar(select(Topic).where(Topic.title == record.topic))
+        if topic is None:
+            topic = Topic(title=record.topic, created_at=now, updated_at=now)
+            self.session.add(topic)
+        self._add_aliases(topic, record.topic_aliases, now)
+        changed = self._update(claim, record, topic, author, now)
+        self.session.flush()
+        return changed
+
     def _find(self, record: ClaimRecord) -> Claim | None:
         query = select(Claim).options(selectinload(Claim.figures))
         if record.external_id:
@@ -222,7 +252,7 @@ class ClaimStore:
 
     def _create(self, record: ClaimRecord, topic: Topic, author: str, now: datetime) -> Claim:
         claim = Claim(topic=topic, external_id=record.external_id, created_at=now, updated_at=now)
-        self._apply(claim, record)
+        self._apply(claim, record, now)
         self.session.add(claim)
         self.session.flush()
         changes = {k: [None, v] for k, v in record_snapshot(record).items() if v not in (None, [])}
@@ -242,15 +272,23 @@ class ClaimStore:
         if claim.topic is not topic:
             claim.topic.updated_at = now
             claim.topic = topic
-        self._apply(claim, record)
+        self._apply(claim, record, now)
         claim.updated_at = topic.updated_at = now
         self.session.add(
-            Revision(claim=claim, author=author, action="updated", changes=changes, revised_at=now)
+            Revision(
+                claim=claim, author=author, action=_action(changes), changes=changes, revised_at=now
+            )
         )
         return True
 
     @staticmethod
-    def _apply(claim: Claim, record: ClaimRecord) -> None:
+    def _apply(claim: Claim, record: ClaimRecord, now: datetime) -> None:
+        if record.retired_reason and claim.retired_at is None:
+            claim.retired_at = now
+        elif not record.retired_reason:
+            claim.retired_at = None
+        claim.retired_reason = record.retired_reason
+        claim.verification_note = record.verification_note
         claim.claimant = record.claimant
         claim.outlet = record.outlet
         claim.source_url = record.source_url
@@ -269,3 +307,12 @@ class ClaimStore:
             )
             for i, f in enumerate(record.figures)
         ]
+
+
+def _action(changes: dict[str, Any]) -> str:
+    """What kind of change a revision records."""
+    if "retired_reason" in changes:
+        return "retired" if changes["retired_reason"][1] else "restored"
+    if set(changes) <= {"verification", "verification_note"}:
+        return "verified"
+    return "updated"

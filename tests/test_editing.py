@@ -1,0 +1,70 @@
+"""Editing on real databases: corrections, verification, retirement, history."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from bot.core import Core
+from bot.errors import ClaimBotError
+from bot.models import Claim, Verification
+from bot.render_text import render_history
+from bot.store import ClaimStore, to_record
+
+
+def ru_claim_id(core: Core) -> int:
+    with core.sessions() as session:
+        return session.scalars(
+            select(Claim.id).where(Claim.external_id == "seed-2022-03-02-ru-mod-casualties")
+        ).one()
+
+
+def test_edit_records_a_revision_and_changes_the_answer(core: Core) -> None:
+    claim_id = ru_claim_id(core)
+    record = core.editing.record(claim_id)
+    corrected = record.model_copy(update={"outlet": "TASS", "external_id": None})
+    assert core.editing.edit(claim_id, corrected, "slack:U1") is True
+    assert core.editing.edit(claim_id, corrected, "slack:U1") is False
+    (topic,) = core.answers.ask("russian losses").matches
+    assert topic.claims[0].outlet == "TASS"
+    assert core.editing.record(claim_id).external_id == "seed-2022-03-02-ru-mod-casualties"
+    history = core.editing.history(claim_id)
+    assert [r.action for r in history] == ["created", "updated"]
+    assert history[1].changes == {"outlet": ["RIA Novosti", "TASS"]}
+    assert history[1].author == "slack:U1"
+
+
+def test_verify_with_a_note(core: Core) -> None:
+    claim_id = ru_claim_id(core)
+    core.editing.verify(
+        claim_id, Verification.DISPUTED, "Checked by J. Doe against BBC count", "U2"
+    )
+    (topic,) = core.answers.ask("russian losses").matches
+    ru = next(c for c in topic.claims if c.id == claim_id)
+    assert ru.verification is Verification.DISPUTED
+    last = core.editing.history(claim_id)[-1]
+    assert last.action == "verified"
+    assert last.changes["verification"] == ["unverified", "disputed"]
+    assert last.changes["verification_note"] == [None, "Checked by J. Doe against BBC count"]
+
+
+def test_retire_removes_from_answers_keeps_history_and_export(core: Core) -> None:
+    claim_id = ru_claim_id(core)
+    core.editing.retire(claim_id, "Duplicate of a later report", "U3")
+    (topic,) = core.answers.ask("russian losses").matches
+    assert claim_id not in [c.id for c in topic.claims]
+    assert core.editing.history(claim_id)[-1].action == "retired"
+    with core.sessions() as session:
+        exported = [to_record(c) for c in ClaimStore(session).all_claims()]
+    retired = next(r for r in exported if r.external_id == "seed-2022-03-02-ru-mod-casualties")
+    assert retired.retired_reason == "Duplicate of a later report"
+    text = render_history(claim_id, core.editing.history(claim_id))
+    assert "retired by U3" in text
+    assert "retired_reason: (none) -> 'Duplicate of a later report'" in text
+
+
+def test_unknown_claim(core: Core) -> None:
+    with pytest.raises(ClaimBotError, match="There is no claim 999"):
+        core.editing.history(999)
+    with pytest.raises(ClaimBotError, match="There is no claim 999"):
+        core.editing.retire(999, "x", "U")
