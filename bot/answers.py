@@ -11,7 +11,7 @@ import threading
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -51,6 +51,34 @@ class FigureView:
 
 
 @dataclass(frozen=True, slots=True)
+class SeriesView:
+    """A claimant's dated series on a topic, summarised: how many, since when, how it moved."""
+
+    count: int
+    first_on: date
+    first: FigureView
+    change_7: float | None
+    change_30: float | None
+
+    @property
+    def summary(self) -> str:
+        text = (
+            f"{self.count:,} dated claims since {format_date(self.first_on)} "
+            f"(first: {self.first.amount})."
+        )
+        changes = [
+            f"{_signed(change)} over {days} days"
+            for change, days in ((self.change_7, 7), (self.change_30, 30))
+            if change is not None
+        ]
+        return text + (" Change: " + "; ".join(changes) + "." if changes else "")
+
+
+def _signed(value: float) -> str:
+    return ("+" if value >= 0 else "−") + format_number(abs(value))
+
+
+@dataclass(frozen=True, slots=True)
 class ClaimView:
     id: int
     claimant: str
@@ -62,9 +90,10 @@ class ClaimView:
     verification: Verification
     caveat: str | None
     quote: str | None
+    series: SeriesView | None = None
 
     @classmethod
-    def of(cls, claim: Claim) -> ClaimView:
+    def of(cls, claim: Claim, series: SeriesView | None = None) -> ClaimView:
         return cls(
             id=claim.id,
             claimant=claim.claimant,
@@ -78,6 +107,7 @@ class ClaimView:
             verification=Verification(claim.verification),
             caveat=claim.caveat,
             quote=claim.quote,
+            series=series,
         )
 
     @property
@@ -139,6 +169,7 @@ class Answer:
 
 def _claim_json(claim: ClaimView) -> dict[str, Any]:
     data = asdict(claim)
+    del data["series"]
     data["claimed_on"] = claim.claimed_on.isoformat()
     data["as_of"] = claim.as_of.isoformat() if claim.as_of else None
     data["verification"] = claim.verification.value
@@ -195,12 +226,7 @@ class AnswerService:
             store = ClaimStore(session)
             result = self._fresh_index(store).match(question)
             matches = tuple(
-                TopicAnswer(
-                    m.topic_id,
-                    m.title,
-                    m.score,
-                    tuple(ClaimView.of(c) for c in store.latest_claims(m.topic_id)),
-                )
+                TopicAnswer(m.topic_id, m.title, m.score, _latest_views(store, m.topic_id))
                 for m in result.matches[:limit]
             )
         return Answer(
@@ -209,6 +235,18 @@ class AnswerService:
             suggestions=tuple(s.title for s in result.suggestions),
             certain=result.certain,
         )
+
+    def history(self, question: str) -> TopicAnswer | None:
+        """Every active claim on the best-matching topic, by claimant, newest first."""
+        check_question(question)
+        with self._sessions() as session:
+            store = ClaimStore(session)
+            result = self._fresh_index(store).match(question)
+            if not result.matches:
+                return None
+            best = result.matches[0]
+            claims = tuple(ClaimView.of(c) for c in store.topic_claims(best.topic_id))
+        return TopicAnswer(best.topic_id, best.title, best.score, claims)
 
     def topic_ids(self, question: str) -> set[int]:
         """The topics a question matches with confidence."""
@@ -221,6 +259,52 @@ class AnswerService:
         """Titles of every topic that has claims, alphabetically."""
         with self._sessions() as session:
             return self._fresh_index(ClaimStore(session)).titles
+
+
+#: A claimant with at least this many claims on a topic is shown as a series.
+SERIES_MINIMUM = 3
+
+
+def _latest_views(store: ClaimStore, topic_id: int) -> tuple[ClaimView, ...]:
+    """Each claimant's latest claim; a long series of one claimant summarised, not listed."""
+    counts = store.series_counts(topic_id)
+    views = []
+    for claim in store.latest_claims(topic_id):
+        count = counts.get(claim.claimant, 1)
+        series = _series(store, topic_id, claim, count) if count >= SERIES_MINIMUM else None
+        views.append(ClaimView.of(claim, series))
+    return tuple(views)
+
+
+def _series(store: ClaimStore, topic_id: int, latest: Claim, count: int) -> SeriesView | None:
+    first = store.claim_on_or_before(topic_id, latest.claimant)
+    if first is None or not first.figures or not latest.figures:
+        return None
+    metric = latest.figures[0].metric
+
+    def value(claim: Claim | None) -> float | None:
+        figure = next((f for f in claim.figures if f.metric == metric), None) if claim else None
+        return figure.value if figure else None
+
+    def change(days: int) -> float | None:
+        then = value(
+            store.claim_on_or_before(
+                topic_id, latest.claimant, latest.claimed_on - timedelta(days=days)
+            )
+        )
+        now = value(latest)
+        return None if then is None or now is None else now - then
+
+    first_figure = next((f for f in first.figures if f.metric == metric), first.figures[0])
+    return SeriesView(
+        count=count,
+        first_on=first.claimed_on,
+        first=FigureView(
+            first_figure.metric, first_figure.value, first_figure.value_high, first_figure.unit
+        ),
+        change_7=change(7),
+        change_30=change(30),
+    )
 
 
 def check_question(question: str) -> None:

@@ -19,14 +19,17 @@ import click
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import db
+from bot.answers import Answer
+from bot.claimreview import to_claimreview
 from bot.config import load_settings
 from bot.console import run_console
 from bot.core import Core
 from bot.digests import Publisher, Schedule
 from bot.errors import ClaimBotError
+from bot.importing import FORMATS, read_claims
 from bot.models import utcnow
-from bot.records import dump_document, load_file
-from bot.render_text import render_answer, render_subscription
+from bot.records import dump_document
+from bot.render_text import render_answer, render_subscription, render_topic_history
 from bot.store import ClaimStore, to_record
 
 log = logging.getLogger("claimbot")
@@ -76,12 +79,30 @@ def init(core: Core, no_seed: bool) -> None:
     type=click.File("r", encoding="utf-8"),
     help="Answer one question per line of FILE (- for stdin), one JSON line each.",
 )
+@click.option(
+    "--history", is_flag=True, help="List every dated claim on the best-matching topic instead."
+)
 @click.pass_obj
-def ask(core: Core, question: str | None, fmt: str, limit: int, batch: IO[str] | None) -> None:
+def ask(
+    core: Core,
+    question: str | None,
+    fmt: str,
+    limit: int,
+    batch: IO[str] | None,
+    history: bool,
+) -> None:
     """Answer QUESTION with every claimant's latest claim on the best-matching topic."""
     if (question is None) == (batch is None):
         raise click.UsageError("Give either a QUESTION or --batch FILE, not both or neither.")
     core.require_schema()
+    if history and question is not None:
+        topic = core.answers.history(question)
+        if fmt == "json":
+            document = Answer(question, (topic,) if topic else (), (), True).to_json()
+            click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        else:
+            click.echo(render_topic_history(topic, question))
+        return
     if batch is not None:
         for line in batch:
             query = line.rstrip("\n")
@@ -101,13 +122,42 @@ def ask(core: Core, question: str | None, fmt: str, limit: int, batch: IO[str] |
 
 @cli.command("import")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    help="Default: csv for .csv and .tsv files, else json.",
+)
+@click.option(
+    "--map",
+    "maps",
+    multiple=True,
+    metavar="FIELD=COLUMN",
+    help="CSV: read FIELD from COLUMN, or from a template like 'FIELD={a}: {b}'.",
+)
+@click.option(
+    "--set",
+    "sets",
+    multiple=True,
+    metavar="FIELD=VALUE",
+    help="CSV: give FIELD this value on every row.",
+)
 @click.pass_obj
-def import_(core: Core, path: Path) -> None:
-    """Import claims from a JSON file; all or nothing."""
+def import_(
+    core: Core, path: Path, fmt: str | None, maps: tuple[str, ...], sets: tuple[str, ...]
+) -> None:
+    """Import claims from a file, all or nothing; known keys update, never duplicate."""
     core.require_schema()
-    records = load_file(path)
-    with db.transaction(core.sessions) as session:
-        result = ClaimStore(session).import_records(records, author=f"import:{path.name}")
+    records = read_claims(path, fmt, maps, sets)
+    with (
+        click.progressbar(
+            length=len(records), label=f"Importing {path.name}", file=sys.stderr
+        ) as bar,
+        db.transaction(core.sessions) as session,
+    ):
+        result = ClaimStore(session).import_records(
+            records, author=f"import:{path.name}", progress=bar.update
+        )
     click.echo(
         f"Imported {path.name}: {result.created} created, {result.updated} updated, "
         f"{result.unchanged} unchanged."
@@ -120,12 +170,27 @@ def import_(core: Core, path: Path) -> None:
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
     help="Write to this file instead of stdout.",
 )
+@click.option(
+    "--format", "fmt", type=click.Choice(["json", "claimreview"]), default="json", show_default=True
+)
+@click.option(
+    "--reviewer",
+    default="ClaimBot",
+    show_default=True,
+    help="ClaimReview: the organisation named as the review's author.",
+)
 @click.pass_obj
-def export(core: Core, output: Path | None) -> None:
-    """Export every claim, retired ones included, as JSON."""
+def export(core: Core, output: Path | None, fmt: str, reviewer: str) -> None:
+    """Export every claim, retired ones included."""
     core.require_schema()
     with core.sessions() as session:
-        text = dump_document([to_record(c) for c in ClaimStore(session).all_claims()])
+        records = [to_record(c) for c in ClaimStore(session).all_claims()]
+    if fmt == "json":
+        text = dump_document(records)
+    else:
+        today = utcnow().date()
+        reviews = [to_claimreview(r, reviewer, today) for r in records]
+        text = json.dumps(reviews, ensure_ascii=False, indent=2) + "\n"
     if output is None:
         click.echo(text, nl=False)
     else:

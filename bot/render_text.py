@@ -72,6 +72,8 @@ def render_claim(claim: ClaimView) -> str:
     if claim.source_url:
         source += f" <{claim.source_url}>"
     lines.append(f"{source}; {claim.dates}")
+    if claim.series:
+        lines.append(claim.series.summary)
     if claim.quote:
         lines.append(f'"{claim.quote}"')
     caveat = claim.verification_label + (f". {claim.caveat}" if claim.caveat else ".")
@@ -113,3 +115,14 @@ def _value(value: object) -> str:
         figures = (FigureView(f["metric"], f["value"], f["value_high"], f["unit"]) for f in value)
         return "; ".join(f"{f.metric}: {f.amount}" for f in figures)
     return repr(value) if isinstance(value, str) else str(value)
+
+
+def render_topic_history(topic: TopicAnswer | None, question: str) -> str:
+    """Every dated claim on a topic, one line each."""
+    if topic is None:
+        return f'No claims found for "{question}".'
+    lines = [f"{topic.topic}: {len(topic.claims):,} claims"]
+    for claim in topic.claims:
+        figures = "; ".join(f"{f.metric}: {f.amount}" for f in claim.figures) or "no figure given"
+        lines.append(f"{claim.claimed_on.isoformat()}  {claim.claimant}: {figures}")
+    return "\n".join(lines)

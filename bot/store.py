@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -14,6 +14,9 @@ from bot.errors import ClaimBotError
 from bot.matching import TopicNames
 from bot.models import Claim, Figure, Revision, Topic, TopicAlias, Verification, utcnow
 from bot.records import ClaimRecord, FigureRecord
+
+#: Records written between flushes during an import.
+IMPORT_CHUNK = 1000
 
 #: The fields a revision compares, in the order they are shown.
 TRACKED_FIELDS = (
@@ -152,6 +155,47 @@ class ClaimStore:
         )
         return list(self.session.scalars(query))
 
+    def series_counts(self, topic_id: int) -> dict[str, int]:
+        """How many active claims each claimant has on a topic."""
+        rows = self.session.execute(
+            select(Claim.claimant, func.count(Claim.id))
+            .where(Claim.topic_id == topic_id, Claim.retired_at.is_(None))
+            .group_by(Claim.claimant)
+        )
+        return dict(rows.tuples().all())
+
+    def claim_on_or_before(
+        self, topic_id: int, claimant: str, day: date | None = None
+    ) -> Claim | None:
+        """A claimant's latest active claim on a topic made on or before ``day``; without a
+        day, the first claim."""
+        query = (
+            select(Claim)
+            .where(
+                Claim.topic_id == topic_id,
+                Claim.claimant == claimant,
+                Claim.retired_at.is_(None),
+            )
+            .options(selectinload(Claim.figures))
+            .limit(1)
+        )
+        if day is None:
+            return self.session.scalar(query.order_by(Claim.claimed_on, Claim.id))
+        return self.session.scalar(
+            query.where(Claim.claimed_on <= day).order_by(Claim.claimed_on.desc(), Claim.id.desc())
+        )
+
+    def topic_claims(self, topic_id: int) -> list[Claim]:
+        """Every active claim on a topic, by claimant, newest first."""
+        return list(
+            self.session.scalars(
+                select(Claim)
+                .where(Claim.topic_id == topic_id, Claim.retired_at.is_(None))
+                .options(selectinload(Claim.figures))
+                .order_by(Claim.claimant, Claim.claimed_on.desc(), Claim.id.desc())
+            )
+        )
+
     def all_claims(self) -> list[Claim]:
         """Every claim, retired ones included, oldest first: what an export holds."""
         query = (
@@ -174,7 +218,11 @@ class ClaimStore:
     # Writes ------------------------------------------------------------------------------
 
     def import_records(
-        self, records: Sequence[ClaimRecord], author: str, now: datetime | None = None
+        self,
+        records: Sequence[ClaimRecord],
+        author: str,
+        now: datetime | None = None,
+        progress: Callable[[int], object] | None = None,
     ) -> ImportResult:
         """Create or update claims; a record with a known key updates, never duplicates.
 
@@ -184,24 +232,51 @@ class ClaimStore:
         now = now or utcnow()
         topics = {t.title: t for t in self.session.scalars(select(Topic))}
         created = updated = unchanged = 0
-        for record in records:
-            topic = topics.get(record.topic)
-            if topic is None:
-                topic = topics[record.topic] = Topic(
-                    title=record.topic, created_at=now, updated_at=now
-                )
-                self.session.add(topic)
-            self._add_aliases(topic, record.topic_aliases, now)
-            claim = self._find(record)
-            if claim is None:
-                self._create(record, topic, author, now)
-                created += 1
-            elif self._update(claim, record, topic, author, now):
-                updated += 1
-            else:
-                unchanged += 1
-        self.session.flush()
+        for start in range(0, len(records), IMPORT_CHUNK):
+            chunk = records[start : start + IMPORT_CHUNK]
+            existing = self._existing(chunk)
+            for record in chunk:
+                topic = topics.get(record.topic)
+                if topic is None:
+                    topic = topics[record.topic] = Topic(
+                        title=record.topic, created_at=now, updated_at=now
+                    )
+                    self.session.add(topic)
+                self._add_aliases(topic, record.topic_aliases, now)
+                key = _key(record)
+                claim = existing.get(key)
+                if claim is None:
+                    existing[key] = self._create(record, topic, author, now)
+                    created += 1
+                elif self._update(claim, record, topic, author, now):
+                    updated += 1
+                else:
+                    unchanged += 1
+            self.session.flush()
+            if progress:
+                progress(len(chunk))
         return ImportResult(created, updated, unchanged)
+
+    def _existing(self, records: Sequence[ClaimRecord]) -> dict[tuple[Any, ...], Claim]:
+        """The stored claims these records would update, by key, in two queries."""
+        found: dict[tuple[Any, ...], Claim] = {}
+        ids = {r.external_id for r in records if r.external_id}
+        query = select(Claim).options(selectinload(Claim.figures), selectinload(Claim.topic))
+        if ids:
+            for claim in self.session.scalars(query.where(Claim.external_id.in_(ids))):
+                found[("id", claim.external_id)] = claim
+        natural = [r for r in records if not r.external_id]
+        if natural:
+            titles = {r.topic for r in natural}
+            claimants = {r.claimant for r in natural}
+            candidates = self.session.scalars(
+                query.join(Topic)
+                .where(Topic.title.in_(titles), Claim.claimant.in_(claimants))
+                .order_by(Claim.id.desc())
+            )
+            for claim in candidates:
+                found[(claim.topic.title, claim.claimant, claim.claimed_on, claim.as_of)] = claim
+        return found
 
     def claim(self, claim_id: int) -> Claim:
         """A claim by id, retired ones included."""
@@ -226,22 +301,6 @@ class ClaimStore:
         self.session.flush()
         return changed
 
-    def _find(self, record: ClaimRecord) -> Claim | None:
-        query = select(Claim).options(selectinload(Claim.figures))
-        if record.external_id:
-            return self.session.scalar(query.where(Claim.external_id == record.external_id))
-        return self.session.scalar(
-            query.join(Topic)
-            .where(
-                Topic.title == record.topic,
-                Claim.claimant == record.claimant,
-                Claim.claimed_on == record.claimed_on,
-                Claim.as_of.is_(None) if record.as_of is None else Claim.as_of == record.as_of,
-            )
-            .order_by(Claim.id)
-            .limit(1)
-        )
-
     def _add_aliases(self, topic: Topic, aliases: Iterable[str], now: datetime) -> None:
         known = {a.alias.casefold() for a in topic.aliases} | {topic.title.casefold()}
         for alias in aliases:
@@ -254,7 +313,6 @@ class ClaimStore:
         claim = Claim(topic=topic, external_id=record.external_id, created_at=now, updated_at=now)
         self._apply(claim, record, now)
         self.session.add(claim)
-        self.session.flush()
         changes = {k: [None, v] for k, v in record_snapshot(record).items() if v not in (None, [])}
         self.session.add(
             Revision(claim=claim, author=author, action="created", changes=changes, revised_at=now)
@@ -316,3 +374,10 @@ def _action(changes: dict[str, Any]) -> str:
     if set(changes) <= {"verification", "verification_note"}:
         return "verified"
     return "updated"
+
+
+def _key(record: ClaimRecord) -> tuple[Any, ...]:
+    """A record's identity: its external id, else (topic, claimant, claimed_on, as_of)."""
+    if record.external_id:
+        return ("id", record.external_id)
+    return (record.topic, record.claimant, record.claimed_on, record.as_of)

@@ -7,7 +7,13 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 
-from handlers.blocks import ASK_TOPIC_ACTION, SHARE_ACTION, answer_message
+from handlers.blocks import (
+    ASK_TOPIC_ACTION,
+    HISTORY_ACTION,
+    SHARE_ACTION,
+    answer_message,
+    history_message,
+)
 from handlers.replies import message_for, reply
 
 
@@ -35,6 +41,18 @@ def ask_topic(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: B
     )
 
 
+def topic_history(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext
+) -> None:
+    """Every dated claim on the topic, only to the clicker."""
+    ack()
+    message = history_message(context["core"].answers.history(action["value"]), action["value"])
+    reply(
+        body["response_url"], {**message, "response_type": "ephemeral", "replace_original": False}
+    )
+
+
 def register(app: App) -> None:
     app.action(SHARE_ACTION)(share_answer)
     app.action(re.compile(rf"^{ASK_TOPIC_ACTION}_\d+$"))(ask_topic)
+    app.action(re.compile(rf"^{HISTORY_ACTION}_\d+$"))(topic_history)

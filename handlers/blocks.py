@@ -35,6 +35,9 @@ HELP_TOPICS = 25
 
 SHARE_ACTION = "share_answer"
 ASK_TOPIC_ACTION = "ask_topic"
+HISTORY_ACTION = "topic_history"
+#: How many dated claims a history message lists.
+HISTORY_ROWS = 100
 
 APOLOGY = "Sorry, I couldn't deliver an answer just now. Please try again in a minute."
 
@@ -91,10 +94,10 @@ def claim_blocks(claim: ClaimView, label: str = "") -> list[Block]:
     caveat = f":warning: *{claim.verification_label}*" + (
         f". {escape(claim.caveat)}" if claim.caveat else ""
     )
-    return [
-        SectionBlock(text=_mrkdwn(text)),
-        ContextBlock(elements=[_mrkdwn(f"{source} · {claim.dates}"), _mrkdwn(caveat)]),
-    ]
+    context = [_mrkdwn(f"{source} · {claim.dates}"), _mrkdwn(caveat)]
+    if claim.series:
+        context.append(_mrkdwn(escape(claim.series.summary)))
+    return [SectionBlock(text=_mrkdwn(text)), ContextBlock(elements=context)]
 
 
 def topic_blocks(topic: TopicAnswer, budget: int) -> list[Block]:
@@ -137,6 +140,15 @@ def _buttons(answer: Answer, *, shareable: bool) -> list[ButtonElement]:
                 style="primary",
             )
         )
+    buttons.extend(
+        ButtonElement(
+            text=_plain(f"History: {topic.topic}", MAX_BUTTON_TEXT),
+            action_id=f"{HISTORY_ACTION}_{i}",
+            value=topic.topic,
+        )
+        for i, topic in enumerate(answer.matches)
+        if any(c.series for c in topic.claims)
+    )
     if not answer.certain:
         buttons.extend(
             ButtonElement(
@@ -247,3 +259,28 @@ def digest_message(digest: Digest) -> Message:
         note = f"{digest.total - shown} more not shown: Slack limits the size of a message."
         blocks.append(ContextBlock(elements=[_mrkdwn(note)]))
     return _message(blocks, f"{count} new or changed{scope} since {since}")
+
+
+def history_message(topic: TopicAnswer | None, question: str) -> Message:
+    """Every dated claim on a topic, newest first per claimant, within Slack's limits."""
+    if topic is None:
+        return text_message(f"No claims found for “{question}”.")
+    rows = [
+        f"`{c.claimed_on.isoformat()}` {escape(c.claimant)}: "
+        + (" · ".join(f"{escape(f.metric)} *{escape(f.amount)}*" for f in c.figures) or "no figure")
+        for c in topic.claims[:HISTORY_ROWS]
+    ]
+    blocks: list[Block] = [HeaderBlock(text=_plain(topic.topic, MAX_HEADER))]
+    section = ""
+    for row in rows:
+        if len(section) + len(row) + 1 > MAX_SECTION:
+            blocks.append(SectionBlock(text=_mrkdwn(section)))
+            section = ""
+        section += row + "\n"
+    if section:
+        blocks.append(SectionBlock(text=_mrkdwn(section)))
+    left_out = len(topic.claims) - min(len(topic.claims), HISTORY_ROWS)
+    if left_out:
+        note = f"{left_out:,} older claims not shown. `claimbot ask --history` lists them all."
+        blocks.append(ContextBlock(elements=[_mrkdwn(note)]))
+    return _message(blocks[:MAX_BLOCKS], f"{topic.topic}: {len(topic.claims):,} claims")

@@ -1,0 +1,290 @@
+"""Reading claims from files: ClaimBot's JSON, any CSV (with column mapping), schema.org
+ClaimReview, and the Ukrainian General Staff's daily loss series. Everything is validated before
+anything is written; an error names the record (or row) and the field (or column).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from bot.claimreview import parse_claimreview
+from bot.errors import ClaimBotError
+from bot.records import ClaimRecord, describe, load_file
+
+FORMATS = ("json", "csv", "claimreview", "ukraine-losses")
+
+#: The CSV columns ClaimBot reads by default (a column of the same name as the field).
+CLAIM_FIELDS = (
+    "topic",
+    "topic_aliases",
+    "claimant",
+    "outlet",
+    "source_url",
+    "claimed_on",
+    "as_of",
+    "verification",
+    "verification_note",
+    "caveat",
+    "quote",
+    "external_id",
+    "retired_reason",
+)
+FIGURE_FIELDS = ("metric", "value", "value_high", "unit")
+FIELDS = CLAIM_FIELDS + FIGURE_FIELDS
+
+_TEMPLATE_PART = re.compile(r"\{([^{}]+)\}")
+
+
+def guess_format(path: Path) -> str:
+    """The format a file's name suggests."""
+    suffix = path.suffix.casefold()
+    return "csv" if suffix in {".csv", ".tsv"} else "json"
+
+
+def read_claims(
+    path: Path,
+    fmt: str | None = None,
+    maps: Iterable[str] = (),
+    sets: Iterable[str] = (),
+) -> list[ClaimRecord]:
+    """Every claim in a file, validated; raises ClaimBotError naming the first bad one."""
+    fmt = fmt or guess_format(path)
+    if fmt not in FORMATS:
+        raise ClaimBotError(f"Unknown format {fmt!r}; use one of {', '.join(FORMATS)}.")
+    if (maps or sets) and fmt != "csv":
+        raise ClaimBotError("--map and --set apply to CSV files only.")
+    if fmt == "json":
+        return load_file(path)
+    if fmt == "csv":
+        return CsvMapping.parse(maps, sets).read(path)
+    data = _read_json(path)
+    if fmt == "claimreview":
+        return parse_claimreview(data)
+    return ukraine_losses(data)
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ClaimBotError(f"Cannot read {path}: {exc.strerror}.") from exc
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ClaimBotError(f"{path} is not valid JSON: {exc}.") from exc
+
+
+# CSV -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CsvMapping:
+    """Where each field comes from: a column, a template over columns, or a fixed value."""
+
+    columns: dict[str, str] = field(default_factory=dict)
+    templates: dict[str, str] = field(default_factory=dict)
+    values: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def parse(cls, maps: Iterable[str], sets: Iterable[str]) -> CsvMapping:
+        """``--map FIELD=COLUMN``, ``--map 'FIELD={a}: {b}'`` and ``--set FIELD=VALUE``."""
+        mapping = cls()
+        for option, text in [*(("--map", m) for m in maps), *(("--set", s) for s in sets)]:
+            name, sep, source = text.partition("=")
+            name = name.strip()
+            if not sep or name not in FIELDS:
+                raise ClaimBotError(
+                    f"{option} {text!r}: expected FIELD=..., FIELD one of {', '.join(FIELDS)}."
+                )
+            if option == "--set":
+                mapping.values[name] = source
+            elif _TEMPLATE_PART.search(source):
+                mapping.templates[name] = source
+            else:
+                mapping.columns[name] = source.strip()
+        return mapping
+
+    def source(self, name: str) -> str:
+        """Where a field came from, for error messages."""
+        if name in self.values:
+            return f"--set {name}"
+        if name in self.templates:
+            return f"column template {self.templates[name]!r}"
+        return f"column {self.columns.get(name, name)!r}"
+
+    def check(self, header: list[str]) -> None:
+        wanted = set(self.columns.values()) | {
+            part for t in self.templates.values() for part in _TEMPLATE_PART.findall(t)
+        }
+        missing = sorted(wanted - set(header))
+        if missing:
+            raise ClaimBotError(f"The CSV has no column {', '.join(map(repr, missing))}.")
+
+    def row(self, row: Mapping[str, str | None]) -> dict[str, str | None]:
+        """A row's fields: fixed values, then templates, then mapped or same-named columns."""
+        out: dict[str, str | None] = {}
+        for name in FIELDS:
+            if name in self.values:
+                value: str | None = self.values[name]
+            elif name in self.templates:
+                value = _TEMPLATE_PART.sub(
+                    lambda m: (row.get(m.group(1)) or "").strip(), self.templates[name]
+                )
+            else:
+                value = row.get(self.columns.get(name, name))
+            value = value.strip() if value else None
+            out[name] = value or None
+        return out
+
+    def read(self, path: Path) -> list[ClaimRecord]:
+        """Claims from a CSV file: one per row, rows with the same key adding figures."""
+        try:
+            with path.open(newline="", encoding="utf-8-sig") as handle:
+                sample = handle.read(4096)
+                handle.seek(0)
+                dialect = csv.Sniffer().sniff(sample, delimiters=",;\t") if sample else csv.excel
+                reader = csv.DictReader(handle, dialect=dialect)
+                self.check(list(reader.fieldnames or []))
+                rows = [(reader.line_num, self.row(r)) for r in reader]
+        except OSError as exc:
+            raise ClaimBotError(f"Cannot read {path}: {exc.strerror}.") from exc
+        except (csv.Error, UnicodeDecodeError) as exc:
+            raise ClaimBotError(f"{path} is not a readable CSV file: {exc}.") from exc
+        return self._claims(rows)
+
+    def _claims(self, rows: list[tuple[int, dict[str, str | None]]]) -> list[ClaimRecord]:
+        grouped: dict[tuple[str | None, ...], tuple[int, dict[str, Any], list[int]]] = {}
+        for line, fields in rows:
+            key = (
+                ("id", fields["external_id"])
+                if fields["external_id"]
+                else (fields["topic"], fields["claimant"], fields["claimed_on"], fields["as_of"])
+            )
+            if key not in grouped:
+                claim: dict[str, Any] = {
+                    name: fields[name] for name in CLAIM_FIELDS if fields[name] is not None
+                }
+                if "topic_aliases" in claim:
+                    claim["topic_aliases"] = [
+                        a.strip() for a in claim["topic_aliases"].split(";") if a.strip()
+                    ]
+                claim["figures"] = []
+                grouped[key] = (line, claim, [])
+            first_line, claim, figure_lines = grouped[key]
+            if fields["metric"] or fields["value"]:
+                claim["figures"].append(self._figure(line, fields))
+                figure_lines.append(line)
+        records = []
+        for first_line, claim, figure_lines in grouped.values():
+            try:
+                records.append(ClaimRecord.model_validate(claim))
+            except ValidationError as exc:
+                loc = exc.errors()[0]["loc"]
+                line = first_line
+                name = str(loc[0]) if loc else "record"
+                if name == "figures" and len(loc) > 2 and isinstance(loc[1], int):
+                    line, name = figure_lines[loc[1]], str(loc[2])
+                raise ClaimBotError(
+                    f"Row {line}, {self.source(name)}: {exc.errors()[0]['msg']}."
+                ) from exc
+        return records
+
+    def _figure(self, line: int, fields: dict[str, str | None]) -> dict[str, Any]:
+        figure: dict[str, Any] = {"metric": fields["metric"], "unit": fields["unit"]}
+        for name in ("value", "value_high"):
+            text = fields[name]
+            if text is None:
+                figure[name] = None
+                continue
+            try:
+                figure[name] = float(text.replace(",", "").replace("\u202f", "").replace(" ", ""))
+            except ValueError:
+                raise ClaimBotError(
+                    f"Row {line}, {self.source(name)}: {text!r} is not a number."
+                ) from None
+        return figure
+
+
+# The Ukrainian General Staff's daily loss series -------------------------------------------
+
+UA_CLAIMANT = "General Staff of the Armed Forces of Ukraine"
+UA_OUTLET = (
+    "Ministry of Defence of Ukraine (compiled by PetroIvaniuk/2022-Ukraine-Russia-War-Dataset)"
+)
+UA_URL = "https://github.com/PetroIvaniuk/2022-Ukraine-Russia-War-Dataset"
+UA_CAVEAT = "A party to the conflict. Cumulative since 24 February 2022."
+PERSONNEL_TOPIC = "Russian military casualties in Ukraine"
+#: Equipment series: the dataset's key, the metric shown, and the words a reader would use.
+EQUIPMENT = {
+    "tank": ("tanks", ["russian tank losses", "tanks destroyed"]),
+    "APC": ("armoured personnel carriers", ["russian apc losses", "armoured vehicles lost"]),
+    "field artillery": ("artillery systems", ["russian artillery losses"]),
+    "MRL": ("multiple rocket launchers", ["russian mlrs losses", "rocket launchers lost"]),
+    "aircraft": ("aircraft", ["russian aircraft losses", "russian planes shot down"]),
+    "helicopter": ("helicopters", ["russian helicopter losses", "helicopters shot down"]),
+    "drone": ("drones", ["russian drone losses", "drones shot down"]),
+    "naval ship": ("warships and boats", ["russian ship losses", "russian navy losses"]),
+    "submarines": ("submarines", ["russian submarine losses"]),
+    "anti-aircraft warfare": ("air defence systems", ["russian air defence losses"]),
+    "cruise missiles": ("cruise missiles", ["cruise missiles shot down"]),
+    "vehicles and fuel tanks": ("vehicles and fuel tanks", ["russian vehicle losses"]),
+    "special equipment": ("special equipment", ["russian special equipment losses"]),
+    "ground robotic systems": ("ground robotic systems", ["russian ground robot losses"]),
+}
+
+
+def ukraine_losses(data: Any) -> list[ClaimRecord]:
+    """Dated claims from ``russia_losses_personnel.json`` or ``russia_losses_equipment.json``."""
+    if not isinstance(data, list) or not all(isinstance(r, dict) and "date" in r for r in data):
+        raise ClaimBotError("Expected the General Staff series: a list of objects with a date.")
+    records: list[dict[str, Any]] = []
+    for row in data:
+        if "personnel" in row:
+            figures = [
+                {"metric": "killed and wounded", "value": row["personnel"], "unit": "troops"}
+            ]
+            if row.get("POW") is not None:
+                figures.append(
+                    {"metric": "prisoners of war", "value": row["POW"], "unit": "troops"}
+                )
+            about = " Reported as approximate." if row.get("personnel*") == "about" else ""
+            records.append(
+                _ua_record(row["date"], PERSONNEL_TOPIC, [], "personnel", figures, about)
+            )
+            continue
+        for key, (metric, aliases) in EQUIPMENT.items():
+            if row.get(key) is not None:
+                topic = f"Russian {metric} lost in Ukraine"
+                figures = [{"metric": f"{metric} lost", "value": row[key]}]
+                records.append(_ua_record(row["date"], topic, aliases, key, figures, ""))
+    out = []
+    for index, record in enumerate(records):
+        try:
+            out.append(ClaimRecord.model_validate(record))
+        except ValidationError as exc:
+            raise ClaimBotError(f"Record {index}: {describe(exc)}") from exc
+    return out
+
+
+def _ua_record(
+    day: str, topic: str, aliases: list[str], key: str, figures: list[dict[str, Any]], note: str
+) -> dict[str, Any]:
+    return {
+        "external_id": f"ua-general-staff-{key.replace(' ', '-').lower()}-{day}",
+        "topic": topic,
+        "topic_aliases": aliases,
+        "claimant": UA_CLAIMANT,
+        "outlet": UA_OUTLET,
+        "source_url": UA_URL,
+        "claimed_on": day,
+        "as_of": day,
+        "figures": figures,
+        "verification": "unverified",
+        "caveat": UA_CAVEAT + note,
+    }
