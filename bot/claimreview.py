@@ -7,8 +7,10 @@ In: a single object, an array, or a ``@graph``. ``itemReviewed`` (a Claim) gives
 verification status; the review's ``author`` and ``url`` go into the verification note; the
 review's ``url`` keys the claim, so importing it again updates rather than duplicates.
 
-Out: one ClaimReview per claim, with ClaimBot's figures and topic in two terms of its own
-namespace (``claimbot:figures``, ``about``), so an export imports back unchanged.
+Out: one ClaimReview per claim. The topic and its aliases go in ``about``; what schema.org has
+no term for (figures, the date figures refer to, caveat, retirement) goes in terms of ClaimBot's
+own namespace (``claimbot:figures``, ``claimbot:asOf``, ...), so an export imports back
+unchanged.
 """
 
 from __future__ import annotations
@@ -155,9 +157,23 @@ def _record(review: dict[str, Any]) -> dict[str, Any]:
         "figures": claim.get("claimbot:figures") or [],
         "quote": None if review.get("claimbot:quoteless") else quote,
         "verification": verification_of(rating),
-        "verification_note": rating.get("ratingExplanation") or " ".join(note_parts),
+        "verification_note": (
+            rating.get("ratingExplanation") or None
+            if "ratingExplanation" in rating
+            else " ".join(note_parts)
+        ),
         "caveat": review.get("claimbot:caveat"),
+        "topic_aliases": _aliases(review.get("about")),
+        "as_of": claim.get("claimbot:asOf"),
+        "retired_reason": review.get("claimbot:retiredReason"),
     }
+
+
+def _aliases(about: Any) -> list[str]:
+    names = about.get("alternateName") if isinstance(about, dict) else None
+    if isinstance(names, str):
+        return [names]
+    return [n for n in names or [] if isinstance(n, str)]
 
 
 def to_claimreview(record: ClaimRecord, reviewer: str, reviewed_on: date) -> dict[str, Any]:
@@ -177,6 +193,8 @@ def to_claimreview(record: ClaimRecord, reviewer: str, reviewed_on: date) -> dic
         "datePublished": record.claimed_on.isoformat(),
         "appearance": appearance,
     }
+    if record.as_of:
+        item["claimbot:asOf"] = record.as_of.isoformat()
     if record.figures:
         item["claimbot:figures"] = [
             f.model_dump(mode="json", exclude_none=True) for f in record.figures
@@ -185,7 +203,11 @@ def to_claimreview(record: ClaimRecord, reviewer: str, reviewed_on: date) -> dic
         "@context": CONTEXT,
         "@type": "ClaimReview",
         "datePublished": reviewed_on.isoformat(),
-        "about": {"@type": "Thing", "name": record.topic},
+        "about": {
+            "@type": "Thing",
+            "name": record.topic,
+            "alternateName": list(record.topic_aliases),
+        },
         "claimReviewed": record.quote
         or f"{record.claimant}, {format_date(record.claimed_on)}: {figures}",
         "itemReviewed": item,
@@ -196,16 +218,17 @@ def to_claimreview(record: ClaimRecord, reviewer: str, reviewed_on: date) -> dic
             "bestRating": 5,
             "worstRating": 1,
             "alternateName": label,
+            "ratingExplanation": record.verification_note or "",
         },
     }
-    if record.verification_note:
-        review["reviewRating"]["ratingExplanation"] = record.verification_note
     if not record.quote:
         review["claimbot:quoteless"] = True
     if record.external_id:
         review["identifier"] = record.external_id
     if record.caveat:
         review["claimbot:caveat"] = record.caveat
+    if record.retired_reason:
+        review["claimbot:retiredReason"] = record.retired_reason
     return review
 
 

@@ -162,7 +162,7 @@ class ClaimStore:
             .where(Claim.topic_id == topic_id, Claim.retired_at.is_(None))
             .group_by(Claim.claimant)
         )
-        return dict(rows.tuples().all())
+        return {str(claimant): int(count) for claimant, count in rows}
 
     def claim_on_or_before(
         self, topic_id: int, claimant: str, day: date | None = None

@@ -274,3 +274,34 @@ def test_send_due_needs_a_bot_token_and_a_valid_moment(seeded: str) -> None:
     bad = claimbot(seeded, "digest", "send-due", "--now", "tomorrow")
     assert bad.returncode == 2
     assert "use ISO 8601" in bad.stderr
+
+
+def test_import_csv_with_mapping_and_export_claimreview(seeded: str, tmp_path: Path) -> None:
+    path = tmp_path / "sheet.csv"
+    path.write_text("Land,Stand,Zahl\nPolen,2022-08-01,1256568\n", encoding="utf-8")
+    result = claimbot(
+        seeded,
+        "import",
+        str(path),
+        "--map",
+        "topic=Refugees in {Land}",
+        "--map",
+        "claimed_on=Stand",
+        "--map",
+        "value=Zahl",
+        "--set",
+        "claimant=UNHCR",
+        "--set",
+        "metric=refugees",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "Imported sheet.csv: 1 created, 0 updated, 0 unchanged."
+    reviews = json.loads(claimbot(seeded, "export", "--format", "claimreview").stdout)
+    assert len(reviews) == 8
+    assert {r["@type"] for r in reviews} == {"ClaimReview"}
+    bad = claimbot(seeded, "import", str(path), "--map", "value=Land")
+    assert bad.returncode == 1
+    assert bad.stderr == "Error: Row 2, column 'Land': 'Polen' is not a number.\n"
+    wrong = claimbot(seeded, "import", str(path), "--format", "claimreview", "--map", "a=b")
+    assert wrong.returncode == 1
+    assert "--map and --set apply to CSV files only." in wrong.stderr

@@ -1,0 +1,268 @@
+"""Imports from CSV (with mapping), ClaimReview and the General Staff series, and the real data
+sets in ../shared/data, on real databases."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from bot import db
+from bot.claimreview import parse_claimreview, to_claimreview
+from bot.core import Core
+from bot.errors import ClaimBotError
+from bot.importing import CsvMapping, read_claims, ukraine_losses
+from bot.models import Verification
+from bot.records import ClaimRecord
+from bot.store import ClaimStore, ImportResult, to_record
+from tests.conftest import SHARED_DATA
+
+HERE = Path(__file__).parent
+LOSSES = SHARED_DATA / "ukraine-russia-war-losses"
+RELIEFWEB = SHARED_DATA / "reliefweb-crisis-figures" / "latest_figures_2023-07.csv"
+UNHCR = (
+    SHARED_DATA / "unhcr-ukraine-refugees" / "unhcr_ukraine_refugees_by_country_2022-07_2023-01.csv"
+)
+RELIEFWEB_MAP = [
+    "topic={crisis_name}: {figure_name}",
+    "claimant=figure_source",
+    "claimed_on=figure_date",
+    "source_url=figure_url",
+    "metric=figure_name",
+    "value=figure_value",
+]
+UNHCR_MAP = [
+    "topic=Refugees from Ukraine in {country}",
+    "claimed_on=data_date",
+    "value=refugees_recorded",
+]
+UNHCR_SET = [
+    "claimant=UNHCR",
+    "metric=refugees recorded",
+    "unit=people",
+    "outlet=UNHCR Operational Data Portal",
+    "source_url=https://data.unhcr.org/en/situations/ukraine",
+]
+
+needs_shared_data = pytest.mark.skipif(
+    not SHARED_DATA.exists(), reason=f"the shared data sets are not at {SHARED_DATA}"
+)
+
+
+def save(core: Core, records: Sequence[ClaimRecord]) -> ImportResult:
+    with db.transaction(core.sessions) as session:
+        return ClaimStore(session).import_records(records, author="test")
+
+
+def write(tmp_path: Path, text: str, name: str = "claims.csv") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# CSV -------------------------------------------------------------------------------------------
+
+HEADER = "external_id,topic,topic_aliases,claimant,claimed_on,metric,value,value_high,unit,verification\n"
+
+
+def test_csv_with_the_documented_header_and_several_figures(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        HEADER
+        + "ru-1,Russian losses,russian casualties;russian deaths,Russian MoD,2022-03-02,"
+        + "killed,498,,troops,unverified\n"
+        + 'ru-1,Russian losses,,Russian MoD,2022-03-02,wounded,"1,597",,troops,unverified\n'
+        + "wi,Conscript share,,Warsaw Institute,2022-03-02,share,50,70,%,disputed\n",
+    )
+    first, second = read_claims(path)
+    assert first.topic_aliases == ("russian casualties", "russian deaths")
+    assert [(f.metric, f.value) for f in first.figures] == [("killed", 498), ("wounded", 1597)]
+    assert (second.figures[0].value, second.figures[0].value_high) == (50, 70)
+    assert second.verification is Verification.DISPUTED
+
+
+def test_csv_mapping_templates_and_fixed_values(tmp_path: Path) -> None:
+    path = write(
+        tmp_path, "country,when,count\nPoland,2022-08-01,1256568\nGermany,2022-06-21,867000\n"
+    )
+    records = read_claims(
+        path,
+        maps=["topic=Refugees in {country}", "claimed_on=when", "value=count"],
+        sets=["claimant=UNHCR", "metric=refugees"],
+    )
+    assert [(r.topic, r.claimant, r.figures[0].value) for r in records] == [
+        ("Refugees in Poland", "UNHCR", 1256568),
+        ("Refugees in Germany", "UNHCR", 867000),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("rows", "maps", "message"),
+    [
+        ("x,T,,C,2022-13-01,k,1,,,unverified\n", [], "Row 2, column 'claimed_on': "),
+        (
+            "x,T,,C,2022-01-01,k,lots,,,unverified\n",
+            [],
+            "Row 2, column 'value': 'lots' is not a number.",
+        ),
+        ("x,T,,,2022-01-01,k,1,,,unverified\n", [], "Row 2, column 'claimant': "),
+        ("x,T,,C,2022-01-01,k,1,,,probably\n", [], "Row 2, column 'verification': "),
+        ("x,T,,C,2022-01-01,k,1,,,unverified\n", ["claimant=who"], "The CSV has no column 'who'."),
+        (
+            "x,T,,C,2022-01-01,k,1,,,unverified\n",
+            ["colour=topic"],
+            "--map 'colour=topic': expected FIELD=",
+        ),
+    ],
+)
+def test_csv_errors_name_row_and_column(
+    tmp_path: Path, rows: str, maps: list[str], message: str
+) -> None:
+    with pytest.raises(ClaimBotError, match="^" + re.escape(message)):
+        read_claims(write(tmp_path, HEADER + rows), maps=maps)
+
+
+def test_bad_row_in_the_middle_of_a_large_file_changes_nothing(
+    empty_core: Core, tmp_path: Path
+) -> None:
+    lines = [
+        f"id-{i},Topic {i % 50},,Claimant,2022-01-01,k,{i},,,unverified\n" for i in range(5000)
+    ]
+    lines[2500] = "id-2500,Topic 0,,Claimant,2022-01-01,k,not-a-number,,,unverified\n"
+    path = write(tmp_path, HEADER + "".join(lines))
+    with pytest.raises(ClaimBotError, match=r"^Row 2502, column 'value'"):
+        read_claims(path)
+    with empty_core.sessions() as session:
+        assert ClaimStore(session).claim_count() == 0
+
+
+def test_reimport_is_idempotent_and_changes_become_revisions(
+    empty_core: Core, tmp_path: Path
+) -> None:
+    path = write(
+        tmp_path,
+        HEADER + "a,T,,C,2022-01-01,k,1,,,unverified\nb,T,,D,2022-01-01,k,2,,,unverified\n",
+    )
+    assert save(empty_core, read_claims(path)) == ImportResult(created=2)
+    assert save(empty_core, read_claims(path)) == ImportResult(unchanged=2)
+    changed = write(
+        tmp_path,
+        HEADER + "a,T,,C,2022-01-01,k,5,,,unverified\nb,T,,D,2022-01-01,k,2,,,unverified\n",
+    )
+    assert save(empty_core, read_claims(changed)) == ImportResult(updated=1, unchanged=1)
+
+
+def test_mapping_rejects_unknown_fields() -> None:
+    with pytest.raises(ClaimBotError, match="expected FIELD="):
+        CsvMapping.parse(["nonsense"], [])
+
+
+# ClaimReview -----------------------------------------------------------------------------------
+
+
+def test_claimreview_import_maps_the_schema() -> None:
+    first, second = read_claims(HERE / "data" / "claimreview_example.json", fmt="claimreview")
+    assert first.claimant == "Russian Ministry of Defence"
+    assert first.outlet == "RIA Novosti"
+    assert first.source_url == "https://ria.example/20220302/losses.html"
+    assert str(first.claimed_on) == "2022-03-02"
+    assert first.quote == "Russian forces have lost 498 servicemen in Ukraine."
+    assert first.verification is Verification.DISPUTED
+    assert first.verification_note == (
+        "Rated “Misleading” by Example Fact Check (https://factcheck.example.org/reviews/russia-498)"
+    )
+    assert first.external_id == "https://factcheck.example.org/reviews/russia-498"
+    assert second.claimant == "Filippo Grandi"
+    assert second.source_url == "https://twitter.example/FilippoGrandi/status/1"
+    assert second.verification is Verification.VERIFIED
+
+
+def test_claimreview_round_trip(empty_core: Core) -> None:
+    original = read_claims(HERE / "data" / "claimreview_example.json", fmt="claimreview")
+    exported = [to_claimreview(r, "ClaimBot", r.claimed_on) for r in original]
+    assert all(
+        e["@type"] == "ClaimReview" and e["itemReviewed"]["@type"] == "Claim" for e in exported
+    )
+    assert parse_claimreview(exported) == original
+    assert parse_claimreview({"@graph": exported}) == original
+
+
+def test_claimreview_export_of_claims_with_figures_round_trips(core: Core) -> None:
+    with core.sessions() as session:
+        records = [to_record(c) for c in ClaimStore(session).all_claims()]
+    exported = json.loads(json.dumps([to_claimreview(r, "Desk", r.claimed_on) for r in records]))
+    assert parse_claimreview(exported) == records
+    assert exported[0]["reviewRating"]["alternateName"] == "Unverified"
+
+
+def test_claimreview_errors_name_the_review() -> None:
+    with pytest.raises(ClaimBotError, match="No ClaimReview objects"):
+        parse_claimreview({"@type": "Article"})
+    with pytest.raises(ClaimBotError, match=r"^ClaimReview 0: field 'claimant'"):
+        parse_claimreview(
+            [{"@type": "ClaimReview", "claimReviewed": "x", "datePublished": "2022-01-01"}]
+        )
+
+
+# The real data sets ------------------------------------------------------------------------------
+
+
+@needs_shared_data
+def test_general_staff_series_imports_and_answers_as_a_summary(core: Core) -> None:
+    records = read_claims(LOSSES / "russia_losses_personnel.json", fmt="ukraine-losses")
+    assert len(records) == 1626
+    assert save(core, records).created == 1626
+    assert save(core, records).unchanged == 1626
+    (topic,) = core.answers.ask("russian losses").matches
+    latest = topic.claims[0]
+    assert latest.claimant == "General Staff of the Armed Forces of Ukraine"
+    assert str(latest.claimed_on) == "2026-08-08"
+    assert latest.figures[0].value == 1456610
+    assert latest.series is not None
+    assert latest.series.count == 1626
+    assert str(latest.series.first_on) == "2022-02-25"
+    assert latest.series.first.value == 2800
+    by_day = {str(r.claimed_on): r.figures[0].value for r in records}
+    assert latest.series.change_7 == 1456610 - by_day["2026-08-01"]
+    assert latest.series.change_30 == 1456610 - by_day["2026-07-09"]
+    assert "Russian Ministry of Defence" in [c.claimant for c in topic.claims]
+    history = core.answers.history("russian losses")
+    assert history is not None
+    assert len(history.claims) == 1626 + 3
+
+
+@needs_shared_data
+def test_general_staff_equipment_series() -> None:
+    data = json.loads((LOSSES / "russia_losses_equipment.json").read_text())
+    records = ukraine_losses(data)
+    tanks = [r for r in records if r.topic == "Russian tanks lost in Ukraine"]
+    assert len(tanks) == 1626
+    assert tanks[-1].figures[0].value == data[-1]["tank"]
+
+
+@needs_shared_data
+def test_reliefweb_imports_with_the_documented_mapping(empty_core: Core) -> None:
+    records = read_claims(RELIEFWEB, maps=RELIEFWEB_MAP, sets=["outlet=ReliefWeb"])
+    assert save(empty_core, records).created == 580
+    (topic,) = empty_core.answers.ask("ukraine refugees in poland").matches
+    assert topic.topic == "Ukraine: Ukrainian Refugees in Poland"
+    (claim,) = topic.claims
+    assert (claim.claimant, claim.outlet, claim.figures[0].value) == ("UNHCR", "ReliefWeb", 968390)
+    assert str(claim.claimed_on) == "2023-07-17"
+    assert claim.source_url and claim.source_url.startswith("https://")
+
+
+@needs_shared_data
+def test_unhcr_snapshots_import_as_dated_series(empty_core: Core) -> None:
+    records = read_claims(UNHCR, maps=UNHCR_MAP, sets=UNHCR_SET)
+    assert save(empty_core, records).created == 635
+    (topic,) = empty_core.answers.ask("refugees in germany").matches
+    assert topic.topic == "Refugees from Ukraine in Germany"
+    (claim,) = topic.claims
+    assert claim.series is not None and claim.series.count > 3
+    assert empty_core.answers.ask("refugees in czechia").matches[0].topic == (
+        "Refugees from Ukraine in Czech Republic"
+    )
