@@ -65,7 +65,10 @@ def write(tmp_path: Path, text: str, name: str = "claims.csv") -> Path:
 
 # CSV -------------------------------------------------------------------------------------------
 
-HEADER = "external_id,topic,topic_aliases,claimant,claimed_on,metric,value,value_high,unit,verification\n"
+HEADER = (
+    "external_id,topic,topic_aliases,claimant,claimed_on,"
+    "metric,value,value_high,unit,verification\n"
+)
 
 
 def test_csv_with_the_documented_header_and_several_figures(tmp_path: Path) -> None:
