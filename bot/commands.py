@@ -57,16 +57,36 @@ class DigestResume:
     subscription_id: int
 
 
-Request = Help | Ask | DigestSubscribe | DigestList | DigestOff | DigestResume
+@dataclass(frozen=True, slots=True)
+class AddClaim:
+    """Open the form for a new claim (editors)."""
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    """Show every revision of a claim."""
+
+    claim_id: int
+
+
+Request = Help | Ask | DigestSubscribe | DigestList | DigestOff | DigestResume | AddClaim | History
 
 
 def parse(text: str) -> Request:
-    """``help`` or nothing asks for help; ``digest ...`` manages digests; the rest is a question."""
+    """``help`` or nothing asks for help; ``digest ...``, ``add`` and ``history ID`` are
+    commands; the rest is a question."""
     words = text.split()
     if not words or (len(words) == 1 and words[0].casefold() in {"help", "?", "-h", "--help"}):
         return Help()
-    if words[0].casefold() == "digest":
+    verb = words[0].casefold()
+    if verb == "digest":
         return _digest(words[1:])
+    if verb == "add" and len(words) == 1:
+        return AddClaim()
+    if verb == "history" and len(words) == 2:
+        if not words[1].lstrip("#").isdigit():
+            raise ClaimBotError("Usage: `history ID`, with the claim's number.")
+        return History(int(words[1].lstrip("#")))
     return Ask(" ".join(words))
 
 

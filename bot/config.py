@@ -19,6 +19,8 @@ class Settings(BaseSettings):
     slack_signing_secret: str | None = Field(default=None, pattern=r"^\S{8,}$")
     slack_app_token: str | None = Field(default=None, pattern=r"^xapp-\S+$")
     slack_api_url: str = Field(default="https://slack.com/api/", pattern=r"^https?://\S+$")
+    claimbot_editors: str = Field(default="", pattern=r"^[A-Z0-9, ]*$")
+    claimbot_editor_group: str | None = Field(default=None, pattern=r"^S[A-Z0-9]+$")
     web_concurrency: int = Field(default=2, ge=1, le=64)
     web_threads: int = Field(default=16, ge=1, le=256)
 
@@ -27,10 +29,21 @@ class Settings(BaseSettings):
     def _trailing_slash(cls, url: str) -> str:
         return url if url.endswith("/") else url + "/"
 
-    @field_validator("slack_bot_token", "slack_signing_secret", "slack_app_token", mode="before")
+    @field_validator(
+        "slack_bot_token",
+        "slack_signing_secret",
+        "slack_app_token",
+        "claimbot_editor_group",
+        mode="before",
+    )
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if value == "" else value
+
+    @property
+    def editor_ids(self) -> frozenset[str]:
+        """The Slack user IDs named in CLAIMBOT_EDITORS."""
+        return frozenset(u.strip() for u in self.claimbot_editors.split(",") if u.strip())
 
     @property
     def socket_mode_ready(self) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from bot.answers import AnswerService
-from bot.commands import Ask, Help, parse
+from bot.commands import AddClaim, Ask, Help, History, parse
 from bot.errors import ClaimBotError
 from bot.render_text import render_answer, render_help
 
@@ -29,6 +29,8 @@ def reply(answers: AnswerService, line: str) -> str:
             return render_answer(answers.ask(request.question))
     except ClaimBotError as exc:
         return str(exc)
+    if isinstance(request, AddClaim | History):
+        return "Editing is done in Slack by editors, or with `claimbot import`."
     return "Digests post to Slack channels: manage them there or with `claimbot digest`."
 
 

@@ -6,10 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import db
-from bot.models import Verification
+from bot.errors import ClaimBotError
+from bot.models import Topic, Verification
 from bot.records import ClaimRecord
 from bot.store import ClaimStore, ImportResult, to_record
 
@@ -61,6 +63,27 @@ class EditService:
             current = to_record(store.claim(claim_id))
             changed = ClaimRecord.model_validate({**current.model_dump(), **fields})
             return store.replace(claim_id, changed, author)
+
+    def topics_like(self, text: str, limit: int = 100) -> list[tuple[int, str]]:
+        """Topics whose title contains ``text`` (any case), alphabetically: for pickers."""
+        with self._sessions() as session:
+            query = select(Topic.id, Topic.title).order_by(Topic.title).limit(limit)
+            if text.strip():
+                query = query.where(Topic.title.icontains(text.strip(), autoescape=True))
+            return [(int(i), str(t)) for i, t in session.execute(query)]
+
+    def topic_title(self, topic_id: int) -> str:
+        with self._sessions() as session:
+            topic = session.get(Topic, topic_id)
+            if topic is None:
+                raise ClaimBotError(f"There is no topic {topic_id}.")
+            return topic.title
+
+    def topic_of(self, claim_id: int) -> tuple[int, str]:
+        """A claim's topic, as (id, title)."""
+        with self._sessions() as session:
+            claim = ClaimStore(session).claim(claim_id)
+            return claim.topic_id, claim.topic.title
 
     def history(self, claim_id: int) -> list[RevisionView]:
         """Every revision of a claim, oldest first."""

@@ -2,7 +2,7 @@
 
 from slack_bolt import App
 
-from handlers import actions, commands, events, shortcuts
+from handlers import actions, commands, editing, events, shortcuts
 
 
 def register_listeners(app: App) -> None:
@@ -11,3 +11,4 @@ def register_listeners(app: App) -> None:
     events.register(app)
     shortcuts.register(app)
     actions.register(app)
+    editing.register(app)

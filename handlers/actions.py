@@ -33,7 +33,8 @@ def ask_topic(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: B
     """Answer, only to the clicker, for the chosen topic: in place of an ephemeral answer,
     below a message everyone sees (a digest)."""
     ack()
-    message = message_for(context["core"].answers, action["value"], shareable=True)
+    editable = context["editors"].is_editor(body["user"]["id"])
+    message = message_for(context["core"], action["value"], shareable=True, editable=editable)
     in_place = bool(body.get("container", {}).get("is_ephemeral"))
     reply(
         body["response_url"],

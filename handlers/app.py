@@ -13,6 +13,7 @@ from bot.core import Core
 from bot.receipts import first_receipt
 from handlers import register_listeners
 from handlers.blocks import APOLOGY, text_message
+from handlers.editors import EditorPolicy
 from handlers.replies import post, reply, web_client
 
 log = logging.getLogger(__name__)
@@ -28,9 +29,13 @@ def build_app(core: Core, *, socket_mode: bool = False) -> App:
         request_verification_enabled=not socket_mode,
     )
 
+    editors = EditorPolicy(app.client, settings.editor_ids, settings.claimbot_editor_group)
+
     @app.middleware
     def provide_core(context: BoltContext, next: Callable[[], Any]) -> Any:
+        """Every listener finds the core and the editor policy in its context."""
         context["core"] = core
+        context["editors"] = editors
         return next()
 
     @app.middleware

@@ -17,6 +17,8 @@ from slack_sdk.models.blocks import (
     DividerBlock,
     HeaderBlock,
     MarkdownTextObject,
+    Option,
+    OverflowMenuElement,
     PlainTextObject,
     SectionBlock,
 )
@@ -36,6 +38,7 @@ HELP_TOPICS = 25
 SHARE_ACTION = "share_answer"
 ASK_TOPIC_ACTION = "ask_topic"
 HISTORY_ACTION = "topic_history"
+CLAIM_MENU_ACTION = "claim_menu"
 #: How many dated claims a history message lists.
 HISTORY_ROWS = 100
 
@@ -80,8 +83,22 @@ def _message(blocks: list[Block], fallback: str) -> Message:
     return {"text": fit(fallback, MAX_FALLBACK), "blocks": [b.to_dict() for b in blocks]}
 
 
-def claim_blocks(claim: ClaimView, label: str = "") -> list[Block]:
-    """A section with the claimant, figures and quote, and a context line with source and caveat."""
+def claim_menu(claim_id: int) -> OverflowMenuElement:
+    """The editors' menu on a claim."""
+    return OverflowMenuElement(
+        action_id=CLAIM_MENU_ACTION,
+        options=[
+            Option(value=f"edit:{claim_id}", label="Edit"),
+            Option(value=f"verify:{claim_id}", label="Change verification"),
+            Option(value=f"retire:{claim_id}", label="Retire"),
+            Option(value=f"history:{claim_id}", label="History"),
+        ],
+    )
+
+
+def claim_blocks(claim: ClaimView, label: str = "", *, editable: bool = False) -> list[Block]:
+    """A section with the claimant, figures and quote (and, for editors, a menu), and a context
+    line with source, dates and caveat."""
     figures = " · ".join(f"{escape(f.metric)} *{escape(f.amount)}*" for f in claim.figures)
     text = f"{label}*{escape(claim.claimant)}*: {figures or '_no figure given_'}"
     if claim.quote:
@@ -97,10 +114,11 @@ def claim_blocks(claim: ClaimView, label: str = "") -> list[Block]:
     context = [_mrkdwn(f"{source} · {claim.dates}"), _mrkdwn(caveat)]
     if claim.series:
         context.append(_mrkdwn(escape(claim.series.summary)))
-    return [SectionBlock(text=_mrkdwn(text)), ContextBlock(elements=context)]
+    section = SectionBlock(text=_mrkdwn(text), accessory=claim_menu(claim.id) if editable else None)
+    return [section, ContextBlock(elements=context)]
 
 
-def topic_blocks(topic: TopicAnswer, budget: int) -> list[Block]:
+def topic_blocks(topic: TopicAnswer, budget: int, *, editable: bool = False) -> list[Block]:
     """A topic's header, summary and claims, in at most ``budget`` blocks."""
     count = len(topic.claims)
     summary = (
@@ -114,7 +132,7 @@ def topic_blocks(topic: TopicAnswer, budget: int) -> list[Block]:
     # Two blocks a claim; when not all fit, one block is kept for the note on the rest.
     shown = count if 2 * count <= room else max((room - 1) // 2, 0)
     for claim in topic.claims[:shown]:
-        blocks.extend(claim_blocks(claim))
+        blocks.extend(claim_blocks(claim, editable=editable))
     if shown < count:
         blocks.append(
             ContextBlock(
@@ -162,9 +180,14 @@ def _buttons(answer: Answer, *, shareable: bool) -> list[ButtonElement]:
 
 
 def answer_message(
-    answer: Answer, *, shareable: bool = False, shared_by: str | None = None
+    answer: Answer,
+    *,
+    shareable: bool = False,
+    shared_by: str | None = None,
+    editable: bool = False,
 ) -> Message:
-    """The whole answer: topics side by side, or "no claims found" with close topics."""
+    """The whole answer: topics side by side, or "no claims found" with close topics.
+    ``editable`` adds the editors' menu to each claim (only in answers an editor alone sees)."""
     blocks: list[Block] = []
     if not answer.matches:
         text = f"No claims found for “{escape(answer.question)}”."
@@ -195,7 +218,7 @@ def answer_message(
         for i, topic in enumerate(answer.matches):
             if i:
                 blocks.append(DividerBlock())
-            blocks.extend(topic_blocks(topic, share))
+            blocks.extend(topic_blocks(topic, share, editable=editable))
     return _message(blocks + tail, fallback)
 
 

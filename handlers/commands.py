@@ -8,7 +8,11 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
+from bot.commands import AddClaim, Request, parse
+from bot.errors import ClaimBotError
+from handlers.blocks import text_message
 from handlers.digests import digest_command_reply, is_digest_command
+from handlers.editing import is_editor, open_add_form
 from handlers.replies import message_for, reply
 
 log = logging.getLogger(__name__)
@@ -19,22 +23,34 @@ def claims_command(
 ) -> None:
     """``/claims QUESTION`` (or ``help``): the answer only the asker sees, with a share button.
 
-    ``/claims digest ...`` manages the channel's digests.
+    ``/claims digest ...`` manages the channel's digests; ``/claims add`` opens the form for a
+    new claim (editors); ``/claims history ID`` shows a claim's revisions.
     """
     ack()
     core = context["core"]
     text = command.get("text", "")
-    if is_digest_command(text):
+    user = command["user_id"]
+    if isinstance(parse_or_none(text), AddClaim):
+        if is_editor(context, user, "add a claim"):
+            open_add_form(client, command["trigger_id"], command["channel_id"])
+            return
+        message = text_message("Only editors can add claims.")
+    elif is_digest_command(text):
         message = digest_command_reply(
-            core.digests,
-            text,
-            channel=command["channel_id"],
-            user=command["user_id"],
-            client=client,
+            core.digests, text, channel=command["channel_id"], user=user, client=client
         )
     else:
-        message = message_for(core.answers, text, shareable=True)
+        editable = context["editors"].is_editor(user)
+        message = message_for(core, text, shareable=True, editable=editable)
     reply(command["response_url"], {**message, "response_type": "ephemeral"})
+
+
+def parse_or_none(text: str) -> Request | None:
+    """The request, or None when the text does not parse (the answer then explains)."""
+    try:
+        return parse(text)
+    except ClaimBotError:
+        return None
 
 
 def register(app: App) -> None:

@@ -31,9 +31,7 @@ def app_mention(event: dict[str, Any], client: WebClient, context: BoltContext) 
             question = thread_parent_text(client, channel, event["thread_ts"])
         except SlackApiError as exc:
             log.error("could not read thread %s in %s: %s", thread_ts, channel, exc)
-    post(
-        client, channel, thread_ts, message_for(context["core"].answers, question, shareable=False)
-    )
+    post(client, channel, thread_ts, message_for(context["core"], question, shareable=False))
 
 
 def register(app: App) -> None:

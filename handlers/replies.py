@@ -20,10 +20,11 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 from slack_sdk.webhook import WebhookClient
 
-from bot.answers import AnswerService
-from bot.commands import Ask, Help, parse
+from bot.commands import AddClaim, Ask, Help, History, parse
 from bot.config import Settings
+from bot.core import Core
 from bot.errors import ClaimBotError
+from bot.render_text import render_history
 from handlers.blocks import APOLOGY, Message, answer_message, help_message, text_message
 
 log = logging.getLogger(__name__)
@@ -54,16 +55,23 @@ def strip_mentions(text: str) -> str:
     return " ".join(_MENTION.sub(" ", text).split())
 
 
-def message_for(answers: AnswerService, text: str, *, shareable: bool) -> Message:
-    """What the bot answers to ``text``: help, an answer, or a one-line refusal."""
+def message_for(core: Core, text: str, *, shareable: bool, editable: bool = False) -> Message:
+    """What the bot answers to ``text``: help, an answer, a claim's history, or a one-line
+    refusal. ``editable`` gives editors their menu on each claim."""
     try:
         request = parse(text)
         if isinstance(request, Help):
-            return help_message(list(answers.topics()))
+            return help_message(list(core.answers.topics()))
         if isinstance(request, Ask):
-            return answer_message(answers.ask(request.question), shareable=shareable)
+            answer = core.answers.ask(request.question)
+            return answer_message(answer, shareable=shareable, editable=editable)
+        if isinstance(request, History):
+            history = core.editing.history(request.claim_id)
+            return text_message(render_history(request.claim_id, history))
     except ClaimBotError as exc:
         return text_message(str(exc))
+    if isinstance(request, AddClaim):
+        return text_message("Use `/claims add` to add a claim (editors only).")
     return text_message("Digests are managed with `/claims digest ...`.")
 
 

@@ -17,7 +17,8 @@ def lookup_claims(ack: Ack, shortcut: dict[str, Any], context: BoltContext) -> N
     text = strip_mentions(shortcut.get("message", {}).get("text", ""))
     if not text:
         text = "help"
-    message = message_for(context["core"].answers, text, shareable=True)
+    editable = context["editors"].is_editor(shortcut["user"]["id"])
+    message = message_for(context["core"], text, shareable=True, editable=editable)
     reply(shortcut["response_url"], {**message, "response_type": "ephemeral"})
 
 

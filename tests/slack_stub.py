@@ -51,6 +51,8 @@ class SlackStub:
         self.posted: dict[str, list[dict[str, Any]]] = {}
         #: Time zones users.info reports, by user ID.
         self.user_timezones: dict[str, str] = {}
+        #: Members usergroups.users.list reports, by user group ID.
+        self.group_members: dict[str, list[str]] = {}
         self._scripts: dict[str, list[Scripted]] = {}
         self._lock = threading.Condition()
         stub = self
@@ -96,6 +98,7 @@ class SlackStub:
             self.thread_messages.clear()
             self.posted.clear()
             self.user_timezones.clear()
+            self.group_members.clear()
 
     def script(self, path: str, *answers: Scripted) -> None:
         """Answer the next calls to ``path`` with these, in order, then normally."""
@@ -152,6 +155,13 @@ class SlackStub:
         if method == "conversations.history":
             messages = list(reversed(self.posted.get(str(body.get("channel")), [])))
             return 200, {"ok": True, "messages": messages, "has_more": False}, {}
+        if method == "usergroups.users.list":
+            members = self.group_members.get(str(body.get("usergroup")))
+            if members is None:
+                return 200, {"ok": False, "error": "no_such_subteam"}, {}
+            return 200, {"ok": True, "users": members}, {}
+        if method in {"views.open", "chat.postEphemeral"}:
+            return 200, {"ok": True, "view": {"id": "V0001"}, "message_ts": "1.0"}, {}
         if method == "users.info":
             user = str(body.get("user"))
             return 200, {"ok": True, "user": {"id": user, "tz": self.user_timezones.get(user)}}, {}

@@ -20,6 +20,7 @@ SCOPES = {
     "channels:history",
     "groups:history",
     "users:read",
+    "usergroups:read",
 }
 
 

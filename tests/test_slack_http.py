@@ -72,9 +72,13 @@ class Bot:
         except urllib.error.HTTPError as exc:
             return exc.code, exc.read().decode()
 
-    def command(self, text: str, response: str = "r1", **kwargs: Any) -> tuple[int, str]:
+    def command(
+        self, text: str, response: str = "r1", user: str = "U0001", **kwargs: Any
+    ) -> tuple[int, str]:
         """A slash command, in Slack's form-encoded format."""
-        body = urllib.parse.urlencode(command_payload(text, self.stub.response_url(response)))
+        fields = command_payload(text, self.stub.response_url(response))
+        fields["user_id"] = user
+        body = urllib.parse.urlencode(fields)
         return self.post(body, FORM, **kwargs)
 
     def event(
@@ -122,6 +126,8 @@ def running_bot(
         "SLACK_SIGNING_SECRET": SECRET,
         "SLACK_API_URL": f"{stub.url}/api/",
         "WEB_CONCURRENCY": "2",
+        "CLAIMBOT_EDITORS": "U0001",
+        "CLAIMBOT_EDITOR_GROUP": "S0EDITORS",
         "LOG_LEVEL": "WARNING",
     }
     env.pop("SLACK_APP_TOKEN", None)
@@ -641,3 +647,241 @@ def test_digest_button_answers_below_a_shared_message(bot: Bot) -> None:
     (call,) = bot.stub.wait_for(to_response("button"))
     assert call.body["replace_original"] is False
     assert call.body["response_type"] == "ephemeral"
+
+
+# Editors -----------------------------------------------------------------------------------
+
+CASUALTIES = "Russian military casualties in Ukraine"
+
+
+def overflow_values(message: dict[str, Any]) -> list[str]:
+    return [
+        option["value"]
+        for block in message.get("blocks", [])
+        if (block.get("accessory") or {}).get("type") == "overflow"
+        for option in block["accessory"]["options"]
+    ]
+
+
+def claim_ids(bot: Bot, question: str) -> dict[str, int]:
+    """Claimant -> claim id, as an editor's answer menu shows them."""
+    bot.stub.reset()
+    bot.command(question)
+    (call,) = bot.stub.wait_for(to_response())
+    ids: dict[str, int] = {}
+    for block in call.body["blocks"]:
+        accessory = block.get("accessory") or {}
+        if accessory.get("type") == "overflow":
+            claimant = block["text"]["text"].split("*")[1]
+            ids[claimant] = int(accessory["options"][0]["value"].split(":")[1])
+    bot.stub.reset()
+    return ids
+
+
+def user(user_id: str) -> dict[str, str]:
+    return {"id": user_id, "username": user_id.lower(), "name": user_id.lower(), "team_id": "T0001"}
+
+
+def view_submission(
+    callback_id: str, values: dict[str, Any], metadata: str, user_id: str = "U0001"
+) -> dict[str, Any]:
+    """A modal's submission, with each block's state as Slack sends it."""
+    state: dict[str, Any] = {}
+    for block_id, value in values.items():
+        if block_id in {"claimed_on", "as_of"}:
+            element = {"type": "datepicker", "selected_date": value}
+        elif block_id == "verification":
+            element = {
+                "type": "static_select",
+                "selected_option": {"text": {"type": "plain_text", "text": value}, "value": value},
+            }
+        elif block_id == "topic_pick":
+            element = {
+                "type": "external_select",
+                "selected_option": value
+                and {"text": {"type": "plain_text", "text": "t"}, "value": value},
+            }
+        else:
+            element = {"type": "plain_text_input", "value": value}
+        action_id = "topic_pick" if block_id == "topic_pick" else "value"
+        state[block_id] = {action_id: element}
+    return {
+        "type": "view_submission",
+        "team": {"id": "T0001", "domain": "example"},
+        "user": user(user_id),
+        "api_app_id": "A0001",
+        "token": "legacy-token",
+        "trigger_id": "1.2.3",
+        "view": {
+            "id": "V0001",
+            "team_id": "T0001",
+            "type": "modal",
+            "callback_id": callback_id,
+            "private_metadata": metadata,
+            "state": {"values": state},
+            "hash": "h",
+        },
+        "response_urls": [],
+    }
+
+
+NEW_CLAIM = {
+    "topic_pick": None,
+    "topic_new": "Ukrainian military casualties",
+    "topic_aliases": "ukrainian losses, ukrainian troop deaths",
+    "claimant": "US officials",
+    "outlet": "The New York Times",
+    "source_url": "https://example.org/nyt",
+    "claimed_on": "2022-03-09",
+    "figures": "killed: 2,000-4,000 troops",
+    "verification": "unverified",
+    "caveat": "Estimate from intelligence officials, not independently verified.",
+}
+
+
+def test_editors_see_a_menu_on_each_claim_and_others_do_not(bot: Bot) -> None:
+    bot.command("russian losses", user="U0002")
+    (plain,) = bot.stub.wait_for(to_response())
+    assert overflow_values(plain.body) == []
+    bot.stub.reset()
+    bot.command("russian losses", user="U0001")
+    (edited,) = bot.stub.wait_for(to_response())
+    values = overflow_values(edited.body)
+    assert {v.split(":")[0] for v in values} == {"edit", "verify", "retire", "history"}
+
+
+def test_editor_group_members_are_editors(bot: Bot) -> None:
+    bot.stub.group_members["S0EDITORS"] = ["U0003"]
+    bot.command("russian losses", user="U0003")
+    (call,) = bot.stub.wait_for(to_response())
+    assert overflow_values(call.body)
+    assert bot.stub.calls_to("/api/usergroups.users.list")
+
+
+def test_add_opens_the_form_for_editors_only(bot: Bot) -> None:
+    bot.command("add", user="U0002")
+    (refusal,) = bot.stub.wait_for(to_response())
+    assert block_texts(refusal.body) == "Only editors can add claims."
+    assert bot.stub.calls_to("/api/views.open") == []
+    bot.command("add", user="U0001")
+    (opened,) = bot.stub.wait_for(lambda c: c.path == "/api/views.open")
+    view = opened.body["view"]
+    view = json.loads(view) if isinstance(view, str) else view
+    assert opened.body["trigger_id"] == "1.2.3"
+    assert view["callback_id"] == "claim_edit"
+    assert {b["block_id"] for b in view["blocks"]} >= {"topic_pick", "topic_new", "figures"}
+
+
+def test_submitting_a_new_claim_saves_it_and_confirms(bot: Bot) -> None:
+    payload = view_submission("claim_edit", NEW_CLAIM, json.dumps({"channel": "C0001"}))
+    status, body = bot.interaction(payload)
+    assert (status, body) == (200, "")
+    (confirmation,) = bot.stub.wait_for(lambda c: c.path == "/api/chat.postEphemeral")
+    assert confirmation.body["user"] == "U0001"
+    assert "Claim added to “Ukrainian military casualties”." in confirmation.body["text"]
+    bot.stub.reset()
+    bot.command("ukrainian troop deaths")
+    (answer,) = bot.stub.wait_for(to_response())
+    assert "*US officials*: killed *2,000–4,000 troops*" in block_texts(answer.body)
+
+
+@pytest.mark.parametrize(
+    ("changes", "errors"),
+    [
+        (
+            {"figures": "killed lots"},
+            {"figures": "Line 1: write it as metric: value unit, e.g. killed: 498 troops."},
+        ),
+        (
+            {"topic_new": None},
+            {"topic_new": "Pick an existing topic or name a new one (one of the two)."},
+        ),
+        ({"figures": None}, {"figures": "a claim needs figures or a quote"}),
+        ({"source_url": "ftp://x"}, {"source_url": "must start with http:// or https://"}),
+    ],
+)
+def test_invalid_form_shows_errors_next_to_fields_and_saves_nothing(
+    bot: Bot, changes: dict[str, Any], errors: dict[str, str]
+) -> None:
+    before = claim_ids(bot, "russian losses")
+    payload = view_submission(
+        "claim_edit", {**NEW_CLAIM, "topic_new": "Never saved", **changes}, "{}"
+    )
+    status, body = bot.interaction(payload)
+    assert status == 200
+    assert json.loads(body) == {"response_action": "errors", "errors": errors}
+    bot.command("never saved")
+    (answer,) = bot.stub.wait_for(to_response())
+    assert "Never saved" not in json.dumps(answer.body)
+    assert claim_ids(bot, "russian losses") == before
+
+
+def test_forged_submission_from_a_non_editor_changes_nothing(bot: Bot) -> None:
+    ru = claim_ids(bot, "russian losses")["Russian Ministry of Defence"]
+    metadata = json.dumps({"channel": "C0001", "claim_id": ru})
+    payload = view_submission("claim_retire", {"reason": "I do not like it"}, metadata, "U0002")
+    status, body = bot.interaction(payload)
+    assert status == 200
+    assert json.loads(body) == {
+        "response_action": "errors",
+        "errors": {"reason": "Only editors can change claims."},
+    }
+    assert ru in claim_ids(bot, "russian losses").values()
+
+
+def test_verify_and_retire_through_the_menu(bot: Bot) -> None:
+    uk = claim_ids(bot, "russian losses")["UK Ministry of Defence"]
+    menu = block_actions(bot, "claim_menu", "")
+    menu["actions"][0] = {
+        "action_id": "claim_menu",
+        "block_id": "b",
+        "type": "overflow",
+        "action_ts": "1.2",
+        "selected_option": {"text": {"type": "plain_text", "text": "x"}, "value": f"verify:{uk}"},
+    }
+    bot.interaction(menu)
+    (opened,) = bot.stub.wait_for(lambda c: c.path == "/api/views.open")
+    view = opened.body["view"]
+    view = json.loads(view) if isinstance(view, str) else view
+    assert view["callback_id"] == "claim_verify"
+    metadata = view["private_metadata"]
+    note = "Checked by the desk against MoD briefing transcripts"
+    status, _ = bot.interaction(
+        view_submission("claim_verify", {"verification": "disputed", "note": note}, metadata)
+    )
+    assert status == 200
+    bot.stub.wait_for(lambda c: c.path == "/api/chat.postEphemeral")
+    bot.stub.reset()
+    bot.command(f"history {uk}")
+    (history,) = bot.stub.wait_for(to_response())
+    shown = block_texts(history.body)
+    assert "verified by slack:U0001" in shown
+    assert "verification: 'unverified' -&gt; 'disputed'" in shown
+    bot.stub.reset()
+    status, _ = bot.interaction(view_submission("claim_retire", {"reason": "Superseded"}, metadata))
+    bot.stub.wait_for(lambda c: c.path == "/api/chat.postEphemeral")
+    assert uk not in claim_ids(bot, "russian losses").values()
+
+
+def test_topic_picker_offers_matching_topics(bot: Bot) -> None:
+    payload = {
+        "type": "block_suggestion",
+        "user": user("U0001"),
+        "container": {"type": "view", "view_id": "V0001"},
+        "api_app_id": "A0001",
+        "token": "legacy-token",
+        "action_id": "topic_pick",
+        "block_id": "topic_pick",
+        "value": "casualties",
+        "team": {"id": "T0001", "domain": "example"},
+        "view": {
+            "id": "V0001",
+            "type": "modal",
+            "callback_id": "claim_edit",
+            "private_metadata": "{}",
+        },
+    }
+    status, body = bot.interaction(payload)
+    assert status == 200
+    titles = [o["text"]["text"] for o in json.loads(body)["options"]]
+    assert CASUALTIES in titles

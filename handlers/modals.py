@@ -1,0 +1,324 @@
+"""The editors' forms (Slack modals): building them, and reading a submission into a record.
+
+Validation errors are returned per block, so Slack shows each one next to its field
+(``response_action: errors``); nothing is saved until the whole form is valid.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+from slack_sdk.models.blocks import (
+    Block,
+    DatePickerElement,
+    ExternalDataSelectElement,
+    InputBlock,
+    Option,
+    PlainTextInputElement,
+    SectionBlock,
+    StaticSelectElement,
+    UrlInputElement,
+)
+from slack_sdk.models.views import View
+
+from bot.answers import VERIFICATION_LABELS, format_number
+from bot.models import Verification
+from bot.records import ClaimRecord
+
+CLAIM_VIEW = "claim_edit"
+VERIFY_VIEW = "claim_verify"
+RETIRE_VIEW = "claim_retire"
+TOPIC_OPTIONS = "topic_pick"
+
+#: Block ids of the claim form; the field a validation error names maps onto its block.
+FIELD_BLOCKS = {
+    "topic": "topic_new",
+    "topic_aliases": "topic_aliases",
+    "claimant": "claimant",
+    "outlet": "outlet",
+    "source_url": "source_url",
+    "claimed_on": "claimed_on",
+    "as_of": "as_of",
+    "figures": "figures",
+    "quote": "quote",
+    "verification": "verification",
+    "caveat": "caveat",
+}
+_FIGURE = re.compile(
+    r"^\s*(?P<metric>[^:]+?)\s*:\s*(?P<value>[-+]?[\d.,]+)\s*"
+    r"(?:[-–]\s*(?P<high>[\d.,]+))?\s*(?P<unit>.*?)\s*$"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What a form carries between opening and submission."""
+
+    channel: str | None
+    claim_id: int | None = None
+
+    def dump(self) -> str:
+        return json.dumps({"channel": self.channel, "claim_id": self.claim_id})
+
+    @classmethod
+    def load(cls, text: str) -> Context:
+        data = json.loads(text or "{}")
+        claim_id = data.get("claim_id")
+        return cls(data.get("channel"), int(claim_id) if claim_id is not None else None)
+
+
+def _text(
+    block_id: str,
+    label: str,
+    *,
+    initial: str | None = None,
+    optional: bool = True,
+    multiline: bool = False,
+    hint: str | None = None,
+    max_length: int = 3000,
+) -> InputBlock:
+    return InputBlock(
+        block_id=block_id,
+        label=label,
+        optional=optional,
+        hint=hint,
+        element=PlainTextInputElement(
+            action_id="value",
+            initial_value=initial or None,
+            multiline=multiline,
+            max_length=max_length,
+        ),
+    )
+
+
+def _verification_options() -> list[Option]:
+    return [Option(value=v.value, label=VERIFICATION_LABELS[v]) for v in Verification]
+
+
+def figures_text(record: ClaimRecord) -> str:
+    """A record's figures as the form shows them: one ``metric: value unit`` per line."""
+    lines = []
+    for figure in record.figures:
+        value = format_number(figure.value)
+        if figure.value_high is not None:
+            value += "-" + format_number(figure.value_high)
+        lines.append(f"{figure.metric}: {value} {figure.unit or ''}".rstrip())
+    return "\n".join(lines)
+
+
+def claim_view(
+    context: Context, record: ClaimRecord | None = None, topic: tuple[int, str] | None = None
+) -> dict[str, Any]:
+    """The form to add a claim, or to edit one (prefilled from ``record``)."""
+    picker = ExternalDataSelectElement(
+        action_id=TOPIC_OPTIONS,
+        placeholder="Search topics",
+        min_query_length=0,
+        initial_option=Option(value=str(topic[0]), label=topic[1][:75]) if topic else None,
+    )
+    blocks: list[Block] = [
+        InputBlock(
+            block_id="topic_pick",
+            label="Topic",
+            optional=True,
+            element=picker,
+            hint="Pick an existing topic, or name a new one below.",
+        ),
+        _text("topic_new", "New topic", max_length=300),
+        _text(
+            "topic_aliases",
+            "Other names for the topic (comma-separated)",
+            initial=", ".join(record.topic_aliases) if record else None,
+        ),
+        _text(
+            "claimant",
+            "Claimant (who made the claim)",
+            initial=record.claimant if record else None,
+            optional=False,
+            max_length=300,
+        ),
+        _text(
+            "outlet",
+            "Outlet (who published it)",
+            initial=record.outlet if record else None,
+            max_length=300,
+        ),
+        InputBlock(
+            block_id="source_url",
+            label="Source URL",
+            optional=True,
+            element=UrlInputElement(
+                action_id="value", initial_value=record.source_url if record else None
+            ),
+        ),
+        InputBlock(
+            block_id="claimed_on",
+            label="Date of the claim",
+            element=DatePickerElement(
+                action_id="value", initial_date=record.claimed_on.isoformat() if record else None
+            ),
+        ),
+        InputBlock(
+            block_id="as_of",
+            label="Date the figures refer to (if different)",
+            optional=True,
+            element=DatePickerElement(
+                action_id="value",
+                initial_date=record.as_of.isoformat() if record and record.as_of else None,
+            ),
+        ),
+        _text(
+            "figures",
+            "Figures",
+            multiline=True,
+            initial=figures_text(record) if record else None,
+            hint="One per line, as metric: value unit. E.g. killed: 498 troops, "
+            "share of conscripts: 50-70 %",
+        ),
+        _text("quote", "Quote", multiline=True, initial=record.quote if record else None),
+        InputBlock(
+            block_id="verification",
+            label="Verification",
+            element=StaticSelectElement(
+                action_id="value",
+                options=_verification_options(),
+                initial_option=Option(
+                    value=(record.verification if record else Verification.UNVERIFIED).value,
+                    label=VERIFICATION_LABELS[
+                        record.verification if record else Verification.UNVERIFIED
+                    ],
+                ),
+            ),
+        ),
+        _text("caveat", "Caveat", multiline=True, initial=record.caveat if record else None),
+    ]
+    title = "Edit claim" if context.claim_id else "Add a claim"
+    return View(
+        type="modal",
+        callback_id=CLAIM_VIEW,
+        title=title,
+        submit="Save",
+        close="Cancel",
+        private_metadata=context.dump(),
+        blocks=blocks,
+    ).to_dict()
+
+
+def verify_view(context: Context, current: Verification, claimant: str) -> dict[str, Any]:
+    """The form to change a claim's verification status, with a note."""
+    blocks: list[Block] = [
+        SectionBlock(text=f"Claim {context.claim_id} by {claimant[:200]}"),
+        InputBlock(
+            block_id="verification",
+            label="Verification",
+            element=StaticSelectElement(
+                action_id="value",
+                options=_verification_options(),
+                initial_option=Option(value=current.value, label=VERIFICATION_LABELS[current]),
+            ),
+        ),
+        _text("note", "Who checked it, and how", optional=False, multiline=True),
+    ]
+    return View(
+        type="modal",
+        callback_id=VERIFY_VIEW,
+        title="Verification",
+        submit="Save",
+        close="Cancel",
+        private_metadata=context.dump(),
+        blocks=blocks,
+    ).to_dict()
+
+
+def retire_view(context: Context, claimant: str) -> dict[str, Any]:
+    """The form to retire a claim, with a reason."""
+    blocks: list[Block] = [
+        SectionBlock(
+            text=f"Claim {context.claim_id} by {claimant[:200]} leaves answers and "
+            "digests; it stays in its history and in exports."
+        ),
+        _text("reason", "Why retire it?", optional=False, multiline=True),
+    ]
+    return View(
+        type="modal",
+        callback_id=RETIRE_VIEW,
+        title="Retire claim",
+        submit="Retire",
+        close="Cancel",
+        private_metadata=context.dump(),
+        blocks=blocks,
+    ).to_dict()
+
+
+def value_of(values: dict[str, Any], block_id: str) -> str | None:
+    """The entered value of a block: text, URL, date or selected option."""
+    element: dict[str, dict[str, Any]] = values.get(block_id) or {}
+    state: dict[str, Any] = next(iter(element.values()), {})
+    for key in ("value", "selected_date"):
+        if state.get(key):
+            return str(state[key]).strip() or None
+    option = state.get("selected_option")
+    return str(option["value"]) if option else None
+
+
+def parse_figures(text: str | None) -> list[dict[str, Any]]:
+    """``metric: value[-high] unit`` lines; raises ValueError naming the bad line."""
+    figures = []
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        match = _FIGURE.match(line)
+        if not match:
+            raise ValueError(
+                f"Line {number}: write it as metric: value unit, e.g. killed: 498 troops."
+            )
+        high = match["high"]
+        figures.append(
+            {
+                "metric": match["metric"],
+                "value": float(match["value"].replace(",", "")),
+                "value_high": float(high.replace(",", "")) if high else None,
+                "unit": match["unit"] or None,
+            }
+        )
+    return figures
+
+
+def claim_from_form(
+    values: dict[str, Any], topic_title: str | None
+) -> ClaimRecord | dict[str, str]:
+    """The submitted record, or the errors to show, by block."""
+    new_topic = value_of(values, "topic_new")
+    if bool(topic_title) == bool(new_topic):
+        return {"topic_new": "Pick an existing topic or name a new one (one of the two)."}
+    try:
+        figures = parse_figures(value_of(values, "figures"))
+    except ValueError as exc:
+        return {"figures": str(exc)}
+    aliases = [a.strip() for a in (value_of(values, "topic_aliases") or "").split(",") if a.strip()]
+    data = {
+        "topic": topic_title or new_topic,
+        "topic_aliases": aliases,
+        "claimant": value_of(values, "claimant"),
+        "outlet": value_of(values, "outlet"),
+        "source_url": value_of(values, "source_url"),
+        "claimed_on": value_of(values, "claimed_on"),
+        "as_of": value_of(values, "as_of"),
+        "figures": figures,
+        "quote": value_of(values, "quote"),
+        "verification": value_of(values, "verification") or Verification.UNVERIFIED.value,
+        "caveat": value_of(values, "caveat"),
+    }
+    try:
+        return ClaimRecord.model_validate(data)
+    except ValidationError as exc:
+        errors: dict[str, str] = {}
+        for error in exc.errors():
+            field = str(error["loc"][0]) if error["loc"] else ""
+            block = FIELD_BLOCKS.get(field, "figures" if not field else "claimant")
+            errors.setdefault(block, error["msg"].removeprefix("Value error, "))
+        return errors
