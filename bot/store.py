@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from bot.errors import ClaimBotError
@@ -235,6 +235,7 @@ class ClaimStore:
         for start in range(0, len(records), IMPORT_CHUNK):
             chunk = records[start : start + IMPORT_CHUNK]
             existing = self._existing(chunk)
+            new: dict[tuple[Any, ...], tuple[ClaimRecord, Topic]] = {}
             for record in chunk:
                 topic = topics.get(record.topic)
                 if topic is None:
@@ -245,14 +246,20 @@ class ClaimStore:
                 self._add_aliases(topic, record.topic_aliases, now)
                 key = _key(record)
                 claim = existing.get(key)
-                if claim is None:
-                    existing[key] = self._create(record, topic, author, now)
+                if key in new:  # the same claim again in this file: the later record wins
+                    updated += new[key][0] != record
+                    unchanged += new[key][0] == record
+                    new[key] = (record, topic)
+                elif claim is None:
+                    new[key] = (record, topic)
+                    topic.updated_at = now
                     created += 1
                 elif self._update(claim, record, topic, author, now):
                     updated += 1
                 else:
                     unchanged += 1
             self.session.flush()
+            self._insert(list(new.values()), author, now)
             if progress:
                 progress(len(chunk))
         return ImportResult(created, updated, unchanged)
@@ -309,16 +316,48 @@ class ClaimStore:
                 known.add(alias.casefold())
                 topic.updated_at = now
 
-    def _create(self, record: ClaimRecord, topic: Topic, author: str, now: datetime) -> Claim:
-        claim = Claim(topic=topic, external_id=record.external_id, created_at=now, updated_at=now)
-        self._apply(claim, record, now)
-        self.session.add(claim)
-        changes = {k: [None, v] for k, v in record_snapshot(record).items() if v not in (None, [])}
-        self.session.add(
-            Revision(claim=claim, author=author, action="created", changes=changes, revised_at=now)
+    def _insert(self, new: Sequence[tuple[ClaimRecord, Topic]], author: str, now: datetime) -> None:
+        """Insert new claims with their figures and "created" revisions, in batches."""
+        if not new:
+            return
+        ids = self.session.scalars(
+            insert(Claim).returning(Claim.id, sort_by_parameter_order=True),
+            [
+                {
+                    **_columns(record),
+                    "topic_id": topic.id,
+                    "external_id": record.external_id,
+                    "created_at": now,
+                    "updated_at": now,
+                    "retired_at": now if record.retired_reason else None,
+                }
+                for record, topic in new
+            ],
+        ).all()
+        figures = [
+            {**figure.model_dump(), "claim_id": claim_id, "position": position}
+            for claim_id, (record, _) in zip(ids, new, strict=True)
+            for position, figure in enumerate(record.figures)
+        ]
+        if figures:
+            self.session.execute(insert(Figure), figures)
+        self.session.execute(
+            insert(Revision),
+            [
+                {
+                    "claim_id": claim_id,
+                    "author": author,
+                    "action": "created",
+                    "revised_at": now,
+                    "changes": {
+                        k: [None, v]
+                        for k, v in record_snapshot(record).items()
+                        if v not in (None, [])
+                    },
+                }
+                for claim_id, (record, _) in zip(ids, new, strict=True)
+            ],
         )
-        topic.updated_at = now
-        return claim
 
     def _update(
         self, claim: Claim, record: ClaimRecord, topic: Topic, author: str, now: datetime
@@ -345,16 +384,8 @@ class ClaimStore:
             claim.retired_at = now
         elif not record.retired_reason:
             claim.retired_at = None
-        claim.retired_reason = record.retired_reason
-        claim.verification_note = record.verification_note
-        claim.claimant = record.claimant
-        claim.outlet = record.outlet
-        claim.source_url = record.source_url
-        claim.claimed_on = record.claimed_on
-        claim.as_of = record.as_of
-        claim.verification = record.verification.value
-        claim.caveat = record.caveat
-        claim.quote = record.quote
+        for name, value in _columns(record).items():
+            setattr(claim, name, value)
         claim.figures = [
             Figure(
                 position=i,
@@ -365,6 +396,22 @@ class ClaimStore:
             )
             for i, f in enumerate(record.figures)
         ]
+
+
+def _columns(record: ClaimRecord) -> dict[str, Any]:
+    """The claim columns a record sets directly."""
+    return {
+        "claimant": record.claimant,
+        "outlet": record.outlet,
+        "source_url": record.source_url,
+        "claimed_on": record.claimed_on,
+        "as_of": record.as_of,
+        "verification": record.verification.value,
+        "verification_note": record.verification_note,
+        "caveat": record.caveat,
+        "quote": record.quote,
+        "retired_reason": record.retired_reason,
+    }
 
 
 def _action(changes: dict[str, Any]) -> str:
