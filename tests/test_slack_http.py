@@ -885,3 +885,33 @@ def test_topic_picker_offers_matching_topics(bot: Bot) -> None:
     assert status == 200
     titles = [o["text"]["text"] for o in json.loads(body)["options"]]
     assert CASUALTIES in titles
+
+
+def test_series_answer_has_a_history_button(bot: Bot) -> None:
+    bot.add_claims(
+        *[
+            {
+                "topic": "Shelter capacity in Kharkiv",
+                "topic_aliases": ["kharkiv shelters"],
+                "claimant": "City council",
+                "claimed_on": f"2022-04-{day:02d}",
+                "figures": [{"metric": "places", "value": 1000 + day}],
+                "external_id": f"kharkiv-{day}",
+            }
+            for day in range(1, 41 - 10)
+        ]
+    )
+    bot.command("kharkiv shelters")
+    (answer,) = bot.stub.wait_for(to_response())
+    assert "30 dated claims since 1 April 2022 (first: 1,001). Change: +7 over 7 days." in (
+        block_texts(answer.body)
+    )
+    (history_button,) = [
+        b for b in buttons(answer.body) if b["action_id"].startswith("topic_history")
+    ]
+    bot.stub.reset()
+    bot.interaction(block_actions(bot, history_button["action_id"], history_button["value"]))
+    (history,) = bot.stub.wait_for(to_response("button"))
+    shown = block_texts(history.body)
+    assert "`2022-04-30` City council: places *1,030*" in shown
+    assert "`2022-04-01` City council: places *1,001*" in shown
