@@ -29,6 +29,8 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.slash_load
+	$(BIN)/python -m bench.import_speed
+	$(BIN)/python -m bench.chart_speed
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

@@ -20,6 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot import db
 from bot.answers import Answer
+from bot.charts import chart_for, render_png
 from bot.claimreview import to_claimreview
 from bot.config import load_settings
 from bot.console import run_console
@@ -230,6 +231,26 @@ def serve(core: Core, mode: str | None, host: str, port: int) -> None:
         server.serve_socket(core.settings)
     else:
         server.serve_http(core.settings, host, port)
+
+
+@cli.command()
+@click.argument("question")
+@click.option(
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Where to write the PNG.",
+)
+@click.pass_obj
+def chart(core: Core, question: str, output: Path) -> None:
+    """Plot every claimant's figures over time for the topic QUESTION matches, as a PNG."""
+    core.require_schema()
+    data = chart_for(core.answers, question)
+    if data is None:
+        click.echo(render_answer(core.answers.ask(question)))
+        return
+    output.write_bytes(render_png(data))
+    click.echo(f"Chart of {data.topic!r} ({len(data.series)} series) written to {output}.")
 
 
 @cli.group()

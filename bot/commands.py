@@ -69,18 +69,39 @@ class History:
     claim_id: int
 
 
-Request = Help | Ask | DigestSubscribe | DigestList | DigestOff | DigestResume | AddClaim | History
+@dataclass(frozen=True, slots=True)
+class Chart:
+    """Plot the claims on the topic a question matches."""
+
+    question: str
+
+
+Request = (
+    Help
+    | Ask
+    | DigestSubscribe
+    | DigestList
+    | DigestOff
+    | DigestResume
+    | AddClaim
+    | History
+    | Chart
+)
 
 
 def parse(text: str) -> Request:
-    """``help`` or nothing asks for help; ``digest ...``, ``add`` and ``history ID`` are
-    commands; the rest is a question."""
+    """``help`` or nothing asks for help; ``digest ...``, ``add``, ``history ID`` and
+    ``chart QUESTION`` are commands; the rest is a question."""
     words = text.split()
     if not words or (len(words) == 1 and words[0].casefold() in {"help", "?", "-h", "--help"}):
         return Help()
     verb = words[0].casefold()
     if verb == "digest":
         return _digest(words[1:])
+    if verb == "chart":
+        if len(words) == 1:
+            raise ClaimBotError("Usage: `chart QUESTION`, e.g. `chart russian losses`.")
+        return Chart(" ".join(words[1:]))
     if verb == "add" and len(words) == 1:
         return AddClaim()
     if verb == "history" and len(words) == 2:

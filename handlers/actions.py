@@ -6,14 +6,17 @@ import re
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
 
 from handlers.blocks import (
     ASK_TOPIC_ACTION,
+    CHART_ACTION,
     HISTORY_ACTION,
     SHARE_ACTION,
     answer_message,
     history_message,
 )
+from handlers.charts import upload_chart
 from handlers.replies import message_for, reply
 
 
@@ -53,7 +56,22 @@ def topic_history(
     )
 
 
+def topic_chart(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    """Upload the topic's chart to the channel the button was clicked in."""
+    ack()
+    channel = (body.get("channel") or {}).get("id") or body["container"]["channel_id"]
+    failure = upload_chart(client, context["core"], action["value"], channel)
+    if failure:
+        reply(
+            body["response_url"],
+            {**failure, "response_type": "ephemeral", "replace_original": False},
+        )
+
+
 def register(app: App) -> None:
     app.action(SHARE_ACTION)(share_answer)
     app.action(re.compile(rf"^{ASK_TOPIC_ACTION}_\d+$"))(ask_topic)
     app.action(re.compile(rf"^{HISTORY_ACTION}_\d+$"))(topic_history)
+    app.action(re.compile(rf"^{CHART_ACTION}_\d+$"))(topic_chart)

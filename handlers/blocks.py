@@ -38,6 +38,7 @@ HELP_TOPICS = 25
 SHARE_ACTION = "share_answer"
 ASK_TOPIC_ACTION = "ask_topic"
 HISTORY_ACTION = "topic_history"
+CHART_ACTION = "topic_chart"
 CLAIM_MENU_ACTION = "claim_menu"
 #: How many dated claims a history message lists.
 HISTORY_ROWS = 100
@@ -158,15 +159,22 @@ def _buttons(answer: Answer, *, shareable: bool) -> list[ButtonElement]:
                 style="primary",
             )
         )
-    buttons.extend(
-        ButtonElement(
-            text=_plain(f"History: {topic.topic}", MAX_BUTTON_TEXT),
-            action_id=f"{HISTORY_ACTION}_{i}",
-            value=topic.topic,
-        )
-        for i, topic in enumerate(answer.matches)
-        if any(c.series for c in topic.claims)
-    )
+    for i, topic in enumerate(answer.matches):
+        if any(c.series for c in topic.claims):
+            buttons.append(
+                ButtonElement(
+                    text=_plain(f"Chart: {topic.topic}", MAX_BUTTON_TEXT),
+                    action_id=f"{CHART_ACTION}_{i}",
+                    value=topic.topic,
+                )
+            )
+            buttons.append(
+                ButtonElement(
+                    text=_plain(f"History: {topic.topic}", MAX_BUTTON_TEXT),
+                    action_id=f"{HISTORY_ACTION}_{i}",
+                    value=topic.topic,
+                )
+            )
     if not answer.certain:
         buttons.extend(
             ButtonElement(

@@ -8,12 +8,12 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot.commands import AddClaim, Request, parse
-from bot.errors import ClaimBotError
+from bot.commands import AddClaim, Chart
 from handlers.blocks import text_message
+from handlers.charts import upload_chart
 from handlers.digests import digest_command_reply, is_digest_command
 from handlers.editing import is_editor, open_add_form
-from handlers.replies import message_for, reply
+from handlers.replies import message_for, parse_or_none, reply
 
 log = logging.getLogger(__name__)
 
@@ -24,13 +24,20 @@ def claims_command(
     """``/claims QUESTION`` (or ``help``): the answer only the asker sees, with a share button.
 
     ``/claims digest ...`` manages the channel's digests; ``/claims add`` opens the form for a
-    new claim (editors); ``/claims history ID`` shows a claim's revisions.
+    new claim (editors); ``/claims history ID`` shows a claim's revisions; ``/claims chart
+    QUESTION`` uploads a chart to the channel.
     """
     ack()
     core = context["core"]
     text = command.get("text", "")
     user = command["user_id"]
-    if isinstance(parse_or_none(text), AddClaim):
+    request = parse_or_none(text)
+    if isinstance(request, Chart):
+        failure = upload_chart(client, core, request.question, command["channel_id"])
+        if failure is None:
+            return
+        message = failure
+    elif isinstance(request, AddClaim):
         if is_editor(context, user, "add a claim"):
             open_add_form(client, command["trigger_id"], command["channel_id"])
             return
@@ -43,14 +50,6 @@ def claims_command(
         editable = context["editors"].is_editor(user)
         message = message_for(core, text, shareable=True, editable=editable)
     reply(command["response_url"], {**message, "response_type": "ephemeral"})
-
-
-def parse_or_none(text: str) -> Request | None:
-    """The request, or None when the text does not parse (the answer then explains)."""
-    try:
-        return parse(text)
-    except ClaimBotError:
-        return None
 
 
 def register(app: App) -> None:

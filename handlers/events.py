@@ -9,7 +9,9 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from handlers.replies import message_for, post, strip_mentions
+from bot.commands import Chart
+from handlers.charts import upload_chart
+from handlers.replies import message_for, parse_or_none, post, strip_mentions
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +33,12 @@ def app_mention(event: dict[str, Any], client: WebClient, context: BoltContext) 
             question = thread_parent_text(client, channel, event["thread_ts"])
         except SlackApiError as exc:
             log.error("could not read thread %s in %s: %s", thread_ts, channel, exc)
+    request = parse_or_none(question)
+    if isinstance(request, Chart):
+        failure = upload_chart(client, context["core"], request.question, channel, thread_ts)
+        if failure:
+            post(client, channel, thread_ts, failure)
+        return
     post(client, channel, thread_ts, message_for(context["core"], question, shareable=False))
 
 

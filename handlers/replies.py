@@ -20,7 +20,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 from slack_sdk.webhook import WebhookClient
 
-from bot.commands import AddClaim, Ask, Help, History, parse
+from bot.commands import AddClaim, Ask, Chart, Help, History, Request, parse
 from bot.config import Settings
 from bot.core import Core
 from bot.errors import ClaimBotError
@@ -55,6 +55,14 @@ def strip_mentions(text: str) -> str:
     return " ".join(_MENTION.sub(" ", text).split())
 
 
+def parse_or_none(text: str) -> Request | None:
+    """The request, or None when the text does not parse (``message_for`` then explains)."""
+    try:
+        return parse(text)
+    except ClaimBotError:
+        return None
+
+
 def message_for(core: Core, text: str, *, shareable: bool, editable: bool = False) -> Message:
     """What the bot answers to ``text``: help, an answer, a claim's history, or a one-line
     refusal. ``editable`` gives editors their menu on each claim."""
@@ -72,6 +80,8 @@ def message_for(core: Core, text: str, *, shareable: bool, editable: bool = Fals
         return text_message(str(exc))
     if isinstance(request, AddClaim):
         return text_message("Use `/claims add` to add a claim (editors only).")
+    if isinstance(request, Chart):
+        return text_message("Use `/claims chart QUESTION` in a channel for a chart.")
     return text_message("Digests are managed with `/claims digest ...`.")
 
 

@@ -51,6 +51,8 @@ class SlackStub:
         self.posted: dict[str, list[dict[str, Any]]] = {}
         #: Time zones users.info reports, by user ID.
         self.user_timezones: dict[str, str] = {}
+        #: Files uploaded through files_upload_v2, by file ID.
+        self.uploads: dict[str, bytes] = {}
         #: Members usergroups.users.list reports, by user group ID.
         self.group_members: dict[str, list[str]] = {}
         self._scripts: dict[str, list[Scripted]] = {}
@@ -60,13 +62,21 @@ class SlackStub:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", 0))
-                raw = self.rfile.read(length).decode()
+                data = self.rfile.read(length)
+                path = urllib.parse.urlparse(self.path).path
+                if path.startswith("/upload/"):  # files_upload_v2's raw file bytes
+                    stub.uploads[path.removeprefix("/upload/")] = data
+                    self.send_response(200)
+                    self.end_headers()
+                    self.wfile.write(b"OK")
+                    stub._record(Call(path, dict(self.headers.items()), {"size": len(data)}))
+                    return
+                raw = data.decode()
                 ctype = self.headers.get("Content-Type", "")
                 if "json" in ctype:
                     body = json.loads(raw) if raw else {}
                 else:
                     body = {k: v[0] for k, v in urllib.parse.parse_qs(raw).items()}
-                path = urllib.parse.urlparse(self.path).path
                 status, answer, headers = stub._answer(path, body)
                 stub._record(Call(path, dict(self.headers.items()), body))
                 payload = json.dumps(answer).encode()
@@ -99,6 +109,7 @@ class SlackStub:
             self.posted.clear()
             self.user_timezones.clear()
             self.group_members.clear()
+            self.uploads.clear()
 
     def script(self, path: str, *answers: Scripted) -> None:
         """Answer the next calls to ``path`` with these, in order, then normally."""
@@ -160,6 +171,18 @@ class SlackStub:
             if members is None:
                 return 200, {"ok": False, "error": "no_such_subteam"}, {}
             return 200, {"ok": True, "users": members}, {}
+        if method == "files.getUploadURLExternal":
+            file_id = f"F{len(self.uploads) + 1:04d}"
+            return (
+                200,
+                {"ok": True, "upload_url": f"{self.url}/upload/{file_id}", "file_id": file_id},
+                {},
+            )
+        if method == "files.completeUploadExternal":
+            files = (
+                json.loads(body["files"]) if isinstance(body.get("files"), str) else body["files"]
+            )
+            return 200, {"ok": True, "files": files}, {}
         if method in {"views.open", "chat.postEphemeral"}:
             return 200, {"ok": True, "view": {"id": "V0001"}, "message_ts": "1.0"}, {}
         if method == "users.info":

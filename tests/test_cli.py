@@ -305,3 +305,17 @@ def test_import_csv_with_mapping_and_export_claimreview(seeded: str, tmp_path: P
     wrong = claimbot(seeded, "import", str(path), "--format", "claimreview", "--map", "a=b")
     assert wrong.returncode == 1
     assert "--map and --set apply to CSV files only." in wrong.stderr
+
+
+def test_chart_writes_a_png(seeded: str, tmp_path: Path) -> None:
+    output = tmp_path / "chart.png"
+    result = claimbot(seeded, "chart", "conscript share", "--output", str(output))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(
+        "Chart of 'Share of conscripts in the Russian military' (2 series)"
+    )
+    assert output.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    none = claimbot(seeded, "chart", "best pizza recipe", "--output", str(tmp_path / "x.png"))
+    assert none.returncode == 0
+    assert 'No claims found for "best pizza recipe".' in none.stdout
+    assert not (tmp_path / "x.png").exists()

@@ -21,6 +21,7 @@ SCOPES = {
     "groups:history",
     "users:read",
     "usergroups:read",
+    "files:write",
 }
 
 

@@ -915,3 +915,72 @@ def test_series_answer_has_a_history_button(bot: Bot) -> None:
     shown = block_texts(history.body)
     assert "`2022-04-30` City council: places *1,030*" in shown
     assert "`2022-04-01` City council: places *1,001*" in shown
+
+
+# Charts ------------------------------------------------------------------------------------
+
+
+def uploads_completed(call: Call) -> bool:
+    return call.path == "/api/files.completeUploadExternal"
+
+
+def test_chart_command_uploads_a_png_to_the_channel(bot: Bot) -> None:
+    status, _ = bot.command("chart conscript share")
+    assert status == 200
+    (complete,) = bot.stub.wait_for(uploads_completed)
+    assert complete.body["channel_id"] == "C0001"
+    assert "thread_ts" not in complete.body
+    assert "Share of conscripts in the Russian military" in complete.body["initial_comment"]
+    (png,) = bot.stub.uploads.values()
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    assert bot.stub.calls_to("/response/r1") == []
+
+
+def test_chart_mention_in_a_thread_uploads_into_the_thread(bot: Bot) -> None:
+    bot.event(
+        mention_event(f"<@{BOT_USER_ID}> chart russian losses", "1700000200.2", "1700000200.1"),
+        "EvC1",
+    )
+    (complete,) = bot.stub.wait_for(uploads_completed)
+    assert (complete.body["channel_id"], complete.body["thread_ts"]) == ("C0001", "1700000200.1")
+
+
+def test_chart_without_a_match_gives_the_usual_answer(bot: Bot) -> None:
+    bot.command("chart best pizza recipe")
+    (call,) = bot.stub.wait_for(to_response())
+    assert "No claims found for “best pizza recipe”." in block_texts(call.body)
+    assert bot.stub.calls_to("/api/files.getUploadURLExternal") == []
+
+
+def test_chart_where_the_bot_is_not_a_member_explains(bot: Bot) -> None:
+    bot.stub.script(
+        "/api/files.completeUploadExternal", Scripted(200, {"ok": False, "error": "not_in_channel"})
+    )
+    bot.command("chart conscript share")
+    (call,) = bot.stub.wait_for(to_response())
+    assert "invite me" in block_texts(call.body)
+
+
+def test_chart_button_on_a_series_answer(bot: Bot) -> None:
+    bot.add_claims(
+        *[
+            {
+                "topic": "Water deliveries to Mariupol",
+                "topic_aliases": ["mariupol water"],
+                "claimant": "ICRC",
+                "claimed_on": f"2022-05-{day:02d}",
+                "figures": [{"metric": "litres", "value": 10000 * day}],
+                "external_id": f"mariupol-{day}",
+            }
+            for day in range(1, 6)
+        ]
+    )
+    bot.command("mariupol water")
+    (answer,) = bot.stub.wait_for(to_response())
+    (chart_button,) = [b for b in buttons(answer.body) if b["action_id"].startswith("topic_chart")]
+    assert chart_button["value"] == "Water deliveries to Mariupol"
+    bot.stub.reset()
+    bot.interaction(block_actions(bot, chart_button["action_id"], chart_button["value"]))
+    (complete,) = bot.stub.wait_for(uploads_completed)
+    assert complete.body["channel_id"] == "C0001"
+    assert "Water deliveries to Mariupol" in complete.body["initial_comment"]
