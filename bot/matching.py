@@ -10,7 +10,9 @@ A name's score is a weighted overlap of the two term sets: the share of the ques
 name explains, and the share of the name's weight the question mentions (weights are inverse
 topic frequencies, so "russian" counts for more than a word every topic shares). A word in the
 question that no topic knows still weighs, so "refugees in poland" does not fall onto refugees
-in Germany. A topic scores as its best name.
+in Germany. A name that names one side of a contrast the question names another side of
+("russian" against "ukrainian", "killed" against "injured") is a near miss and never matches.
+A topic scores as its best name.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from rapidfuzz.distance import OSA
 LEXICON_PATH = Path(__file__).with_name("lexicon.json")
 
 #: A topic whose score reaches this is a confident answer.
-CONFIDENT = 0.6
+CONFIDENT = 0.7
 #: Below this a confident match is still shown with "did you mean" alternatives.
 CERTAIN = 0.8
 #: Topics within this margin of the best confident one make the question ambiguous.
@@ -44,7 +46,7 @@ QUESTION_SHARE = 0.65
 UNKNOWN_WEIGHT = 1.0
 #: Shortest word that typo correction touches, and the similarity it needs.
 MIN_TYPO_LENGTH = 4
-TYPO_SIMILARITY = 0.75
+TYPO_SIMILARITY = 0.8
 
 _WORD = re.compile(r"[a-z0-9]+")
 
@@ -105,7 +107,12 @@ def singular(word: str) -> str:
 class Lexicon:
     """Synonyms and filler words, applied identically to questions and topic names."""
 
-    def __init__(self, synonyms: dict[str, list[str]], stopwords: Iterable[str]) -> None:
+    def __init__(
+        self,
+        synonyms: dict[str, list[str]],
+        stopwords: Iterable[str],
+        contrasts: Iterable[Iterable[str]] = (),
+    ) -> None:
         self._words: dict[str, str] = {}
         self._phrases: dict[tuple[str, ...], str] = {}
         for canonical, variants in synonyms.items():
@@ -124,6 +131,9 @@ class Lexicon:
             elif parts:
                 self._phrases[parts] = ""
         self._longest_phrase = max((len(p) for p in self._phrases), default=1)
+        self.contrasts: tuple[frozenset[str], ...] = tuple(
+            frozenset(self.terms(words(" ".join(group)))) for group in contrasts
+        )
         self.known_words: frozenset[str] = frozenset(
             set(self._words) | self._stop | {w for p in self._phrases for w in p}
         )
@@ -131,7 +141,7 @@ class Lexicon:
     @classmethod
     def from_file(cls, path: Path = LEXICON_PATH) -> Lexicon:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return cls(data["synonyms"], data["stopwords"])
+        return cls(data["synonyms"], data["stopwords"], data.get("contrasts", ()))
 
     def terms(self, tokens: Sequence[str]) -> list[str]:
         """Canonical terms of already-split words, filler removed, phrases joined."""
@@ -141,8 +151,7 @@ class Lexicon:
             for size in range(min(self._longest_phrase, len(tokens) - i), 1, -1):
                 canonical = self._phrases.get(tuple(tokens[i : i + size]))
                 if canonical is not None:
-                    if canonical:
-                        out.append(canonical)
+                    out.extend(canonical.split())
                     i += size
                     break
             else:
@@ -166,6 +175,8 @@ class _Name:
     topic: int
     terms: frozenset[str]
     weight: float
+    # The contrast terms of the whole topic: an alias without "russian" still means Russian.
+    sides: frozenset[str]
 
 
 class TopicIndex:
@@ -192,14 +203,22 @@ class TopicIndex:
             term: math.log(1 + total / count) for term, count in document_frequency.items()
         }
         self._unknown_weight = UNKNOWN_WEIGHT * math.log(1 + total)
+        contrasting = frozenset().union(*self._lexicon.contrasts)
+        sides: dict[int, frozenset[str]] = defaultdict(frozenset)
+        for topic_id, terms in names:
+            sides[topic_id] |= terms & contrasting
         self._names: list[_Name] = []
         self._postings: dict[str, list[int]] = defaultdict(list)
         for topic_id, terms in names:
             position = len(self._names)
-            self._names.append(_Name(topic_id, terms, sum(self._weights[t] for t in terms)))
+            weight = sum(self._weights[t] for t in terms)
+            self._names.append(_Name(topic_id, terms, weight, sides[topic_id]))
             for term in terms:
                 self._postings[term].append(position)
-        self._surface = sorted(surface)
+        # Typos rarely touch a word's first letter: only words starting alike are candidates.
+        self._surface_by_initial: dict[str, list[str]] = defaultdict(list)
+        for word in sorted(surface):
+            self._surface_by_initial[word[0]].append(word)
         self._surface_set = frozenset(surface)
         self.titles: tuple[str, ...] = tuple(sorted(t.title for t in self._topics.values()))
 
@@ -215,7 +234,7 @@ class TopicIndex:
             return token
         best = process.extractOne(
             token,
-            self._surface,
+            self._surface_by_initial.get(token[0], ()),
             scorer=OSA.normalized_similarity,
             score_cutoff=TYPO_SIMILARITY,
         )
@@ -223,6 +242,14 @@ class TopicIndex:
 
     def _weight(self, term: str) -> float:
         return self._weights.get(term, self._unknown_weight)
+
+    def _contradicts(self, question: set[str], sides: frozenset[str]) -> bool:
+        """Whether the topic has one of a contrast group's terms and the question another."""
+        for group in self._lexicon.contrasts:
+            asked, named = question & group, sides & group
+            if asked - named and named - asked:
+                return True
+        return False
 
     def match(self, question: str, suggestions: int = 3) -> MatchResult:
         """Confident matches for a question, and up to ``suggestions`` close topics."""
@@ -233,6 +260,8 @@ class TopicIndex:
         best: dict[int, float] = {}
         for position in {p for t in terms for p in self._postings.get(t, ())}:
             name = self._names[position]
+            if self._contradicts(terms, name.sides):
+                continue
             shared = sum(self._weights[t] for t in terms & name.terms)
             score = (
                 QUESTION_SHARE * shared / question_weight
