@@ -44,6 +44,9 @@ SUGGEST = 0.2
 QUESTION_SHARE = 0.65
 #: A word no topic uses weighs this fraction of the rarest known word.
 UNKNOWN_WEIGHT = 1.0
+#: Numbers weigh this fraction of a word: a figure in a question ("498 soldiers") or a date in
+#: a title ("since 24 Feb 2022") says little about which topic is meant.
+NUMBER_WEIGHT = 0.25
 #: Shortest word that typo correction touches, and the similarity it needs.
 MIN_TYPO_LENGTH = 4
 TYPO_SIMILARITY = 0.8
@@ -200,7 +203,8 @@ class TopicIndex:
             document_frequency[term] += 1
         total = max(len(self._topics), 1)
         self._weights = {
-            term: math.log(1 + total / count) for term, count in document_frequency.items()
+            term: math.log(1 + total / count) * (NUMBER_WEIGHT if term.isdigit() else 1.0)
+            for term, count in document_frequency.items()
         }
         self._unknown_weight = UNKNOWN_WEIGHT * math.log(1 + total)
         contrasting = frozenset().union(*self._lexicon.contrasts)
@@ -241,7 +245,9 @@ class TopicIndex:
         return best[0] if best else token
 
     def _weight(self, term: str) -> float:
-        return self._weights.get(term, self._unknown_weight)
+        if term in self._weights:
+            return self._weights[term]
+        return self._unknown_weight * (NUMBER_WEIGHT if term.isdigit() else 1.0)
 
     def _contradicts(self, question: set[str], sides: frozenset[str]) -> bool:
         """Whether the topic has one of a contrast group's terms and the question another."""

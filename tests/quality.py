@@ -102,6 +102,7 @@ LABELLED: list[tuple[str, tuple[str, ...]]] = [
     ("losses russian", (CASUALTIES,)),
     ("russia's military losses", (CASUALTIES,)),
     ("what does ukraine say about russian losses", (CASUALTIES,)),
+    ("Russia says 498 of its soldiers have died so far. Is that right?", (CASUALTIES,)),
     ("share of conscripts in the russian military", (CONSCRIPT_SHARE,)),
     ("what percentage of the russian army are conscripts", (CONSCRIPT_SHARE,)),
     ("conscript share", (CONSCRIPT_SHARE,)),
