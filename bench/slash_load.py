@@ -12,10 +12,7 @@ Exits 1 if any command was acknowledged later than 3 seconds or not answered.
 from __future__ import annotations
 
 import argparse
-import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -27,9 +24,9 @@ from pathlib import Path
 
 from bot.config import Settings
 from bot.core import Core
+from tests.slack_server import SECRET, start_server
 from tests.slack_stub import SlackStub, command_payload, signed_headers
 
-SECRET = "bench-signing-secret-0123456789"
 QUESTIONS = [
     "russian losses",
     "how many russian soldiers have died",
@@ -40,12 +37,6 @@ QUESTIONS = [
     "did russia deploy conscripts",
     "bitcoin price",
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def burst(count: int, request: Callable[[int], None]) -> list[float]:
@@ -69,37 +60,6 @@ def burst(count: int, request: Callable[[int], None]) -> list[float]:
 
 def p99(values: list[float]) -> float:
     return statistics.quantiles(values, n=100)[98]
-
-
-def start_server(
-    database_url: str, stub: SlackStub, log_path: Path
-) -> tuple[subprocess.Popen[bytes], str]:
-    """``claimbot serve --http`` on a free port, once it answers ``/healthz``."""
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "SLACK_BOT_TOKEN": "xoxb-bench",
-        "SLACK_SIGNING_SECRET": SECRET,
-        "SLACK_API_URL": f"{stub.url}/api/",
-        "LOG_LEVEL": "WARNING",
-    }
-    command = [sys.executable, "-m", "bot", "serve", "--http", "--host", "127.0.0.1"]
-    with log_path.open("w") as log:
-        server = subprocess.Popen(
-            [*command, "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT
-        )
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/healthz", timeout=2).close()
-            return server, url
-        except OSError:
-            if time.monotonic() > deadline:
-                server.kill()
-                raise SystemExit(f"the server did not start; see {log_path}") from None
-            time.sleep(0.2)
 
 
 class Load:

@@ -279,3 +279,55 @@ def mention_event(text: str, ts: str, thread_ts: str | None = None) -> dict[str,
     if thread_ts:
         event["thread_ts"] = thread_ts
     return event
+
+
+def user(user_id: str) -> dict[str, str]:
+    return {"id": user_id, "username": user_id.lower(), "name": user_id.lower(), "team_id": "T0001"}
+
+
+def view_submission(
+    callback_id: str, values: dict[str, Any], metadata: str, user_id: str = "U0001"
+) -> dict[str, Any]:
+    """A modal's submission, with each block's state as Slack sends it."""
+    state: dict[str, Any] = {}
+    for block_id, value in values.items():
+        if block_id in {"claimed_on", "as_of"}:
+            element = {"type": "datepicker", "selected_date": value}
+        elif block_id == "verification":
+            element = {
+                "type": "static_select",
+                "selected_option": {"text": {"type": "plain_text", "text": value}, "value": value},
+            }
+        elif block_id == "topic_pick":
+            element = {
+                "type": "external_select",
+                "selected_option": value
+                and {"text": {"type": "plain_text", "text": "t"}, "value": value},
+            }
+        else:
+            element = {"type": "plain_text_input", "value": value}
+        action_id = "topic_pick" if block_id == "topic_pick" else "value"
+        state[block_id] = {action_id: element}
+    return {
+        "type": "view_submission",
+        "team": {"id": "T0001", "domain": "example"},
+        "user": user(user_id),
+        "api_app_id": "A0001",
+        "token": "legacy-token",
+        "trigger_id": "1.2.3",
+        "view": {
+            "id": "V0001",
+            "team_id": "T0001",
+            "type": "modal",
+            "callback_id": callback_id,
+            "private_metadata": metadata,
+            "state": {"values": state},
+            "hash": "h",
+        },
+        "response_urls": [],
+    }
+
+
+def to_response(name: str = "r1") -> Callable[[Call], bool]:
+    """A predicate for calls to the response_url named ``name``."""
+    return lambda call: call.path == f"/response/{name}"

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -14,95 +13,26 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot import db
 from bot.config import Settings
 from bot.core import Core
-from bot.records import parse_document
-from bot.store import ClaimStore
 from tests.conftest import BACKENDS, empty_database
+from tests.slack_server import FORM, SECRET, Bot, ServerFailedError, start_server
 from tests.slack_stub import (
     BOT_USER_ID,
     Call,
     Scripted,
     SlackStub,
-    command_payload,
-    event_payload,
     mention_event,
     signature,
-    signed_headers,
+    to_response,
+    user,
+    view_submission,
 )
-
-SECRET = "test-signing-secret-0123456789"
-FORM = "application/x-www-form-urlencoded"
-
-
-@dataclass
-class Bot:
-    url: str
-    database_url: str
-    stub: SlackStub
-
-    def post(
-        self,
-        body: str,
-        content_type: str,
-        *,
-        headers: dict[str, str] | None = None,
-        sign: bool = True,
-        timestamp: int | None = None,
-    ) -> tuple[int, str]:
-        all_headers = (
-            signed_headers(SECRET, body, content_type, timestamp)
-            if sign
-            else {"Content-Type": content_type}
-        )
-        all_headers.update(headers or {})
-        request = urllib.request.Request(
-            f"{self.url}/slack/events", data=body.encode(), headers=all_headers, method="POST"
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=10) as response:
-                return response.status, response.read().decode()
-        except urllib.error.HTTPError as exc:
-            return exc.code, exc.read().decode()
-
-    def command(
-        self, text: str, response: str = "r1", user: str = "U0001", **kwargs: Any
-    ) -> tuple[int, str]:
-        """A slash command, in Slack's form-encoded format."""
-        fields = command_payload(text, self.stub.response_url(response))
-        fields["user_id"] = user
-        body = urllib.parse.urlencode(fields)
-        return self.post(body, FORM, **kwargs)
-
-    def event(
-        self, event: dict[str, Any], event_id: str, headers: dict[str, str] | None = None
-    ) -> tuple[int, str]:
-        """An Events API ``event_callback``, in JSON."""
-        body = json.dumps(event_payload(event, event_id))
-        return self.post(body, "application/json", headers=headers)
-
-    def interaction(self, payload: dict[str, Any]) -> tuple[int, str]:
-        """An interactivity payload, form-encoded as ``payload=<json>``."""
-        return self.post(urllib.parse.urlencode({"payload": json.dumps(payload)}), FORM)
-
-    def add_claims(self, *claims: dict[str, Any]) -> None:
-        core = Core.from_settings(Settings(database_url=self.database_url))
-        with db.transaction(core.sessions) as session:
-            ClaimStore(session).import_records(parse_document({"claims": list(claims)}), "test")
-        core.engine.dispose()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -118,48 +48,18 @@ def running_bot(
 ) -> Iterator[Bot]:
     database_url = empty_database(request.param, tmp_path_factory.mktemp("bot"))
     Core.from_settings(Settings(database_url=database_url)).init(seed=True)
-    port = free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "SLACK_BOT_TOKEN": "xoxb-test-token",
-        "SLACK_SIGNING_SECRET": SECRET,
-        "SLACK_API_URL": f"{stub.url}/api/",
-        "WEB_CONCURRENCY": "2",
-        "CLAIMBOT_EDITORS": "U0001",
-        "CLAIMBOT_EDITOR_GROUP": "S0EDITORS",
-        "LOG_LEVEL": "WARNING",
-    }
-    env.pop("SLACK_APP_TOKEN", None)
     log = tmp_path_factory.mktemp("log") / "server.log"
-    with log.open("w") as log_file:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "bot",
-                "serve",
-                "--http",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-            ],
-            env=env,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
+    try:
+        process, url = start_server(
+            database_url,
+            stub,
+            log,
+            WEB_CONCURRENCY="2",
+            CLAIMBOT_EDITORS="U0001",
+            CLAIMBOT_EDITOR_GROUP="S0EDITORS",
         )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=2):
-                break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail(f"server did not start:\n{log.read_text()}")
-            time.sleep(0.2)
+    except ServerFailedError as exc:
+        pytest.fail(str(exc))
     yield Bot(url, database_url, stub)
     process.terminate()
     process.wait(timeout=15)
@@ -169,10 +69,6 @@ def running_bot(
 def bot(running_bot: Bot) -> Bot:
     running_bot.stub.reset()
     return running_bot
-
-
-def to_response(name: str = "r1") -> Any:
-    return lambda call: call.path == f"/response/{name}"
 
 
 def block_texts(message: dict[str, Any]) -> str:
@@ -676,53 +572,6 @@ def claim_ids(bot: Bot, question: str) -> dict[str, int]:
             ids[claimant] = int(accessory["options"][0]["value"].split(":")[1])
     bot.stub.reset()
     return ids
-
-
-def user(user_id: str) -> dict[str, str]:
-    return {"id": user_id, "username": user_id.lower(), "name": user_id.lower(), "team_id": "T0001"}
-
-
-def view_submission(
-    callback_id: str, values: dict[str, Any], metadata: str, user_id: str = "U0001"
-) -> dict[str, Any]:
-    """A modal's submission, with each block's state as Slack sends it."""
-    state: dict[str, Any] = {}
-    for block_id, value in values.items():
-        if block_id in {"claimed_on", "as_of"}:
-            element = {"type": "datepicker", "selected_date": value}
-        elif block_id == "verification":
-            element = {
-                "type": "static_select",
-                "selected_option": {"text": {"type": "plain_text", "text": value}, "value": value},
-            }
-        elif block_id == "topic_pick":
-            element = {
-                "type": "external_select",
-                "selected_option": value
-                and {"text": {"type": "plain_text", "text": "t"}, "value": value},
-            }
-        else:
-            element = {"type": "plain_text_input", "value": value}
-        action_id = "topic_pick" if block_id == "topic_pick" else "value"
-        state[block_id] = {action_id: element}
-    return {
-        "type": "view_submission",
-        "team": {"id": "T0001", "domain": "example"},
-        "user": user(user_id),
-        "api_app_id": "A0001",
-        "token": "legacy-token",
-        "trigger_id": "1.2.3",
-        "view": {
-            "id": "V0001",
-            "team_id": "T0001",
-            "type": "modal",
-            "callback_id": callback_id,
-            "private_metadata": metadata,
-            "state": {"values": state},
-            "hash": "h",
-        },
-        "response_urls": [],
-    }
 
 
 NEW_CLAIM = {
