@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+import sqlite3
 from collections.abc import Callable, Sequence
 
+import psycopg
 from rapidfuzz import fuzz, process, utils
 
 from bot.matching import TopicNames
@@ -35,3 +38,64 @@ def wratio(
         return owners[found[2]] if found else None
 
     return best
+
+
+def _names(topics: Sequence[TopicNames]) -> list[tuple[str, str]]:
+    return [(t.title, name) for t in topics for name in (t.title, *t.aliases)]
+
+
+class Fts5:
+    """SQLite FTS5 over titles and aliases (porter stemming, accents folded), best bm25 hit;
+    no hit is "no match"."""
+
+    def __init__(self, topics: Sequence[TopicNames]) -> None:
+        self.db = sqlite3.connect(":memory:", check_same_thread=False)
+        self.db.execute(
+            "CREATE VIRTUAL TABLE names USING fts5(topic UNINDEXED, name,"
+            " tokenize='porter unicode61 remove_diacritics 2')"
+        )
+        self.db.executemany("INSERT INTO names VALUES (?, ?)", _names(topics))
+
+    def __call__(self, question: str) -> str | None:
+        terms = [w for w in re.findall(r"\w+", question.lower()) if len(w) > 1]
+        if not terms:
+            return None
+        query = " OR ".join(f'"{t}"' for t in terms)
+        row = self.db.execute(
+            "SELECT topic FROM names WHERE names MATCH ? ORDER BY bm25(names) LIMIT 1", (query,)
+        ).fetchone()
+        return str(row[0]) if row else None
+
+
+class PgTrgm:
+    """PostgreSQL pg_trgm over titles and aliases with a GIN index: the most similar name above
+    pg_trgm's default similarity threshold (0.3), else "no match"."""
+
+    def __init__(self, topics: Sequence[TopicNames], url: str) -> None:
+        self.connection = psycopg.connect(
+            url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True
+        )
+        with self.connection.cursor() as cursor:
+            cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+            cursor.execute("DROP TABLE IF EXISTS bench_names")
+            cursor.execute("CREATE TABLE bench_names (topic text, name text)")
+            with cursor.copy("COPY bench_names (topic, name) FROM STDIN") as copy:
+                for row in _names(topics):
+                    copy.write_row(row)
+            cursor.execute("CREATE INDEX ON bench_names USING gin (name gin_trgm_ops)")
+            cursor.execute("ANALYZE bench_names")
+
+    def __call__(self, question: str) -> str | None:
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT topic FROM bench_names WHERE name %% %s"
+                " ORDER BY similarity(name, %s) DESC LIMIT 1",
+                (question, question),
+            )
+            row = cursor.fetchone()
+        return str(row[0]) if row else None
+
+    def close(self) -> None:
+        with self.connection.cursor() as cursor:
+            cursor.execute("DROP TABLE IF EXISTS bench_names")
+        self.connection.close()
