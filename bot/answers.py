@@ -225,9 +225,11 @@ class AnswerService:
         with self._sessions() as session:
             store = ClaimStore(session)
             result = self._fresh_index(store).match(question)
+            shown = result.matches[:limit]
+            latest = store.latest_claims([m.topic_id for m in shown])
             matches = tuple(
-                TopicAnswer(m.topic_id, m.title, m.score, _latest_views(store, m.topic_id))
-                for m in result.matches[:limit]
+                TopicAnswer(m.topic_id, m.title, m.score, _views(store, latest[m.topic_id]))
+                for m in shown
             )
         return Answer(
             question=question,
@@ -265,15 +267,15 @@ class AnswerService:
 SERIES_MINIMUM = 3
 
 
-def _latest_views(store: ClaimStore, topic_id: int) -> tuple[ClaimView, ...]:
+def _views(store: ClaimStore, latest: list[tuple[Claim, int]]) -> tuple[ClaimView, ...]:
     """Each claimant's latest claim; a long series of one claimant summarised, not listed."""
-    counts = store.series_counts(topic_id)
-    views = []
-    for claim in store.latest_claims(topic_id):
-        count = counts.get(claim.claimant, 1)
-        series = _series(store, topic_id, claim, count) if count >= SERIES_MINIMUM else None
-        views.append(ClaimView.of(claim, series))
-    return tuple(views)
+    return tuple(
+        ClaimView.of(
+            claim,
+            _series(store, claim.topic_id, claim, count) if count >= SERIES_MINIMUM else None,
+        )
+        for claim, count in latest
+    )
 
 
 def _series(store: ClaimStore, topic_id: int, latest: Claim, count: int) -> SeriesView | None:

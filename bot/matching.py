@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+import numpy as np
+import numpy.typing as npt
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
@@ -173,58 +175,67 @@ def default_lexicon() -> Lexicon:
     return Lexicon.from_file()
 
 
-@dataclass(frozen=True, slots=True)
-class _Name:
-    topic: int
-    terms: frozenset[str]
-    weight: float
-    # The contrast terms of the whole topic: an alias without "russian" still means Russian.
-    sides: frozenset[str]
-
-
 class TopicIndex:
-    """An in-memory index of topic names, built once and queried many times."""
+    """An in-memory index of topic names, built once and queried many times.
+
+    Names are stored in arrays (numpy), grouped by topic, with an inverted index from each term
+    to the names that have it; a question is scored against every name at once, so a question
+    costs a few vector operations however many topics there are.
+    """
 
     def __init__(self, topics: Iterable[TopicNames], lexicon: Lexicon | None = None) -> None:
         self._lexicon = lexicon or default_lexicon()
-        self._topics: dict[int, TopicNames] = {}
-        names: list[tuple[int, frozenset[str]]] = []
+        all_topics = list(topics)
         surface: set[str] = set(self._lexicon.known_words)
-        for topic in topics:
-            self._topics[topic.id] = topic
+        named: list[tuple[TopicNames, list[frozenset[str]]]] = []
+        for topic in all_topics:
+            term_sets = []
             for name in (topic.title, *topic.aliases):
                 tokens = words(name)
                 surface.update(tokens)
                 terms = frozenset(self._lexicon.terms(tokens))
                 if terms:
-                    names.append((topic.id, terms))
+                    term_sets.append(terms)
+            if term_sets:
+                named.append((topic, term_sets))
         document_frequency: dict[str, int] = defaultdict(int)
-        for _, term in {(topic, t) for topic, terms in names for t in terms}:
-            document_frequency[term] += 1
-        total = max(len(self._topics), 1)
+        for _, term_sets in named:
+            for term in frozenset().union(*term_sets):
+                document_frequency[term] += 1
+        total = max(len(named), 1)
         self._weights = {
             term: math.log(1 + total / count) * (NUMBER_WEIGHT if term.isdigit() else 1.0)
             for term, count in document_frequency.items()
         }
         self._unknown_weight = UNKNOWN_WEIGHT * math.log(1 + total)
         contrasting = frozenset().union(*self._lexicon.contrasts)
-        sides: dict[int, frozenset[str]] = defaultdict(frozenset)
-        for topic_id, terms in names:
-            sides[topic_id] |= terms & contrasting
-        self._names: list[_Name] = []
-        self._postings: dict[str, list[int]] = defaultdict(list)
-        for topic_id, terms in names:
-            position = len(self._names)
-            weight = sum(self._weights[t] for t in terms)
-            self._names.append(_Name(topic_id, terms, weight, sides[topic_id]))
-            for term in terms:
-                self._postings[term].append(position)
+        self._topics: list[TopicNames] = []
+        starts: list[int] = []
+        name_weights: list[float] = []
+        postings: dict[str, list[int]] = defaultdict(list)
+        # The contrast terms of the whole topic: an alias without "russian" still means Russian.
+        sides: dict[str, list[int]] = defaultdict(list)
+        for topic, term_sets in named:
+            self._topics.append(topic)
+            starts.append(len(name_weights))
+            topic_sides = frozenset().union(*term_sets) & contrasting
+            for terms in term_sets:
+                position = len(name_weights)
+                name_weights.append(sum(self._weights[t] for t in terms))
+                for term in terms:
+                    postings[term].append(position)
+                for term in topic_sides:
+                    sides[term].append(position)
+        self._starts = np.array(starts, dtype=np.int64)
+        self._name_weights = np.array(name_weights, dtype=np.float64)
+        self._postings = {t: np.array(p, dtype=np.int64) for t, p in postings.items()}
+        self._sides = {t: np.array(p, dtype=np.int64) for t, p in sides.items()}
         # Typos rarely touch a word's first letter: only words starting alike are candidates.
         self._surface_by_initial: dict[str, list[str]] = defaultdict(list)
         for word in sorted(surface):
             self._surface_by_initial[word[0]].append(word)
         self._surface_set = frozenset(surface)
-        self.titles: tuple[str, ...] = tuple(sorted(t.title for t in self._topics.values()))
+        self.titles: tuple[str, ...] = tuple(sorted(t.title for t in all_topics))
 
     def __len__(self) -> int:
         return len(self._topics)
@@ -249,36 +260,62 @@ class TopicIndex:
             return self._weights[term]
         return self._unknown_weight * (NUMBER_WEIGHT if term.isdigit() else 1.0)
 
-    def _contradicts(self, question: set[str], sides: frozenset[str]) -> bool:
-        """Whether the topic has one of a contrast group's terms and the question another."""
+    def _mask(self, terms: Iterable[str]) -> npt.NDArray[np.bool_]:
+        """The names whose topic has any of these contrast terms."""
+        mask = np.zeros(len(self._name_weights), dtype=np.bool_)
+        for term in terms:
+            if term in self._sides:
+                mask[self._sides[term]] = True
+        return mask
+
+    def _contradicted(self, terms: set[str]) -> npt.NDArray[np.bool_] | None:
+        """The names whose topic has one of a contrast group's terms and the question another."""
+        contradicted = None
         for group in self._lexicon.contrasts:
-            asked, named = question & group, sides & group
-            if asked - named and named - asked:
-                return True
-        return False
+            asked = terms & group
+            if not asked:
+                continue
+            lacks_asked = np.zeros(len(self._name_weights), dtype=np.bool_)
+            for term in asked:
+                lacks_asked |= ~self._mask([term])
+            found = self._mask(group - asked) & lacks_asked
+            contradicted = found if contradicted is None else contradicted | found
+        return contradicted
 
     def match(self, question: str, suggestions: int = 3) -> MatchResult:
         """Confident matches for a question, and up to ``suggestions`` close topics."""
         terms = self.question_terms(question)
         question_weight = sum(self._weight(t) for t in terms)
-        if not question_weight:
+        if not question_weight or not self._topics:
             return MatchResult((), ())
-        best: dict[int, float] = {}
-        for position in {p for t in terms for p in self._postings.get(t, ())}:
-            name = self._names[position]
-            if self._contradicts(terms, name.sides):
-                continue
-            shared = sum(self._weights[t] for t in terms & name.terms)
-            score = (
-                QUESTION_SHARE * shared / question_weight
-                + (1 - QUESTION_SHARE) * shared / name.weight
-            )
-            if score > best.get(name.topic, 0.0):
-                best[name.topic] = score
+        shared = np.zeros(len(self._name_weights), dtype=np.float64)
+        for term in terms:
+            if term in self._postings:
+                shared[self._postings[term]] += self._weights[term]
+        scores = (
+            QUESTION_SHARE * shared / question_weight
+            + (1 - QUESTION_SHARE) * shared / self._name_weights
+        )
+        contradicted = self._contradicted(terms)
+        if contradicted is not None:
+            scores[contradicted] = 0.0
+        best = np.round(np.maximum.reduceat(scores, self._starts), 4)
+        wanted = min(len(best), suggestions + 8)
+        top = (
+            np.argpartition(-best, wanted - 1)[:wanted]
+            if wanted < len(best)
+            else np.arange(len(best))
+        )
         ranked = sorted(
-            (Match(t, self._topics[t].title, round(s, 4)) for t, s in best.items()),
+            (
+                Match(self._topics[i].id, self._topics[i].title, float(best[i]))
+                for i in top
+                if best[i] > 0
+            ),
             key=lambda m: (-m.score, m.title),
         )
+        if not ranked:
+            return MatchResult((), ())
         confident = tuple(
             m
             for m in ranked

@@ -135,34 +135,31 @@ class ClaimStore:
         )
         return [TopicNames(t.id, t.title, tuple(a.alias for a in t.aliases)) for t in topics]
 
-    def latest_claims(self, topic_id: int) -> list[Claim]:
-        """Each claimant's latest active claim on a topic, most recent first."""
+    def latest_claims(self, topic_ids: Sequence[int]) -> dict[int, list[tuple[Claim, int]]]:
+        """Each claimant's latest active claim on each topic, most recent first, with how many
+        active claims that claimant has on the topic; one query for all the topics."""
         recency = (Claim.claimed_on.desc(), Claim.as_of.desc(), Claim.id.desc())
+        claimant = (Claim.topic_id, Claim.claimant)
         ranked = (
             select(
                 Claim.id,
-                func.row_number().over(partition_by=Claim.claimant, order_by=recency).label("n"),
+                func.row_number().over(partition_by=claimant, order_by=recency).label("n"),
+                func.count().over(partition_by=claimant).label("claims"),
             )
-            .where(Claim.topic_id == topic_id, Claim.retired_at.is_(None))
+            .where(Claim.topic_id.in_(topic_ids), Claim.retired_at.is_(None))
             .subquery()
         )
         query = (
-            select(Claim)
+            select(Claim, ranked.c.claims)
             .join(ranked, ranked.c.id == Claim.id)
             .where(ranked.c.n == 1)
             .options(selectinload(Claim.figures))
             .order_by(*recency)
         )
-        return list(self.session.scalars(query))
-
-    def series_counts(self, topic_id: int) -> dict[str, int]:
-        """How many active claims each claimant has on a topic."""
-        rows = self.session.execute(
-            select(Claim.claimant, func.count(Claim.id))
-            .where(Claim.topic_id == topic_id, Claim.retired_at.is_(None))
-            .group_by(Claim.claimant)
-        )
-        return {str(claimant): int(count) for claimant, count in rows}
+        found: dict[int, list[tuple[Claim, int]]] = {topic_id: [] for topic_id in topic_ids}
+        for claim, count in self.session.execute(query):
+            found[claim.topic_id].append((claim, int(count)))
+        return found
 
     def claim_on_or_before(
         self, topic_id: int, claimant: str, day: date | None = None

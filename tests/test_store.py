@@ -107,12 +107,13 @@ def test_latest_claims_keeps_each_claimants_newest(empty_core: Core) -> None:
         ClaimStore(session).import_records(batch, author="test")
     with empty_core.sessions() as session:
         topic_id = session.scalars(select(Topic.id)).one()
-        latest = ClaimStore(session).latest_claims(topic_id)
-        assert [(c.claimant, c.external_id) for c in latest] == [
-            ("Russian Ministry of Defence", "b"),
-            ("Ukraine", "d"),
-            ("UK MoD", "c"),
+        latest = ClaimStore(session).latest_claims([topic_id, 999])
+        assert [(c.claimant, c.external_id, n) for c, n in latest[topic_id]] == [
+            ("Russian Ministry of Defence", "b", 2),
+            ("Ukraine", "d", 1),
+            ("UK MoD", "c", 1),
         ]
+        assert latest[999] == []
 
 
 def test_retired_claims_leave_answers_but_stay_in_export(empty_core: Core) -> None:
