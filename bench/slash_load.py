@@ -22,12 +22,13 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
+from bench.scale import fill, questions
 from bot.config import Settings
 from bot.core import Core
 from tests.slack_server import SECRET, start_server
 from tests.slack_stub import SlackStub, command_payload, signed_headers
 
-QUESTIONS = [
+SEED_QUESTIONS = [
     "russian losses",
     "how many russian soldiers have died",
     "conscript share",
@@ -65,9 +66,10 @@ def p99(values: list[float]) -> float:
 class Load:
     """Bursts of health checks and slash commands against one running server."""
 
-    def __init__(self, url: str, stub: SlackStub) -> None:
+    def __init__(self, url: str, stub: SlackStub, questions: list[str]) -> None:
         self.url = url
         self.stub = stub
+        self.questions = questions
         self.sent: dict[str, float] = {}
 
     def health(self, _: int) -> None:
@@ -91,7 +93,8 @@ class Load:
         self.stub.reset()
         prefix = f"r{number}-"
         acks = burst(
-            concurrency, lambda i: self.command(f"{prefix}{i}", QUESTIONS[i % len(QUESTIONS)])
+            concurrency,
+            lambda i: self.command(f"{prefix}{i}", self.questions[i % len(self.questions)]),
         )
         calls = self.stub.wait_for(
             lambda c: c.path.startswith(f"/response/{prefix}"), count=concurrency, timeout=120
@@ -113,18 +116,29 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--concurrency", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--database-url", help="default: a new SQLite file with the seed claims")
+    parser.add_argument("--database-url", help="default: a new SQLite file")
+    parser.add_argument(
+        "--synthetic",
+        type=int,
+        help="fill an empty database with this many synthetic claims (bench/synthetic.py) "
+        "and ask questions about them; default: the seed claims and questions about them",
+    )
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="claimbot-bench-"))
     database_url = args.database_url or f"sqlite:///{workdir / 'claims.db'}"
-    Core.from_settings(Settings(database_url=database_url)).init(seed=True)
+    if args.synthetic:
+        fill(database_url, args.synthetic)
+        asked = questions(args.synthetic, 200)
+    else:
+        asked = SEED_QUESTIONS
+        Core.from_settings(Settings(database_url=database_url)).init(seed=True)
     stub = SlackStub()
     server, url = start_server(database_url, stub, workdir / "server.log")
     try:
-        load = Load(url, stub)
+        load = Load(url, stub, asked)
         for i in range(10):  # warm up every worker and thread
-            load.command(f"warm-{i}", QUESTIONS[i % len(QUESTIONS)])
+            load.command(f"warm-{i}", asked[i % len(asked)])
         rounds = [load.round(n, args.concurrency) for n in range(args.rounds)]
     finally:
         server.terminate()
