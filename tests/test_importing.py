@@ -18,7 +18,7 @@ from bot.importing import CsvMapping, read_claims, ukraine_losses
 from bot.models import Verification
 from bot.records import ClaimRecord
 from bot.store import ClaimStore, ImportResult, to_record
-from tests.conftest import SHARED_DATA
+from tests.quality import RELIEFWEB_MAP, SHARED_DATA, UNHCR_MAP, UNHCR_SET
 
 HERE = Path(__file__).parent
 LOSSES = SHARED_DATA / "ukraine-russia-war-losses"
@@ -26,27 +26,6 @@ RELIEFWEB = SHARED_DATA / "reliefweb-crisis-figures" / "latest_figures_2023-07.c
 UNHCR = (
     SHARED_DATA / "unhcr-ukraine-refugees" / "unhcr_ukraine_refugees_by_country_2022-07_2023-01.csv"
 )
-RELIEFWEB_MAP = [
-    "topic={crisis_name}: {figure_name}",
-    "claimant=figure_source",
-    "claimed_on=figure_date",
-    "source_url=figure_url",
-    "metric=figure_name",
-    "value=figure_value",
-]
-UNHCR_MAP = [
-    "topic=Refugees from Ukraine in {country}",
-    "claimed_on=data_date",
-    "value=refugees_recorded",
-]
-UNHCR_SET = [
-    "claimant=UNHCR",
-    "metric=refugees recorded",
-    "unit=people",
-    "outlet=UNHCR Operational Data Portal",
-    "source_url=https://data.unhcr.org/en/situations/ukraine",
-]
-
 needs_shared_data = pytest.mark.skipif(
     not SHARED_DATA.exists(), reason=f"the shared data sets are not at {SHARED_DATA}"
 )
