@@ -133,7 +133,9 @@ def latencies(function: Callable[[str], object], asked: Sequence[str]) -> list[f
 def summary(values: list[float]) -> dict[str, float]:
     return {
         "median_ms": statistics.median(values) * 1000,
-        "p99_ms": statistics.quantiles(values, n=100)[98] * 1000 if len(values) > 1 else 0.0,
+        "p99_ms": statistics.quantiles(values, n=100, method="inclusive")[98] * 1000
+        if len(values) > 1
+        else 0.0,
     }
 
 

@@ -60,7 +60,7 @@ def burst(count: int, request: Callable[[int], None]) -> list[float]:
 
 
 def p99(values: list[float]) -> float:
-    return statistics.quantiles(values, n=100)[98]
+    return statistics.quantiles(values, n=100, method="inclusive")[98]
 
 
 class Load:

@@ -44,6 +44,7 @@ def database_answers(core: Core) -> bool:
 def wsgi_app(core: Core) -> WSGIApplication:
     """Slack's requests to Bolt, ``/healthz`` to a JSON status; everything else 404."""
     slack = SlackRequestHandler(build_app(core), path=EVENTS_PATH)
+    core.answers.topics()  # build the match index now, not during the first question
 
     def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") == "GET":
@@ -99,4 +100,5 @@ def serve_socket(settings: Settings) -> None:
     core = Core.from_settings(settings)
     core.require_schema()
     handler = SocketModeHandler(build_app(core, socket_mode=True), settings.slack_app_token)
+    core.answers.topics()  # build the match index now, not during the first question
     handler.start()  # type: ignore[no-untyped-call]
