@@ -76,10 +76,6 @@ class Digest:
     topics: tuple[DigestTopic, ...]
     total: int
 
-    @property
-    def shown(self) -> int:
-        return sum(len(t.items) for t in self.topics)
-
 
 class Publisher(Protocol):
     """Posts digests somewhere (Slack), and finds one it posted before."""

@@ -237,9 +237,6 @@ class TopicIndex:
         self._surface_set = frozenset(surface)
         self.titles: tuple[str, ...] = tuple(sorted(t.title for t in all_topics))
 
-    def __len__(self) -> int:
-        return len(self._topics)
-
     def question_terms(self, question: str) -> set[str]:
         """The canonical terms of a question, typos corrected."""
         return set(self._lexicon.terms([self._correct(t) for t in words(question)]))
