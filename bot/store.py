@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -128,12 +129,22 @@ class ClaimStore:
         )
 
     def topic_names(self) -> list[TopicNames]:
-        """Every topic that has at least one active claim, with its aliases."""
+        """Every topic that has at least one active claim, with its aliases (two plain queries:
+        no ORM objects, as this loads every topic when an index is built)."""
         active = select(Claim.topic_id).where(Claim.retired_at.is_(None)).distinct()
-        topics = self.session.scalars(
-            select(Topic).where(Topic.id.in_(active)).options(selectinload(Topic.aliases))
-        )
-        return [TopicNames(t.id, t.title, tuple(a.alias for a in t.aliases)) for t in topics]
+        aliases: dict[int, list[str]] = defaultdict(list)
+        for topic_id, alias in self.session.execute(
+            select(TopicAlias.topic_id, TopicAlias.alias)
+            .where(TopicAlias.topic_id.in_(active))
+            .order_by(TopicAlias.id)
+        ):
+            aliases[topic_id].append(alias)
+        return [
+            TopicNames(topic_id, title, tuple(aliases[topic_id]))
+            for topic_id, title in self.session.execute(
+                select(Topic.id, Topic.title).where(Topic.id.in_(active)).order_by(Topic.id)
+            )
+        ]
 
     def latest_claims(self, topic_ids: Sequence[int]) -> dict[int, list[tuple[Claim, int]]]:
         """Each claimant's latest active claim on each topic, most recent first, with how many
