@@ -142,34 +142,50 @@ def save_claim(
         )
 
 
+def _claim_form(
+    ack: Ack,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    context: BoltContext,
+    doing: str,
+    block: str,
+) -> tuple[str, Context, int] | None:
+    """The acting editor, the form's context and its claim; or None, having refused a
+    non-editor (or a form without a claim) next to ``block``."""
+    user = body["user"]["id"]
+    form = Context.load(view.get("private_metadata", ""))
+    if form.claim_id is None or not is_editor(context, user, f"{doing} claim {form.claim_id}"):
+        ack(response_action="errors", errors={block: NOT_AN_EDITOR})
+        return None
+    return user, form, form.claim_id
+
+
 def save_verification(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
 ) -> None:
-    user = body["user"]["id"]
-    form = Context.load(view.get("private_metadata", ""))
-    if not is_editor(context, user, f"verify claim {form.claim_id}") or form.claim_id is None:
-        ack(response_action="errors", errors={"note": NOT_AN_EDITOR})
+    checked = _claim_form(ack, body, view, context, "verify", "note")
+    if checked is None:
         return
+    user, form, claim_id = checked
     values = view["state"]["values"]
     status = Verification(value_of(values, "verification") or Verification.UNVERIFIED.value)
     note = value_of(values, "note") or ""
     ack()
-    context["core"].editing.verify(form.claim_id, status, note, author=f"slack:{user}")
-    _confirm(client, form, user, f"Claim {form.claim_id} is now marked {status.value}.")
+    context["core"].editing.verify(claim_id, status, note, author=f"slack:{user}")
+    _confirm(client, form, user, f"Claim {claim_id} is now marked {status.value}.")
 
 
 def save_retirement(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
 ) -> None:
-    user = body["user"]["id"]
-    form = Context.load(view.get("private_metadata", ""))
-    if not is_editor(context, user, f"retire claim {form.claim_id}") or form.claim_id is None:
-        ack(response_action="errors", errors={"reason": NOT_AN_EDITOR})
+    checked = _claim_form(ack, body, view, context, "retire", "reason")
+    if checked is None:
         return
+    user, form, claim_id = checked
     reason = value_of(view["state"]["values"], "reason") or ""
     ack()
-    context["core"].editing.retire(form.claim_id, reason, author=f"slack:{user}")
-    _confirm(client, form, user, f"Claim {form.claim_id} retired.")
+    context["core"].editing.retire(claim_id, reason, author=f"slack:{user}")
+    _confirm(client, form, user, f"Claim {claim_id} retired.")
 
 
 def register(app: App) -> None:

@@ -95,8 +95,31 @@ def _text(
     )
 
 
-def _verification_options() -> list[Option]:
-    return [Option(value=v.value, label=VERIFICATION_LABELS[v]) for v in Verification]
+def _verification(current: Verification) -> InputBlock:
+    """The verification picker, set to ``current``."""
+    return InputBlock(
+        block_id="verification",
+        label="Verification",
+        element=StaticSelectElement(
+            action_id="value",
+            options=[Option(value=v.value, label=VERIFICATION_LABELS[v]) for v in Verification],
+            initial_option=Option(value=current.value, label=VERIFICATION_LABELS[current]),
+        ),
+    )
+
+
+def _modal(
+    callback_id: str, title: str, submit: str, context: Context, blocks: list[Block]
+) -> dict[str, Any]:
+    return View(
+        type="modal",
+        callback_id=callback_id,
+        title=title,
+        submit=submit,
+        close="Cancel",
+        private_metadata=context.dump(),
+        blocks=blocks,
+    ).to_dict()
 
 
 def figures_text(record: ClaimRecord) -> str:
@@ -180,58 +203,21 @@ def claim_view(
             "share of conscripts: 50-70 %",
         ),
         _text("quote", "Quote", multiline=True, initial=record.quote if record else None),
-        InputBlock(
-            block_id="verification",
-            label="Verification",
-            element=StaticSelectElement(
-                action_id="value",
-                options=_verification_options(),
-                initial_option=Option(
-                    value=(record.verification if record else Verification.UNVERIFIED).value,
-                    label=VERIFICATION_LABELS[
-                        record.verification if record else Verification.UNVERIFIED
-                    ],
-                ),
-            ),
-        ),
+        _verification(record.verification if record else Verification.UNVERIFIED),
         _text("caveat", "Caveat", multiline=True, initial=record.caveat if record else None),
     ]
     title = "Edit claim" if context.claim_id else "Add a claim"
-    return View(
-        type="modal",
-        callback_id=CLAIM_VIEW,
-        title=title,
-        submit="Save",
-        close="Cancel",
-        private_metadata=context.dump(),
-        blocks=blocks,
-    ).to_dict()
+    return _modal(CLAIM_VIEW, title, "Save", context, blocks)
 
 
 def verify_view(context: Context, current: Verification, claimant: str) -> dict[str, Any]:
     """The form to change a claim's verification status, with a note."""
     blocks: list[Block] = [
         SectionBlock(text=f"Claim {context.claim_id} by {claimant[:200]}"),
-        InputBlock(
-            block_id="verification",
-            label="Verification",
-            element=StaticSelectElement(
-                action_id="value",
-                options=_verification_options(),
-                initial_option=Option(value=current.value, label=VERIFICATION_LABELS[current]),
-            ),
-        ),
+        _verification(current),
         _text("note", "Who checked it, and how", optional=False, multiline=True),
     ]
-    return View(
-        type="modal",
-        callback_id=VERIFY_VIEW,
-        title="Verification",
-        submit="Save",
-        close="Cancel",
-        private_metadata=context.dump(),
-        blocks=blocks,
-    ).to_dict()
+    return _modal(VERIFY_VIEW, "Verification", "Save", context, blocks)
 
 
 def retire_view(context: Context, claimant: str) -> dict[str, Any]:
@@ -243,15 +229,7 @@ def retire_view(context: Context, claimant: str) -> dict[str, Any]:
         ),
         _text("reason", "Why retire it?", optional=False, multiline=True),
     ]
-    return View(
-        type="modal",
-        callback_id=RETIRE_VIEW,
-        title="Retire claim",
-        submit="Retire",
-        close="Cancel",
-        private_metadata=context.dump(),
-        blocks=blocks,
-    ).to_dict()
+    return _modal(RETIRE_VIEW, "Retire claim", "Retire", context, blocks)
 
 
 def value_of(values: dict[str, Any], block_id: str) -> str | None:
