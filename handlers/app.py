@@ -52,8 +52,15 @@ def build_app(core: Core, *, socket_mode: bool = False) -> App:
         return next()
 
     @app.error
-    def apologise(error: Exception, body: dict[str, Any], client: WebClient) -> None:
+    def apologise(
+        error: Exception, body: dict[str, Any], context: BoltContext, client: WebClient
+    ) -> None:
         """Log the failure with its context, and tell the user rather than leave them waiting."""
+        if "core" not in context:
+            # Bolt's own checks (signature, authorization) failed or raised before our
+            # middleware ran: nothing in this body is Slack's word, so act on none of it.
+            log.warning("refused an unverified request: %s", error)
+            return
         event = body.get("event") or {}
         log.error(
             "listener failed for %s (team %s, user %s)",

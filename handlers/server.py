@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING, Any
 
 from gunicorn.app.base import BaseApplication
 from slack_bolt.adapter.socket_mode import SocketModeHandler
-from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import Settings
 from bot.core import Core
 from handlers.app import build_app
+from handlers.gate import SlackGate
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
@@ -42,8 +42,8 @@ def database_answers(core: Core) -> bool:
 
 
 def wsgi_app(core: Core) -> WSGIApplication:
-    """Slack's requests to Bolt, ``/healthz`` to a JSON status; everything else 404."""
-    slack = SlackRequestHandler(build_app(core), path=EVENTS_PATH)
+    """Slack's verified requests to Bolt, ``/healthz`` to a JSON status; everything else 4xx."""
+    slack = SlackGate(build_app(core), core.settings.slack_signing_secret or "", EVENTS_PATH)
     core.answers.topics()  # build the match index now, not during the first question
 
     def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:

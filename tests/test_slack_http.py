@@ -20,6 +20,7 @@ import pytest
 
 from bot.config import Settings
 from bot.core import Core
+from handlers.gate import MAX_BODY_BYTES
 from tests.conftest import BACKENDS, empty_database
 from tests.slack_server import FORM, SECRET, Bot, ServerFailedError, start_server
 from tests.slack_stub import (
@@ -27,6 +28,7 @@ from tests.slack_stub import (
     Call,
     Scripted,
     SlackStub,
+    event_payload,
     mention_event,
     signature,
     to_response,
@@ -132,7 +134,16 @@ def test_published_test_vector_is_refused_as_stale(bot: Bot) -> None:
 
 
 @pytest.mark.parametrize(
-    "case", ["missing", "forged", "wrong secret", "stale", "tampered body", "future"]
+    "case",
+    [
+        "missing",
+        "forged",
+        "wrong secret",
+        "stale",
+        "tampered body",
+        "future",
+        "timestamp nan",
+    ],
 )
 def test_bad_signatures_get_401_and_cause_nothing(bot: Bot, case: str) -> None:
     body = urllib.parse.urlencode(
@@ -158,11 +169,33 @@ def test_bad_signatures_get_401_and_cause_nothing(bot: Bot, case: str) -> None:
             "X-Slack-Request-Timestamp": str(now + 301),
             "X-Slack-Signature": signature(SECRET, str(now + 301), body),
         },
+        "timestamp nan": {"X-Slack-Request-Timestamp": "x", "X-Slack-Signature": "v0=0"},
     }[case]
     status, _ = bot.post(body, FORM, sign=False, headers=headers)
     assert status == 401
+    forged_mention = json.dumps(
+        event_payload(mention_event(f"<@{BOT_USER_ID}> russian losses", "1.5"), "EvForged")
+    )
+    status, _ = bot.post(forged_mention, "application/json", sign=False, headers=headers)
+    assert status == 401
     time.sleep(1)
-    assert bot.stub.calls_to("/response/r1") == []
+    assert bot.stub.calls == []
+
+
+def test_malformed_signed_bodies_get_400(bot: Bot) -> None:
+    for body in ['{"type": "event_callback", "event": ', "payload=%7Bnot+json"]:
+        content_type = "application/json" if body.startswith("{") else FORM
+        status, _ = bot.post(body, content_type)
+        assert status == 400
+    request = urllib.request.Request(
+        f"{bot.url}/slack/events",
+        data=b"x" * (MAX_BODY_BYTES + 1),
+        headers={"Content-Type": FORM},
+        method="POST",
+    )
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=10)
+    assert refused.value.code == 413
 
 
 def test_url_verification_challenge(bot: Bot) -> None:
