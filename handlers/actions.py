@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
+from bot.errors import ClaimBotError
 from handlers.blocks import (
     ASK_TOPIC_ACTION,
     CHART_ACTION,
+    FULL_TEXT_ACTION,
     HISTORY_ACTION,
+    MORE_CLAIMS_ACTION,
     SHARE_ACTION,
     answer_message,
+    full_text_message,
     history_message,
+    more_claims_message,
+    text_message,
 )
 from handlers.charts import upload_chart
 from handlers.replies import message_for, reply
@@ -70,8 +77,41 @@ def topic_chart(
         )
 
 
+def full_text(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
+    """A claim's whole quote and caveat, only to the clicker."""
+    ack()
+    try:
+        record = context["core"].editing.record(int(action["value"]))
+        message = full_text_message(record.claimant, record.quote, record.caveat)
+    except (ClaimBotError, ValueError):
+        message = text_message("That claim is no longer there.")
+    reply(
+        body["response_url"], {**message, "response_type": "ephemeral", "replace_original": False}
+    )
+
+
+def more_claims(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext
+) -> None:
+    """The next page of a long answer on one topic, only to the clicker."""
+    ack()
+    page = json.loads(action["value"])
+    answer = context["core"].answers.ask(page["topic"])
+    topic = next((m for m in answer.matches if m.topic == page["topic"]), None)
+    if topic is None or int(page["start"]) >= len(topic.claims):
+        message = text_message("That topic has changed since; ask again for its claims.")
+    else:
+        editable = context["editors"].is_editor(body["user"]["id"])
+        message = more_claims_message(topic, int(page["start"]), editable=editable)
+    reply(
+        body["response_url"], {**message, "response_type": "ephemeral", "replace_original": False}
+    )
+
+
 def register(app: App) -> None:
     app.action(SHARE_ACTION)(share_answer)
     app.action(re.compile(rf"^{ASK_TOPIC_ACTION}_\d+$"))(ask_topic)
     app.action(re.compile(rf"^{HISTORY_ACTION}_\d+$"))(topic_history)
     app.action(re.compile(rf"^{CHART_ACTION}_\d+$"))(topic_chart)
+    app.action(re.compile(rf"^{FULL_TEXT_ACTION}_\d+$"))(full_text)
+    app.action(re.compile(rf"^{MORE_CLAIMS_ACTION}_\d+$"))(more_claims)

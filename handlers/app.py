@@ -39,6 +39,18 @@ def build_app(core: Core, *, socket_mode: bool = False) -> App:
         return next()
 
     @app.middleware
+    def rate_limited_notice(body: dict[str, Any], next: Callable[[], Any]) -> Any:
+        """Slack says it is dropping this workspace's events for a minute: note it, ack it."""
+        if body.get("type") == "app_rate_limited":
+            log.warning(
+                "Slack rate-limited events for team %s in minute %s",
+                body.get("team_id"),
+                body.get("minute_rate_limited"),
+            )
+            return BoltResponse(status=200, body="")
+        return next()
+
+    @app.middleware
     def once_per_event(body: dict[str, Any], next: Callable[[], Any]) -> Any:
         """Slack redelivers events it thinks failed; act on each ``event_id`` once."""
         event_id = body.get("event_id")

@@ -7,6 +7,8 @@ pings no one.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -28,6 +30,10 @@ from bot.digests import Digest
 from bot.render_text import HELP
 
 MAX_BLOCKS = 50
+#: Slack refuses a message whose blocks hold more text than about this (``msg_blocks_too_long``).
+MAX_MESSAGE_TEXT = 12_000
+#: What builders fill, leaving room for notes and buttons added after the claims.
+TEXT_BUDGET = 11_000
 MAX_SECTION = 3000
 MAX_HEADER = 150
 MAX_BUTTON_TEXT = 75
@@ -40,8 +46,14 @@ ASK_TOPIC_ACTION = "ask_topic"
 HISTORY_ACTION = "topic_history"
 CHART_ACTION = "topic_chart"
 CLAIM_MENU_ACTION = "claim_menu"
+FULL_TEXT_ACTION = "claim_full_text"
+MORE_CLAIMS_ACTION = "more_claims"
+#: How much of a quote or caveat an answer shows; "Full text" shows the rest.
+PREVIEW = 600
 #: How many dated claims a history message lists.
 HISTORY_ROWS = 100
+#: A digest longer than this many messages says how many claims it left out.
+MAX_DIGEST_PAGES = 10
 
 APOLOGY = "Sorry, I couldn't deliver an answer just now. Please try again in a minute."
 
@@ -84,6 +96,29 @@ def _message(blocks: list[Block], fallback: str) -> Message:
     return {"text": fit(fallback, MAX_FALLBACK), "blocks": [b.to_dict() for b in blocks]}
 
 
+def text_length(blocks: Iterable[Block | dict[str, Any]]) -> int:
+    """Characters of text in blocks, as counted against :data:`MAX_MESSAGE_TEXT`."""
+    return sum(_text_in(b if isinstance(b, dict) else b.to_dict()) for b in blocks)
+
+
+def _text_in(value: Any) -> int:
+    if isinstance(value, dict):
+        return sum(
+            len(item) if key == "text" and isinstance(item, str) else _text_in(item)
+            for key, item in value.items()
+        )
+    if isinstance(value, list):
+        return sum(_text_in(item) for item in value)
+    return 0
+
+
+def _preview(text: str) -> tuple[str, bool]:
+    """The start of a long stored text (escaped), and whether it was cut."""
+    return (
+        (escape(text), False) if len(text) <= PREVIEW else (escape(text[: PREVIEW - 1]) + "…", True)
+    )
+
+
 def claim_menu(claim_id: int) -> OverflowMenuElement:
     """The editors' menu on a claim."""
     return OverflowMenuElement(
@@ -102,50 +137,86 @@ def claim_blocks(claim: ClaimView, label: str = "", *, editable: bool = False) -
     line with source, dates and caveat."""
     figures = " · ".join(f"{escape(f.metric)} *{escape(f.amount)}*" for f in claim.figures)
     text = f"{label}*{escape(claim.claimant)}*: {figures or '_no figure given_'}"
-    if claim.quote:
-        text += "\n>" + escape(claim.quote).replace("\n", "\n>")
+    quote, quote_cut = _preview(claim.quote or "")
+    if quote:
+        text += "\n>" + quote.replace("\n", "\n>")
     source = (
         f"published by {link(claim.source_url, claim.outlet)}"
         if claim.outlet
         else (link(claim.source_url, "source") if claim.source_url else "no outlet recorded")
     )
-    caveat = f":warning: *{claim.verification_label}*" + (
-        f". {escape(claim.caveat)}" if claim.caveat else ""
-    )
-    context = [_mrkdwn(f"{source} · {claim.dates}"), _mrkdwn(caveat)]
+    caveat, caveat_cut = _preview(claim.caveat or "")
+    verdict = f":warning: *{claim.verification_label}*" + (f". {caveat}" if caveat else "")
+    context = [_mrkdwn(f"{source} · {claim.dates}"), _mrkdwn(verdict)]
     if claim.series:
         context.append(_mrkdwn(escape(claim.series.summary)))
     section = SectionBlock(text=_mrkdwn(text), accessory=claim_menu(claim.id) if editable else None)
-    return [section, ContextBlock(elements=context)]
+    blocks: list[Block] = [section, ContextBlock(elements=context)]
+    if quote_cut or caveat_cut:
+        full = ButtonElement(
+            text="Full text", action_id=f"{FULL_TEXT_ACTION}_{claim.id}", value=str(claim.id)
+        )
+        blocks.append(ActionsBlock(elements=[full]))
+    return blocks
 
 
-def topic_blocks(topic: TopicAnswer, budget: int, *, editable: bool = False) -> list[Block]:
-    """A topic's header, summary and claims, in at most ``budget`` blocks."""
+def full_text_message(claimant: str, quote: str | None, caveat: str | None) -> Message:
+    """A claim's whole quote and caveat (each at most a section's length when stored)."""
+    blocks: list[Block] = [SectionBlock(text=_mrkdwn(f"*{escape(claimant)}*"))]
+    for label, text in [("Quote", quote), ("Caveat", caveat)]:
+        if text:
+            blocks.append(ContextBlock(elements=[_mrkdwn(f"*{label}*")]))
+            blocks.append(SectionBlock(text=_mrkdwn(escape(text))))
+    return _message(blocks, f"The full text of a claim by {escape(claimant)}")
+
+
+def topic_blocks(
+    topic: TopicAnswer,
+    budget: int,
+    text_budget: int = TEXT_BUDGET,
+    *,
+    editable: bool = False,
+    start: int = 0,
+) -> list[Block]:
+    """A topic's header, summary and claims from ``start`` on, in at most ``budget`` blocks and
+    ``text_budget`` characters; a note and a "More claims" button stand for the rest."""
     count = len(topic.claims)
     summary = (
         f"{count} competing claims, the latest from each claimant. " if count > 1 else ""
     ) + topic.verification_summary
+    if start:
+        summary = f"Claims {start + 1} to {count} of {count}. " + topic.verification_summary
     blocks: list[Block] = [
         HeaderBlock(text=_plain(topic.topic, MAX_HEADER)),
         ContextBlock(elements=[_mrkdwn(escape(summary))]),
     ]
-    room = budget - len(blocks)
-    # Two blocks a claim; when not all fit, one block is kept for the note on the rest.
-    shown = count if 2 * count <= room else max((room - 1) // 2, 0)
-    for claim in topic.claims[:shown]:
-        blocks.extend(claim_blocks(claim, editable=editable))
+    reserve = 2  # the note on the rest and its button
+    used = text_length(blocks) + 400
+    shown = start
+    for claim in topic.claims[start:]:
+        more = claim_blocks(claim, editable=editable)
+        size = text_length(more)
+        if len(blocks) + len(more) + reserve > budget or used + size > text_budget:
+            break
+        blocks.extend(more)
+        used += size
+        shown += 1
     if shown < count:
-        blocks.append(
-            ContextBlock(
-                elements=[
-                    _mrkdwn(
-                        f"{count - shown} more claims not shown here: Slack limits the size "
-                        "of a message. Ask a narrower question to see them."
-                    )
-                ]
+        note = f"{count - shown} more claims not shown here: Slack limits the size of a message."
+        blocks.append(ContextBlock(elements=[_mrkdwn(note)]))
+        page = json.dumps({"topic": topic.topic, "start": shown})
+        if len(page) <= 2000:  # a button's value holds at most 2,000 characters
+            more_button = ButtonElement(
+                text="More claims", action_id=f"{MORE_CLAIMS_ACTION}_{topic.topic_id}", value=page
             )
-        )
+            blocks.append(ActionsBlock(elements=[more_button]))
     return blocks
+
+
+def more_claims_message(topic: TopicAnswer, start: int, *, editable: bool = False) -> Message:
+    """The next page of a long answer on one topic."""
+    blocks = topic_blocks(topic, MAX_BLOCKS, editable=editable, start=start)
+    return _message(blocks, f"{topic.topic}: claims from {start + 1}")
 
 
 def _buttons(answer: Answer, *, shareable: bool) -> list[ButtonElement]:
@@ -223,10 +294,11 @@ def answer_message(
     if answer.matches:
         dividers = len(answer.matches) - 1
         share = (MAX_BLOCKS - len(blocks) - len(tail) - dividers) // len(answer.matches)
+        text_share = (TEXT_BUDGET - text_length(blocks + tail)) // len(answer.matches)
         for i, topic in enumerate(answer.matches):
             if i:
                 blocks.append(DividerBlock())
-            blocks.extend(topic_blocks(topic, share, editable=editable))
+            blocks.extend(topic_blocks(topic, share, text_share, editable=editable))
     return _message(blocks + tail, fallback)
 
 
@@ -251,45 +323,72 @@ def text_message(text: str) -> Message:
     return _message([SectionBlock(text=_mrkdwn(escape(text)))], escape(text))
 
 
-def digest_message(digest: Digest) -> Message:
-    """A digest: by topic, each new or changed claim, with a button to ask for more."""
+def digest_messages(digest: Digest) -> list[Message]:
+    """A digest: by topic, each new or changed claim, with a button to ask for more. A long
+    digest is several messages, each within Slack's limits: the first is posted in the channel,
+    the rest in its thread."""
     scope = f" on “{escape(digest.query)}”" if digest.query else ""
     since = f"{format_date(digest.since.date())} {digest.since:%H:%M} UTC"
     if not digest.total:
         text = f"Nothing new or changed{scope} since {since}."
-        return _message([SectionBlock(text=_mrkdwn(text))], text)
+        return [_message([SectionBlock(text=_mrkdwn(text))], text)]
     count = f"{digest.total} claim{'s' if digest.total != 1 else ''}"
-    blocks: list[Block] = [
-        HeaderBlock(text=_plain("New and changed claims", MAX_HEADER)),
-        ContextBlock(elements=[_mrkdwn(f"{count} new or changed{scope} since {since}.")]),
+    summary = f"{count} new or changed{scope} since {since}"
+    pages: list[list[Block]] = [
+        [
+            HeaderBlock(text=_plain("New and changed claims", MAX_HEADER)),
+            ContextBlock(elements=[_mrkdwn(f"{summary}.")]),
+        ]
     ]
     shown = 0
-    budget = MAX_BLOCKS - 1  # one block kept for the note on what was left out
-    for i, topic in enumerate(digest.topics):
-        if len(blocks) + 4 > budget:
-            break
-        blocks.append(DividerBlock())
-        blocks.append(SectionBlock(text=_mrkdwn(f"*{escape(topic.topic)}*")))
-        for item in topic.items:
-            if len(blocks) + 3 > budget:
-                break
-            blocks.extend(claim_blocks(item.claim, ":new: " if item.new else ":pencil2: Changed: "))
-            shown += 1
-        blocks.append(
-            ActionsBlock(
-                elements=[
-                    ButtonElement(
-                        text="All claims on this topic",
-                        action_id=f"{ASK_TOPIC_ACTION}_{i}",
-                        value=topic.topic,
-                    )
-                ]
-            )
+
+    def fits(blocks: list[Block]) -> bool:
+        page = pages[-1]
+        return (
+            len(page) + len(blocks) < MAX_BLOCKS
+            and text_length(page) + text_length(blocks) <= TEXT_BUDGET
         )
+
+    def add(blocks: list[Block], title: str) -> bool:
+        """Add to the current page, or start the next one (repeating the topic's title)."""
+        if fits(blocks):
+            pages[-1].extend(blocks)
+            return True
+        if len(pages) == MAX_DIGEST_PAGES:
+            return False
+        heading = SectionBlock(text=_mrkdwn(f"*{escape(title)}* (continued)"))
+        pages.append([heading, *blocks])
+        return True
+
+    for i, topic in enumerate(digest.topics):
+        title_blocks: list[Block] = [
+            DividerBlock(),
+            SectionBlock(text=_mrkdwn(f"*{escape(topic.topic)}*")),
+        ]
+        if not fits(title_blocks) and len(pages) == MAX_DIGEST_PAGES:
+            break
+        if fits(title_blocks):
+            pages[-1].extend(title_blocks)
+        else:
+            pages.append(title_blocks[1:])
+        for item in topic.items:
+            label = ":new: " if item.new else ":pencil2: Changed: "
+            if not add(claim_blocks(item.claim, label), topic.topic):
+                break
+            shown += 1
+        button = ButtonElement(
+            text="All claims on this topic", action_id=f"{ASK_TOPIC_ACTION}_{i}", value=topic.topic
+        )
+        if not add([ActionsBlock(elements=[button])], topic.topic):
+            break
     if shown < digest.total:
         note = f"{digest.total - shown} more not shown: Slack limits the size of a message."
-        blocks.append(ContextBlock(elements=[_mrkdwn(note)]))
-    return _message(blocks, f"{count} new or changed{scope} since {since}")
+        pages[-1].append(ContextBlock(elements=[_mrkdwn(note)]))
+    total = len(pages)
+    return [
+        _message(page, summary if n == 1 else f"{summary} ({n} of {total})")
+        for n, page in enumerate(pages, start=1)
+    ]
 
 
 def history_message(topic: TopicAnswer | None, question: str) -> Message:
@@ -302,15 +401,20 @@ def history_message(topic: TopicAnswer | None, question: str) -> Message:
         for c in topic.claims[:HISTORY_ROWS]
     ]
     blocks: list[Block] = [HeaderBlock(text=_plain(topic.topic, MAX_HEADER))]
-    section = ""
-    for row in rows:
+    section, used, listed = "", text_length(blocks), 0
+    for full_row in rows:
+        row = fit(full_row, MAX_SECTION - 1)
+        if used + len(row) + 1 > TEXT_BUDGET or len(blocks) >= MAX_BLOCKS - 2:
+            break
         if len(section) + len(row) + 1 > MAX_SECTION:
             blocks.append(SectionBlock(text=_mrkdwn(section)))
             section = ""
         section += row + "\n"
+        used += len(row) + 1
+        listed += 1
     if section:
         blocks.append(SectionBlock(text=_mrkdwn(section)))
-    left_out = len(topic.claims) - min(len(topic.claims), HISTORY_ROWS)
+    left_out = len(topic.claims) - listed
     if left_out:
         note = f"{left_out:,} older claims not shown. `claimbot ask --history` lists them all."
         blocks.append(ContextBlock(elements=[_mrkdwn(note)]))

@@ -14,6 +14,7 @@ from handlers.charts import upload_chart
 from handlers.digests import digest_command_reply, is_digest_command
 from handlers.editing import is_editor, open_add_form
 from handlers.replies import message_for, parse_or_none, reply
+from handlers.slack_text import decode
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +30,7 @@ def claims_command(
     """
     ack()
     core = context["core"]
-    text = command.get("text", "")
+    text = decode(command.get("text", ""))
     user = command["user_id"]
     request = parse_or_none(text)
     if isinstance(request, Chart):

@@ -11,7 +11,8 @@ from slack_sdk.errors import SlackApiError
 
 from bot.commands import Chart
 from handlers.charts import upload_chart
-from handlers.replies import message_for, parse_or_none, post, strip_mentions
+from handlers.replies import message_for, parse_or_none, post
+from handlers.slack_text import decode
 
 log = logging.getLogger(__name__)
 
@@ -20,14 +21,14 @@ def thread_parent_text(client: WebClient, channel: str, thread_ts: str) -> str:
     """The text of a thread's first message, mentions removed."""
     replies = client.conversations_replies(channel=channel, ts=thread_ts, limit=1)
     messages = replies.get("messages") or []
-    return strip_mentions(messages[0].get("text", "")) if messages else ""
+    return decode(messages[0].get("text", "")) if messages else ""
 
 
 def app_mention(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     """``@claimbot QUESTION``; a bare mention in a thread looks up the thread's first message."""
     channel = event["channel"]
     thread_ts = event.get("thread_ts") or event["ts"]
-    question = strip_mentions(event.get("text", ""))
+    question = decode(event.get("text", ""))
     if not question and event.get("thread_ts"):
         try:
             question = thread_parent_text(client, channel, event["thread_ts"])

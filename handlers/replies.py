@@ -8,7 +8,6 @@ never meets silence.
 from __future__ import annotations
 
 import logging
-import re
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -29,8 +28,6 @@ from handlers.blocks import APOLOGY, Message, answer_message, help_message, text
 
 log = logging.getLogger(__name__)
 
-_MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
-
 
 def retry_handlers() -> list[RetryHandler]:
     """Retries for connection errors, rate limits (honouring Retry-After) and 5xx answers."""
@@ -48,11 +45,6 @@ def web_client(settings: Settings) -> WebClient:
         base_url=settings.slack_api_url,
         retry_handlers=retry_handlers(),
     )
-
-
-def strip_mentions(text: str) -> str:
-    """A message's text without user mentions (``<@U123>``)."""
-    return " ".join(_MENTION.sub(" ", text).split())
 
 
 def parse_or_none(text: str) -> Request | None:

@@ -6,7 +6,8 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 
-from handlers.replies import message_for, reply, strip_mentions
+from handlers.replies import message_for, reply
+from handlers.slack_text import decode
 
 LOOKUP_CALLBACK = "lookup_claims"
 
@@ -14,7 +15,7 @@ LOOKUP_CALLBACK = "lookup_claims"
 def lookup_claims(ack: Ack, shortcut: dict[str, Any], context: BoltContext) -> None:
     """Answer, only to the user, with the claims that match the message's text."""
     ack()
-    text = strip_mentions(shortcut.get("message", {}).get("text", ""))
+    text = decode(shortcut.get("message", {}).get("text", ""))
     if not text:
         text = "help"
     editable = context["editors"].is_editor(shortcut["user"]["id"])

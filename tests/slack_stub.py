@@ -17,6 +17,10 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from slack_sdk.errors import SlackObjectFormationError
+from slack_sdk.models.blocks import Block
+from slack_sdk.models.views import View
+
 BOT_USER_ID = "UBOT0001"
 
 
@@ -137,9 +141,19 @@ class SlackStub:
         if scripted:
             answer = scripted.pop(0)
             return answer.status, answer.body, answer.headers
+        method = path.removeprefix("/api/")
+        if path.startswith("/response/") or method in MESSAGE_METHODS:
+            problem = message_problem(body)
+            if problem and path.startswith("/response/"):
+                return 400, {"ok": False, "error": problem}, {}
+            if problem:
+                return 200, {"ok": False, "error": problem}, {}
+        if method in {"views.open", "views.update", "views.push"}:
+            problem = view_problem(body)
+            if problem:
+                return 200, {"ok": False, "error": problem}, {}
         if path.startswith("/response/"):
             return 200, {"ok": True}, {}
-        method = path.removeprefix("/api/")
         if method == "auth.test":
             return (
                 200,
@@ -165,7 +179,12 @@ class SlackStub:
             return 200, {"ok": True, "channel": body.get("channel"), "ts": ts}, {}
         if method == "conversations.history":
             messages = list(reversed(self.posted.get(str(body.get("channel")), [])))
-            return 200, {"ok": True, "messages": messages, "has_more": False}, {}
+            start = int(body.get("cursor") or 0)
+            end = start + int(body.get("limit") or 100)
+            page: dict[str, Any] = {"ok": True, "messages": messages[start:end]}
+            page["has_more"] = end < len(messages)
+            page["response_metadata"] = {"next_cursor": str(end) if page["has_more"] else ""}
+            return 200, page, {}
         if method == "usergroups.users.list":
             members = self.group_members.get(str(body.get("usergroup")))
             if members is None:
@@ -214,6 +233,65 @@ class SlackStub:
     def calls_to(self, path: str) -> list[Call]:
         with self._lock:
             return [c for c in self.calls if c.path == path]
+
+
+#: Methods that carry a message, which Slack checks against its limits.
+MESSAGE_METHODS = frozenset({"chat.postMessage", "chat.update", "chat.postEphemeral"})
+MAX_BLOCKS = 50
+MAX_BLOCK_TEXT = 12_000
+
+
+def block_text(value: Any) -> int:
+    """Characters of text in blocks, as Slack counts them for ``msg_blocks_too_long``."""
+    if isinstance(value, dict):
+        return sum(
+            len(item) if key == "text" and isinstance(item, str) else block_text(item)
+            for key, item in value.items()
+        )
+    if isinstance(value, list):
+        return sum(block_text(item) for item in value)
+    return 0
+
+
+def _blocks(body: dict[str, Any]) -> list[dict[str, Any]]:
+    blocks = body.get("blocks") or []
+    return json.loads(blocks) if isinstance(blocks, str) else list(blocks)
+
+
+def message_problem(body: dict[str, Any]) -> str | None:
+    """The error Slack gives a message that breaks its documented limits, or None."""
+    blocks = _blocks(body)
+    if len(blocks) > MAX_BLOCKS:
+        return "invalid_blocks"
+    if block_text(blocks) > MAX_BLOCK_TEXT:
+        return "msg_blocks_too_long"
+    try:
+        for block in blocks:
+            parsed = Block.parse(block)
+            if parsed is None:
+                return "invalid_blocks"
+            parsed.to_dict()  # slack_sdk validates every field's limits here
+    except SlackObjectFormationError:
+        return "invalid_blocks"
+    for block in blocks:  # action_ids are unique within their block
+        elements = [*(block.get("elements") or []), block.get("accessory") or {}]
+        action_ids = [e["action_id"] for e in elements if isinstance(e, dict) and "action_id" in e]
+        if len(action_ids) != len(set(action_ids)):
+            return "invalid_blocks"
+    if not blocks and not body.get("text") and not body.get("delete_original"):
+        return "no_text"
+    return None
+
+
+def view_problem(body: dict[str, Any]) -> str | None:
+    """The error Slack gives a view that breaks its documented limits, or None."""
+    view = body.get("view")
+    view = json.loads(view) if isinstance(view, str) else view
+    try:
+        View(**(view or {})).to_dict()
+    except (SlackObjectFormationError, TypeError):
+        return "invalid_arguments"
+    return None
 
 
 def signature(secret: str, timestamp: str, body: str) -> str:

@@ -25,7 +25,7 @@ from bot.records import parse_document
 from bot.store import ClaimStore
 from handlers.digests import SlackPublisher
 from handlers.replies import web_client
-from tests.slack_stub import Scripted, SlackStub
+from tests.slack_stub import Scripted, SlackStub, block_text, message_problem
 
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 CASUALTIES = {
@@ -214,20 +214,71 @@ def test_one_catch_up_digest_after_downtime(
     assert len(posts(slack)) == 1
 
 
-def test_long_digest_respects_block_kit_limits(
+def test_long_digest_continues_in_its_thread_within_slacks_limits(
     core: Core, slack: SlackStub, publisher: SlackPublisher
 ) -> None:
     hourly(core)
+    long_quote = "A long statement, quoted in full. " * 80  # 2,720 characters
     records = [
-        {**CASUALTIES, "topic": f"Topic {i}", "external_id": f"x{i}", "topic_aliases": []}
+        {
+            **CASUALTIES,
+            "topic": f"Topic {i}",
+            "external_id": f"x{i}",
+            "topic_aliases": [],
+            "quote": long_quote,
+            "caveat": "Not independently verified; " * 50,
+        }
         for i in range(40)
     ]
     add(core, T0 + timedelta(minutes=1), *records)
     (outcome,) = core.digests.send_due(publisher, T0 + timedelta(hours=1))
     assert outcome.claims == 40
-    blocks = posts(slack)[0]["blocks"]
-    assert len(blocks) <= 50
-    assert "more not shown" in blocks[-1]["elements"][0]["text"]
+    first, *rest = posts(slack)
+    assert rest, "a digest this long continues in the thread"
+    first_ts = slack.posted[first["channel"]][0]["ts"]
+    assert all(message["thread_ts"] == first_ts for message in rest)
+    assert "thread_ts" not in first
+    for message in [first, *rest]:
+        assert message_problem(message) is None  # Slack's own limits, as the stand-in checks
+        assert len(message["blocks"]) <= 50
+        assert block_text(message["blocks"]) <= 12_000
+    shown = "".join(json.dumps(m["blocks"]) for m in [first, *rest])
+    assert all(f"Topic {i}" in shown for i in range(40))
+    assert "more not shown" not in shown
+    assert "Full text" in shown  # long quotes are shortened, with a way to the rest
+
+
+def test_digest_beyond_ten_messages_says_what_it_left_out(
+    core: Core, slack: SlackStub, publisher: SlackPublisher
+) -> None:
+    hourly(core)
+    records = [
+        {**CASUALTIES, "topic": f"Topic {i}", "external_id": f"x{i}", "topic_aliases": []}
+        for i in range(400)
+    ]
+    add(core, T0 + timedelta(minutes=1), *records)
+    (outcome,) = core.digests.send_due(publisher, T0 + timedelta(hours=1))
+    assert (outcome.status, outcome.claims) == ("sent", 400)
+    messages = posts(slack)
+    assert len(messages) == 10
+    assert all(message_problem(m) is None for m in messages)
+    assert "more not shown" in messages[-1]["blocks"][-1]["elements"][0]["text"]
+
+
+def test_a_message_slack_refuses_for_its_size_is_a_permanent_failure(
+    core: Core, slack: SlackStub, publisher: SlackPublisher
+) -> None:
+    hourly(core)
+    add(core, T0 + timedelta(minutes=5), CASUALTIES)
+    slack.script(
+        "/api/chat.postMessage",
+        *[Scripted(200, {"ok": False, "error": "msg_blocks_too_long"})] * MAX_FAILURES,
+    )
+    for minute in range(MAX_FAILURES):
+        (outcome,) = core.digests.send_due(publisher, T0 + timedelta(hours=1, minutes=minute))
+        assert (outcome.status, outcome.error) == ("failed", "msg_blocks_too_long")
+    (view,) = core.digests.subscriptions(now=T0 + timedelta(hours=2))
+    assert view.state == f"paused after {MAX_FAILURES} failures: msg_blocks_too_long"
 
 
 # Exactly once ----------------------------------------------------------------------------------
@@ -328,6 +379,23 @@ def test_crash_between_posting_and_recording_neither_loses_nor_doubles(
     # Its claims are not posted again in the next digest.
     (later,) = core.digests.send_due(publisher, due + timedelta(hours=1))
     assert later.status == "empty"
+
+
+def test_crash_recovery_finds_the_digest_beyond_the_first_page_of_history(
+    core: Core, slack: SlackStub, publisher: SlackPublisher
+) -> None:
+    """A busy channel: 450 messages came after the digest; the cursor is followed to it."""
+    hourly(core)
+    add(core, T0 + timedelta(minutes=5), CASUALTIES)
+    due = T0 + timedelta(hours=1)
+    with pytest.raises(Crash):
+        core.digests.send_due(CrashAfterPosting(publisher), due)
+    chatter = [{"type": "message", "ts": f"{i}.000100", "text": "chatter"} for i in range(450)]
+    slack.posted["C0001"].extend(chatter)
+    (outcome,) = core.digests.send_due(publisher, due + LEASE + timedelta(minutes=1))
+    assert outcome.status == "sent"
+    assert len(posts(slack)) == 1
+    assert len(slack.calls_to("/api/conversations.history")) == 3
 
 
 def test_crash_with_unreadable_history_posts_again_rather_than_lose(
