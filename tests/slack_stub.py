@@ -230,6 +230,13 @@ class SlackStub:
                     )
                 self._lock.wait(remaining)
 
+    def drain(self) -> list[Call]:
+        """Every call so far, forgotten here (long benchmarks keep memory flat)."""
+        with self._lock:
+            drained, self.calls = self.calls, []
+            self.posted.clear()
+            return drained
+
     def calls_to(self, path: str) -> list[Call]:
         with self._lock:
             return [c for c in self.calls if c.path == path]
