@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.errors import ClaimBotError
+from bot.formatting import format_date, format_number
 from bot.matching import Lexicon, TopicIndex
 from bot.models import Claim, Verification
 from bot.store import ClaimStore
@@ -187,18 +188,6 @@ def _claim_json(claim: ClaimView) -> dict[str, Any]:
 
 def _plain(value: float) -> float | int:
     return int(value) if float(value).is_integer() else value
-
-
-def format_number(value: float) -> str:
-    """Thousands separators; decimals only where the figure has them."""
-    if float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
-
-
-def format_date(day: date) -> str:
-    """A date as people read it: "2 March 2022"."""
-    return f"{day.day} {day:%B %Y}"
 
 
 class AnswerService:

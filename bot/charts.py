@@ -20,7 +20,8 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from bot.answers import AnswerService, TopicAnswer, format_number
+from bot.answers import AnswerService, TopicAnswer
+from bot.formatting import format_number
 
 #: 1,000 × 560 pixels: sharp at Slack's preview width, readable without opening.
 SIZE_INCHES = (10.0, 5.6)

@@ -20,8 +20,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from bot.answers import FigureView, format_date
+from bot.answers import FigureView
 from bot.errors import ClaimBotError
+from bot.formatting import format_date
 from bot.models import Verification
 from bot.records import ClaimRecord, describe
 

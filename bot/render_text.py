@@ -6,9 +6,10 @@ from collections.abc import Sequence
 from textwrap import indent
 from zoneinfo import ZoneInfo
 
-from bot.answers import Answer, ClaimView, FigureView, TopicAnswer, format_date
+from bot.answers import Answer, ClaimView, FigureView, TopicAnswer
 from bot.digests import SubscriptionView
 from bot.editing import RevisionView
+from bot.formatting import format_date
 
 HELP = """\
 Ask about a contested figure and get every side's latest claim, with who made it, where it

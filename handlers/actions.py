@@ -24,7 +24,8 @@ from handlers.blocks import (
     text_message,
 )
 from handlers.charts import upload_chart
-from handlers.replies import message_for, reply
+from handlers.context import core, editors
+from handlers.replies import ephemeral, reply
 
 
 def share_answer(
@@ -32,7 +33,7 @@ def share_answer(
 ) -> None:
     """Post the same answer visibly in the channel, saying who shared it."""
     ack()
-    answer = context["core"].answers.ask(action["value"])
+    answer = core(context).answers.ask(action["value"])
     message = answer_message(answer, shared_by=body["user"]["id"])
     reply(
         body["response_url"], {**message, "response_type": "in_channel", "replace_original": False}
@@ -43,13 +44,11 @@ def ask_topic(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: B
     """Answer, only to the clicker, for the chosen topic: in place of an ephemeral answer,
     below a message everyone sees (a digest)."""
     ack()
-    editable = context["editors"].is_editor(body["user"]["id"])
-    message = message_for(context["core"], action["value"], shareable=True, editable=editable)
+    editable = editors(context).is_editor(body["user"]["id"])
+    answer = core(context).answers.ask(action["value"])
+    message = answer_message(answer, shareable=True, editable=editable)
     in_place = bool(body.get("container", {}).get("is_ephemeral"))
-    reply(
-        body["response_url"],
-        {**message, "response_type": "ephemeral", "replace_original": in_place},
-    )
+    reply(body["response_url"], ephemeral(message, replace_original=in_place))
 
 
 def topic_history(
@@ -57,10 +56,8 @@ def topic_history(
 ) -> None:
     """Every dated claim on the topic, only to the clicker."""
     ack()
-    message = history_message(context["core"].answers.history(action["value"]), action["value"])
-    reply(
-        body["response_url"], {**message, "response_type": "ephemeral", "replace_original": False}
-    )
+    message = history_message(core(context).answers.history(action["value"]), action["value"])
+    reply(body["response_url"], ephemeral(message))
 
 
 def topic_chart(
@@ -69,25 +66,20 @@ def topic_chart(
     """Upload the topic's chart to the channel the button was clicked in."""
     ack()
     channel = (body.get("channel") or {}).get("id") or body["container"]["channel_id"]
-    failure = upload_chart(client, context["core"], action["value"], channel)
+    failure = upload_chart(client, core(context), action["value"], channel)
     if failure:
-        reply(
-            body["response_url"],
-            {**failure, "response_type": "ephemeral", "replace_original": False},
-        )
+        reply(body["response_url"], ephemeral(failure))
 
 
 def full_text(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
     """A claim's whole quote and caveat, only to the clicker."""
     ack()
     try:
-        record = context["core"].editing.record(int(action["value"]))
+        record = core(context).editing.record(int(action["value"]))
         message = full_text_message(record.claimant, record.quote, record.caveat)
     except (ClaimBotError, ValueError):
         message = text_message("That claim is no longer there.")
-    reply(
-        body["response_url"], {**message, "response_type": "ephemeral", "replace_original": False}
-    )
+    reply(body["response_url"], ephemeral(message))
 
 
 def more_claims(
@@ -96,16 +88,14 @@ def more_claims(
     """The next page of a long answer on one topic, only to the clicker."""
     ack()
     page = json.loads(action["value"])
-    answer = context["core"].answers.ask(page["topic"])
+    answer = core(context).answers.ask(page["topic"])
     topic = next((m for m in answer.matches if m.topic == page["topic"]), None)
     if topic is None or int(page["start"]) >= len(topic.claims):
         message = text_message("That topic has changed since; ask again for its claims.")
     else:
-        editable = context["editors"].is_editor(body["user"]["id"])
+        editable = editors(context).is_editor(body["user"]["id"])
         message = more_claims_message(topic, int(page["start"]), editable=editable)
-    reply(
-        body["response_url"], {**message, "response_type": "ephemeral", "replace_original": False}
-    )
+    reply(body["response_url"], ephemeral(message))
 
 
 def register(app: App) -> None:

@@ -13,6 +13,7 @@ from bot.core import Core
 from bot.receipts import first_receipt
 from handlers import register_listeners
 from handlers.blocks import APOLOGY, text_message
+from handlers.context import provide, verified
 from handlers.editors import EditorPolicy
 from handlers.replies import post, reply, web_client
 
@@ -34,8 +35,7 @@ def build_app(core: Core, *, socket_mode: bool = False) -> App:
     @app.middleware
     def provide_core(context: BoltContext, next: Callable[[], Any]) -> Any:
         """Every listener finds the core and the editor policy in its context."""
-        context["core"] = core
-        context["editors"] = editors
+        provide(context, core, editors)
         return next()
 
     @app.middleware
@@ -68,7 +68,7 @@ def build_app(core: Core, *, socket_mode: bool = False) -> App:
         error: Exception, body: dict[str, Any], context: BoltContext, client: WebClient
     ) -> None:
         """Log the failure with its context, and tell the user rather than leave them waiting."""
-        if "core" not in context:
+        if not verified(context):
             # Bolt's own checks (signature, authorization) failed or raised before our
             # middleware ran: nothing in this body is Slack's word, so act on none of it.
             log.warning("refused an unverified request: %s", error)

@@ -25,8 +25,9 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.answers import Answer, ClaimView, TopicAnswer, format_date
+from bot.answers import Answer, ClaimView, TopicAnswer
 from bot.digests import Digest
+from bot.formatting import format_date
 from bot.render_text import HELP
 
 MAX_BLOCKS = 50

@@ -1,4 +1,4 @@
-"""Digests in Slack: ``/claims digest ...`` replies, and the publisher that posts digests."""
+"""Digests in Slack: the publisher that posts them (the sending itself is ``bot.digests``)."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ from datetime import datetime
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.commands import DigestList, DigestOff, DigestResume, DigestSubscribe, parse
-from bot.digests import Digest, DigestService, PublishError, Schedule
+from bot.config import Settings
+from bot.digests import Digest, PublishError
 from bot.errors import ClaimBotError
-from bot.render_text import render_subscription
-from handlers.blocks import Message, digest_messages, text_message
+from handlers.blocks import digest_messages
+from handlers.replies import web_client
 
 log = logging.getLogger(__name__)
 
@@ -38,52 +38,6 @@ PERMANENT_ERRORS = frozenset(
         "msg_too_long",
     }
 )
-
-
-def is_digest_command(text: str) -> bool:
-    words = text.split()
-    return bool(words) and words[0].casefold() == "digest"
-
-
-def user_timezone(client: WebClient, user_id: str) -> str:
-    """The user's Slack time zone, or UTC when Slack does not say."""
-    try:
-        timezone = client.users_info(user=user_id)["user"].get("tz")
-    except SlackApiError as exc:
-        log.warning("users.info failed for %s: %s", user_id, exc.response.get("error"))
-        return "UTC"
-    return str(timezone) if timezone else "UTC"
-
-
-def digest_command_reply(
-    digests: DigestService, text: str, *, channel: str, user: str, client: WebClient
-) -> Message:
-    """Subscribe, list, end or resume this channel's digests; errors as one sentence."""
-    try:
-        request = parse(text)
-        if isinstance(request, DigestSubscribe):
-            schedule = Schedule.parse(request.cron, request.timezone or user_timezone(client, user))
-            view = digests.subscribe(
-                channel=channel,
-                schedule=schedule,
-                query=request.query,
-                created_by=f"slack:{user}",
-                post_when_empty=request.post_when_empty,
-            )
-            return text_message(f"Subscribed. {render_subscription(view)}")
-        if isinstance(request, DigestList):
-            views = digests.subscriptions(channel)
-            lines = [render_subscription(v) for v in views] or ["No digests in this channel."]
-            return text_message("\n".join(lines))
-        if isinstance(request, DigestOff):
-            ended = digests.unsubscribe(request.subscription_id, channel)
-            return text_message(f"Ended. {render_subscription(ended)}")
-        if isinstance(request, DigestResume):
-            resumed = digests.resume(request.subscription_id, channel)
-            return text_message(f"Resumed. {render_subscription(resumed)}")
-    except ClaimBotError as exc:
-        return text_message(str(exc))
-    return text_message("That is not a digest command.")
 
 
 class SlackPublisher:
@@ -150,3 +104,10 @@ class SlackPublisher:
                 return None
         log.warning("digest %s not found in the last %s messages of %s", reference, read, channel)
         return None
+
+
+def slack_publisher(settings: Settings) -> SlackPublisher:
+    """The publisher for the bot token; one sentence when there is none."""
+    if not settings.slack_bot_token:
+        raise ClaimBotError("Posting digests needs SLACK_BOT_TOKEN to be set.")
+    return SlackPublisher(web_client(settings))

@@ -9,16 +9,16 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.commands import Chart
-from handlers.charts import upload_chart
-from handlers.replies import message_for, parse_or_none, post
+from bot.dispatch import respond
+from handlers.context import core
+from handlers.replies import act_or_show, caller, post
 from handlers.slack_text import decode
 
 log = logging.getLogger(__name__)
 
 
 def thread_parent_text(client: WebClient, channel: str, thread_ts: str) -> str:
-    """The text of a thread's first message, mentions removed."""
+    """The text of a thread's first message, decoded, mentions removed."""
     replies = client.conversations_replies(channel=channel, ts=thread_ts, limit=1)
     messages = replies.get("messages") or []
     return decode(messages[0].get("text", "")) if messages else ""
@@ -34,13 +34,12 @@ def app_mention(event: dict[str, Any], client: WebClient, context: BoltContext) 
             question = thread_parent_text(client, channel, event["thread_ts"])
         except SlackApiError as exc:
             log.error("could not read thread %s in %s: %s", thread_ts, channel, exc)
-    request = parse_or_none(question)
-    if isinstance(request, Chart):
-        failure = upload_chart(client, context["core"], request.question, channel, thread_ts)
-        if failure:
-            post(client, channel, thread_ts, failure)
-        return
-    post(client, channel, thread_ts, message_for(context["core"], question, shareable=False))
+    answer = respond(core(context), question, caller(context, client, event.get("user", "")))
+    message = act_or_show(
+        core(context), client, answer, channel=channel, shareable=False, thread_ts=thread_ts
+    )
+    if message is not None:
+        post(client, channel, thread_ts, message)
 
 
 def register(app: App) -> None:

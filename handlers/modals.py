@@ -25,7 +25,8 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.answers import VERIFICATION_LABELS, format_number
+from bot.answers import VERIFICATION_LABELS
+from bot.formatting import format_number
 from bot.models import Verification
 from bot.records import ClaimRecord
 

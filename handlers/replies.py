@@ -8,7 +8,10 @@ never meets silence.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import Any
 
+from slack_bolt import BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry import RetryHandler
@@ -19,12 +22,15 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 from slack_sdk.webhook import WebhookClient
 
-from bot.commands import AddClaim, Ask, Chart, Help, History, Request, parse
+from bot.answers import Answer
 from bot.config import Settings
 from bot.core import Core
-from bot.errors import ClaimBotError
-from bot.render_text import render_history
+from bot.dispatch import Caller, ChartReply, HelpReply, Notice, OpenClaimForm, Reply
 from handlers.blocks import APOLOGY, Message, answer_message, help_message, text_message
+from handlers.charts import upload_chart
+from handlers.context import editors
+from handlers.modals import Context as FormContext
+from handlers.modals import claim_view
 
 log = logging.getLogger(__name__)
 
@@ -47,34 +53,72 @@ def web_client(settings: Settings) -> WebClient:
     )
 
 
-def parse_or_none(text: str) -> Request | None:
-    """The request, or None when the text does not parse (``message_for`` then explains)."""
+def user_timezone(client: WebClient, user_id: str) -> str:
+    """The user's Slack time zone, or UTC when Slack does not say."""
     try:
-        return parse(text)
-    except ClaimBotError:
+        timezone = client.users_info(user=user_id)["user"].get("tz")
+    except SlackApiError as exc:
+        log.warning("users.info failed for %s: %s", user_id, exc.response.get("error"))
+        return "UTC"
+    return str(timezone) if timezone else "UTC"
+
+
+def caller(
+    context: BoltContext, client: WebClient, user: str, channel: str | None = None
+) -> Caller:
+    """The Slack user as the core sees them; ``channel`` only where digests are managed."""
+    return Caller(
+        user=user,
+        channel=channel,
+        editor=editors(context).is_editor(user),
+        timezone=lambda: user_timezone(client, user),
+    )
+
+
+_SHOWN: dict[type[Any], Callable[[Any, bool, bool], Message]] = {
+    Answer: lambda answer, shareable, editable: answer_message(
+        answer, shareable=shareable, editable=editable
+    ),
+    HelpReply: lambda help_reply, _s, _e: help_message(list(help_reply.topics)),
+    Notice: lambda notice, _s, _e: text_message(notice.text),
+    OpenClaimForm: lambda _r, _s, _e: text_message(
+        "Use `/claims add` to add a claim (editors only)."
+    ),
+    ChartReply: lambda _r, _s, _e: text_message(
+        "Use `/claims chart QUESTION` in a channel for a chart."
+    ),
+}
+
+
+def show(reply_: Reply, *, shareable: bool, editable: bool = False) -> Message:
+    """A reply as a message; ``editable`` gives editors their menu on each claim."""
+    return _SHOWN[type(reply_)](reply_, shareable, editable)
+
+
+def act_or_show(
+    core_: Core,
+    client: WebClient,
+    reply_: Reply,
+    *,
+    channel: str,
+    shareable: bool,
+    editable: bool = False,
+    thread_ts: str | None = None,
+    trigger_id: str | None = None,
+) -> Message | None:
+    """Do what a reply asks of Slack (open the claim form where a trigger allows, upload a
+    chart) and return what is left to show, or None when nothing is."""
+    if isinstance(reply_, OpenClaimForm) and trigger_id:
+        client.views_open(trigger_id=trigger_id, view=claim_view(FormContext(channel)))
         return None
+    if isinstance(reply_, ChartReply):
+        return upload_chart(client, core_, reply_.question, channel, thread_ts)
+    return show(reply_, shareable=shareable, editable=editable)
 
 
-def message_for(core: Core, text: str, *, shareable: bool, editable: bool = False) -> Message:
-    """What the bot answers to ``text``: help, an answer, a claim's history, or a one-line
-    refusal. ``editable`` gives editors their menu on each claim."""
-    try:
-        request = parse(text)
-        if isinstance(request, Help):
-            return help_message(list(core.answers.topics()))
-        if isinstance(request, Ask):
-            answer = core.answers.ask(request.question)
-            return answer_message(answer, shareable=shareable, editable=editable)
-        if isinstance(request, History):
-            history = core.editing.history(request.claim_id)
-            return text_message(render_history(request.claim_id, history))
-    except ClaimBotError as exc:
-        return text_message(str(exc))
-    if isinstance(request, AddClaim):
-        return text_message("Use `/claims add` to add a claim (editors only).")
-    if isinstance(request, Chart):
-        return text_message("Use `/claims chart QUESTION` in a channel for a chart.")
-    return text_message("Digests are managed with `/claims digest ...`.")
+def ephemeral(message: Message, *, replace_original: bool = False) -> Message:
+    """A message only the user sees, below (or in place of) the message they acted on."""
+    return {**message, "response_type": "ephemeral", "replace_original": replace_original}
 
 
 def reply(response_url: str, message: Message) -> bool:

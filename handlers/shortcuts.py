@@ -5,22 +5,26 @@ from __future__ import annotations
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
 
-from handlers.replies import message_for, reply
+from bot.dispatch import handle
+from bot.requests import Ask, Help
+from handlers.context import core
+from handlers.replies import caller, ephemeral, reply, show
 from handlers.slack_text import decode
 
 LOOKUP_CALLBACK = "lookup_claims"
 
 
-def lookup_claims(ack: Ack, shortcut: dict[str, Any], context: BoltContext) -> None:
+def lookup_claims(
+    ack: Ack, shortcut: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
     """Answer, only to the user, with the claims that match the message's text."""
     ack()
     text = decode(shortcut.get("message", {}).get("text", ""))
-    if not text:
-        text = "help"
-    editable = context["editors"].is_editor(shortcut["user"]["id"])
-    message = message_for(context["core"], text, shareable=True, editable=editable)
-    reply(shortcut["response_url"], {**message, "response_type": "ephemeral"})
+    asker = caller(context, client, shortcut["user"]["id"])
+    answer = handle(core(context), Ask(text) if text else Help(), asker)
+    reply(shortcut["response_url"], ephemeral(show(answer, shareable=True, editable=asker.editor)))
 
 
 def register(app: App) -> None:

@@ -109,7 +109,7 @@ def start_server(
         LOG_LEVEL="WARNING",
         **env,
     )
-    command = [sys.executable, "-m", "bot", "serve", "--http", "--host", "127.0.0.1"]
+    command = [sys.executable, "-m", "entrypoints", "serve", "--http", "--host", "127.0.0.1"]
     with log_path.open("w") as log:
         process = subprocess.Popen(
             [*command, "--port", str(port)], env=environment, stdout=log, stderr=subprocess.STDOUT

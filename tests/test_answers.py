@@ -7,9 +7,10 @@ from datetime import date
 import pytest
 
 from bot import db
-from bot.answers import Answer, ClaimView, FigureView, TopicAnswer, format_number
+from bot.answers import Answer, ClaimView, FigureView, TopicAnswer
 from bot.core import Core
 from bot.errors import ClaimBotError
+from bot.formatting import format_number
 from bot.models import Verification
 from bot.records import parse_document
 from bot.render_text import render_answer, render_claim, render_help

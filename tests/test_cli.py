@@ -16,7 +16,7 @@ def claimbot(
 ) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "DATABASE_URL": database_url}
     return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
+        [sys.executable, "-m", "entrypoints", *args],
         input=stdin,
         capture_output=True,
         text=True,
@@ -204,7 +204,7 @@ def test_console_answers_each_line_and_exits_at_end_of_input(seeded: str) -> Non
 def test_run_without_slack_tokens_starts_the_console(seeded: str) -> None:
     env_free = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
     result = subprocess.run(
-        [sys.executable, "-m", "bot", "run"],
+        [sys.executable, "-m", "entrypoints", "run"],
         input="/claims ukrainian refugees\n",
         capture_output=True,
         text=True,
@@ -262,7 +262,7 @@ def test_digest_cli_rejects_bad_schedules(seeded: str, args: list[str], message:
 def test_send_due_needs_a_bot_token_and_a_valid_moment(seeded: str) -> None:
     env_free = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
     result = subprocess.run(
-        [sys.executable, "-m", "bot", "digest", "send-due"],
+        [sys.executable, "-m", "entrypoints", "digest", "send-due"],
         capture_output=True,
         text=True,
         env={**env_free, "DATABASE_URL": seeded},

@@ -18,10 +18,11 @@ import pytest
 from bot import db
 from bot.config import Settings
 from bot.core import Core
-from bot.digests import LEASE, MAX_FAILURES, Digest, Schedule
+from bot.digests import LEASE, MAX_FAILURES, Digest
 from bot.errors import ClaimBotError
 from bot.models import DigestRun
 from bot.records import parse_document
+from bot.schedules import Schedule
 from bot.store import ClaimStore
 from handlers.digests import SlackPublisher
 from handlers.replies import web_client
@@ -323,7 +324,15 @@ def test_two_send_due_processes_post_once(core: Core, slack: SlackStub, database
         "SLACK_BOT_TOKEN": "xoxb-test",
         "SLACK_API_URL": f"{slack.url}/api/",
     }
-    command = [sys.executable, "-m", "bot", "digest", "send-due", "--now", "2026-03-02T09:00:30Z"]
+    command = [
+        sys.executable,
+        "-m",
+        "entrypoints",
+        "digest",
+        "send-due",
+        "--now",
+        "2026-03-02T09:00:30Z",
+    ]
     processes = [
         subprocess.Popen(
             command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
@@ -508,7 +517,7 @@ def test_clock_sends_due_digests_and_stops_on_sigterm(
         "SLACK_API_URL": f"{slack.url}/api/",
     }
     clock = subprocess.Popen(
-        [sys.executable, "-m", "bot", "clock"],
+        [sys.executable, "-m", "entrypoints", "clock"],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

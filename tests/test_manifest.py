@@ -9,7 +9,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from bot.cli import cli
+from entrypoints.cli import cli
 from handlers.shortcuts import LOOKUP_CALLBACK
 
 ROOT = Path(__file__).resolve().parent.parent

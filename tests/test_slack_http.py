@@ -513,7 +513,7 @@ def test_bad_configuration_stops_at_start(
 ) -> None:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
     result = subprocess.run(
-        [sys.executable, "-m", "bot", "serve", *args],
+        [sys.executable, "-m", "entrypoints", "serve", *args],
         env={**clean, "DATABASE_URL": f"sqlite:///{tmp_path / 'c.db'}", **env},
         capture_output=True,
         text=True,

@@ -76,7 +76,10 @@ def socket_bot(
     with log_path.open("w") as log:
         # `run` picks Socket Mode because both tokens are set, as `make run` does.
         process = subprocess.Popen(
-            [sys.executable, "-m", "bot", "run"], env=env, stdout=log, stderr=subprocess.STDOUT
+            [sys.executable, "-m", "entrypoints", "run"],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
     if not endpoint.connected.wait(30):
         process.kill()

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
-import signal
 import sys
-import threading
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
@@ -23,15 +21,16 @@ from bot.answers import Answer
 from bot.charts import chart_for, render_png
 from bot.claimreview import to_claimreview
 from bot.config import load_settings
-from bot.console import run_console
 from bot.core import Core
-from bot.digests import Publisher, Schedule
 from bot.errors import ClaimBotError
 from bot.importing import FORMATS, read_claims
 from bot.models import utcnow
 from bot.records import dump_document
 from bot.render_text import render_answer, render_subscription, render_topic_history
+from bot.schedules import Schedule
 from bot.store import ClaimStore, to_record
+from entrypoints.clock import publisher, run_clock, send_due
+from entrypoints.console import run_console
 
 log = logging.getLogger("claimbot")
 
@@ -204,7 +203,7 @@ def export(core: Core, output: Path | None, fmt: str, reviewer: str) -> None:
 def console(core: Core) -> None:
     """A local chat that answers as the bot would in Slack, rendered as text."""
     core.require_schema()
-    run_console(core.answers, sys.stdin, sys.stdout)
+    run_console(core, sys.stdin, sys.stdout)
 
 
 @cli.command()
@@ -337,7 +336,7 @@ def _moment(_ctx: click.Context, _param: click.Parameter, value: str | None) -> 
 def digest_send_due(core: Core, now: datetime | None) -> None:
     """Post every digest due now that has not been posted, then exit."""
     core.require_schema()
-    for outcome in core.digests.send_due(_publisher(core), now):
+    for outcome in send_due(core, publisher(core), now):
         detail = f" ({outcome.error})" if outcome.error else ""
         click.echo(
             f"digest {outcome.subscription_id} slot {outcome.slot}: {outcome.status}, "
@@ -350,29 +349,7 @@ def digest_send_due(core: Core, now: datetime | None) -> None:
 def clock(core: Core) -> None:
     """Send due digests at the start of every minute until stopped (Procfile `clock`)."""
     core.require_schema()
-    publisher = _publisher(core)
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    log.info("clock started")
-    while not stop.is_set():
-        try:
-            for outcome in core.digests.send_due(publisher):
-                log.info(
-                    "digest %s slot %s: %s", outcome.subscription_id, outcome.slot, outcome.status
-                )
-        except Exception:  # a bad minute must not stop the clock
-            log.exception("sending due digests failed; trying again next minute")
-        stop.wait(60 - utcnow().second)
-
-
-def _publisher(core: Core) -> Publisher:
-    # Imported here so the rest of the CLI (and the core) never loads Slack.
-    from handlers.digests import SlackPublisher  # noqa: PLC0415
-    from handlers.replies import web_client  # noqa: PLC0415
-
-    if not core.settings.slack_bot_token:
-        raise ClaimBotError("Posting digests needs SLACK_BOT_TOKEN to be set.")
-    return SlackPublisher(web_client(core.settings))
+    run_clock(core)
 
 
 @cli.command()

@@ -1,12 +1,12 @@
-"""What a user typed after ``/claims`` or a mention, parsed into a request for the core."""
+"""What a user typed after ``/claims``, a mention or in the console, parsed once into a request."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from zoneinfo import available_timezones
 
-from bot.digests import daily_cron, weekly_cron
 from bot.errors import ClaimBotError
+from bot.schedules import daily_cron, weekly_cron
 
 DIGEST_USAGE = (
     "Digest commands: `digest daily 09:00 [Europe/Kyiv] [always] [question]`, "

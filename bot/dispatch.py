@@ -1,0 +1,164 @@
+"""Where a request is handled: one table from request type to handler, for Slack and the console.
+
+A surface (Slack, the console) parses what the user typed once (:func:`bot.requests.parse`),
+hands it here with who asked and from where (:class:`Caller`), and renders the :data:`Reply`.
+Handlers know nothing of Slack: a reply that needs the surface to act (open the claim form,
+upload a chart) is a value the surface acts on, and a surface that cannot act on it says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.answers import Answer
+from bot.core import Core
+from bot.errors import ClaimBotError
+from bot.render_text import render_history, render_subscription
+from bot.requests import (
+    AddClaim,
+    Ask,
+    Chart,
+    DigestList,
+    DigestOff,
+    DigestResume,
+    DigestSubscribe,
+    Help,
+    History,
+    Request,
+    parse,
+)
+from bot.schedules import Schedule
+
+NO_CHANNEL = (
+    "Digests are managed with `/claims digest ...` in a channel, or `claimbot digest` on the "
+    "command line."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """Who asked, and from where. ``channel`` is where digests would post: a slash command's
+    channel; None for mentions, shortcuts, buttons and the console, which do not manage them."""
+
+    user: str | None = None
+    channel: str | None = None
+    editor: bool = False
+    #: The user's time zone, looked up only when a digest needs it.
+    timezone: Callable[[], str] = field(default=lambda: "UTC")
+
+
+@dataclass(frozen=True, slots=True)
+class HelpReply:
+    """How to use ClaimBot, with the topics it has claims on."""
+
+    topics: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A short text: a refusal, an error, a confirmation or a listing."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class OpenClaimForm:
+    """The surface should open the form for a new claim (only handed to editors)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ChartReply:
+    """The surface should show the chart for the topic this question matches."""
+
+    question: str
+
+
+Reply = Answer | HelpReply | Notice | OpenClaimForm | ChartReply
+
+
+def _help(core: Core, _request: Help, _caller: Caller) -> Reply:
+    return HelpReply(tuple(core.answers.topics()))
+
+
+def _ask(core: Core, request: Ask, _caller: Caller) -> Reply:
+    return core.answers.ask(request.question)
+
+
+def _history(core: Core, request: History, _caller: Caller) -> Reply:
+    return Notice(render_history(request.claim_id, core.editing.history(request.claim_id)))
+
+
+def _add(_core: Core, _request: AddClaim, caller: Caller) -> Reply:
+    return OpenClaimForm() if caller.editor else Notice("Only editors can add claims.")
+
+
+def _chart(_core: Core, request: Chart, _caller: Caller) -> Reply:
+    return ChartReply(request.question)
+
+
+def _subscribe(core: Core, request: DigestSubscribe, caller: Caller) -> Reply:
+    if caller.channel is None:
+        return Notice(NO_CHANNEL)
+    schedule = Schedule.parse(request.cron, request.timezone or caller.timezone())
+    view = core.digests.subscribe(
+        channel=caller.channel,
+        schedule=schedule,
+        query=request.query,
+        created_by=f"slack:{caller.user}",
+        post_when_empty=request.post_when_empty,
+    )
+    return Notice(f"Subscribed. {render_subscription(view)}")
+
+
+def _list(core: Core, _request: DigestList, caller: Caller) -> Reply:
+    if caller.channel is None:
+        return Notice(NO_CHANNEL)
+    views = core.digests.subscriptions(caller.channel)
+    return Notice("\n".join(render_subscription(v) for v in views) or "No digests in this channel.")
+
+
+def _off(core: Core, request: DigestOff, caller: Caller) -> Reply:
+    if caller.channel is None:
+        return Notice(NO_CHANNEL)
+    ended = core.digests.unsubscribe(request.subscription_id, caller.channel)
+    return Notice(f"Ended. {render_subscription(ended)}")
+
+
+def _resume(core: Core, request: DigestResume, caller: Caller) -> Reply:
+    if caller.channel is None:
+        return Notice(NO_CHANNEL)
+    resumed = core.digests.resume(request.subscription_id, caller.channel)
+    return Notice(f"Resumed. {render_subscription(resumed)}")
+
+
+#: Every request type and the one function that handles it.
+HANDLERS: dict[type[Any], Callable[[Core, Any, Caller], Reply]] = {
+    Help: _help,
+    Ask: _ask,
+    History: _history,
+    AddClaim: _add,
+    Chart: _chart,
+    DigestSubscribe: _subscribe,
+    DigestList: _list,
+    DigestOff: _off,
+    DigestResume: _resume,
+}
+
+
+def handle(core: Core, request: Request, caller: Caller) -> Reply:
+    """The reply to a parsed request; a request the core refuses becomes a :class:`Notice`."""
+    try:
+        return HANDLERS[type(request)](core, request, caller)
+    except ClaimBotError as exc:
+        return Notice(str(exc))
+
+
+def respond(core: Core, text: str, caller: Caller) -> Reply:
+    """Parse ``text`` once and handle it."""
+    try:
+        request = parse(text)
+    except ClaimBotError as exc:
+        return Notice(str(exc))
+    return handle(core, request, caller)

@@ -1,0 +1,5 @@
+"""``python -m entrypoints`` is the ``claimbot`` command."""
+
+from entrypoints.cli import main
+
+main()
