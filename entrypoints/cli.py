@@ -35,7 +35,21 @@ from entrypoints.console import run_console
 log = logging.getLogger("claimbot")
 
 
-@click.group()
+class _OneSentence(click.Group):
+    """Known failures (ClaimBot's own, the database's) become one sentence and exit code 1."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except ClaimBotError as exc:
+            raise click.ClickException(str(exc)) from exc
+        except SQLAlchemyError as exc:
+            log.debug("database error", exc_info=exc)
+            detail = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+            raise click.ClickException(f"the database failed ({detail}).") from exc
+
+
+@click.group(cls=_OneSentence)
 @click.pass_context
 def cli(ctx: click.Context) -> None:
     """ClaimBot: contested figures, every side's claim, with sources and caveats."""
@@ -48,6 +62,7 @@ def cli(ctx: click.Context) -> None:
     if settings.log_level.upper() != "DEBUG":
         logging.getLogger("alembic").setLevel(logging.WARNING)
     ctx.obj = Core.from_settings(settings)
+    ctx.call_on_close(ctx.obj.engine.dispose)
 
 
 @cli.command()
@@ -364,21 +379,5 @@ def run(ctx: click.Context) -> None:
 
 
 def main() -> None:
-    """Run the CLI, turning known failures into one sentence on stderr and exit code 1."""
-    try:
-        code = cli.main(standalone_mode=False, prog_name="claimbot")
-    except click.exceptions.Abort:
-        click.echo("Aborted.", err=True)
-        sys.exit(1)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
-    except ClaimBotError as exc:
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(1)
-    except SQLAlchemyError as exc:
-        log.debug("database error", exc_info=exc)
-        detail = str(getattr(exc, "orig", None) or exc).splitlines()[0]
-        click.echo(f"Error: the database failed ({detail}).", err=True)
-        sys.exit(1)
-    sys.exit(code if isinstance(code, int) else 0)
+    """Run the CLI: exit 0 when done, 2 on a usage error, 1 on any other, in one sentence."""
+    cli(prog_name="claimbot")

@@ -8,19 +8,42 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from bot.config import Settings
 from bot.core import Core
 
-POSTGRES_URL = os.environ.get(
+BASE_POSTGRES_URL = os.environ.get(
     "CLAIMBOT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 REQUIRE_POSTGRES = os.environ.get("CLAIMBOT_REQUIRE_POSTGRES") == "1"
+#: pytest-xdist's worker (gw0, gw1, ...): each worker wipes a database of its own.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER")
+POSTGRES_URL = (
+    make_url(BASE_POSTGRES_URL)
+    .set(database=f"{make_url(BASE_POSTGRES_URL).database}_{WORKER}")
+    .render_as_string(hide_password=False)
+    if WORKER
+    else BASE_POSTGRES_URL
+)
 
 
 def _postgres_problem() -> str | None:
+    """Why the PostgreSQL tests cannot run here, or None; creates the worker's database."""
     try:
+        if WORKER:
+            admin = create_engine(
+                BASE_POSTGRES_URL, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3}
+            )
+            name = make_url(POSTGRES_URL).database
+            with admin.connect() as connection:
+                exists = connection.execute(
+                    text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+                ).first()
+                if not exists:
+                    connection.execute(text(f'CREATE DATABASE "{name}"'))
+            admin.dispose()
         engine = create_engine(POSTGRES_URL, connect_args={"connect_timeout": 3})
         with engine.connect() as connection:
             connection.execute(text("SELECT 1"))

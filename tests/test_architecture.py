@@ -17,7 +17,7 @@ FORBIDDEN = {
 
 def imported_packages(path: Path) -> set[str]:
     """Top-level packages a module imports, wherever in the module the import is."""
-    found = set()
+    found: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(), str(path))):
         if isinstance(node, ast.Import):
             found.update(alias.name.split(".")[0] for alias in node.names)

@@ -1,4 +1,5 @@
-"""The ``claimbot`` CLI contract, run as a real process against real databases."""
+"""The ``claimbot`` CLI contract against real databases: in process through click's runner, and
+a few runs of the real command where only a process shows it (stdin, signals, environment)."""
 
 from __future__ import annotations
 
@@ -6,22 +7,43 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
+
+from entrypoints.cli import cli
 
 
-def claimbot(
-    database_url: str, *args: str, stdin: str | None = None, cwd: Path | None = None
+@dataclass(frozen=True)
+class Ran:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def claimbot(database_url: str, *args: str, stdin: str | None = None) -> Ran:
+    """``claimbot ARGS`` in process, with ``DATABASE_URL`` set and no Slack tokens."""
+    env: dict[str, str | None] = {k: None for k in os.environ if k.startswith("SLACK_")}
+    env["DATABASE_URL"] = database_url
+    result = CliRunner().invoke(cli, list(args), input=stdin, env=env, prog_name="claimbot")
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return Ran(result.exit_code, result.stdout, result.stderr)
+
+
+def claimbot_process(
+    database_url: str, *args: str, stdin: str | None = None
 ) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DATABASE_URL": database_url}
+    """The real ``claimbot`` process (no Slack tokens), for what only a process shows."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
     return subprocess.run(
         [sys.executable, "-m", "entrypoints", *args],
         input=stdin,
         capture_output=True,
         text=True,
-        env=env,
-        cwd=cwd,
+        env={**env, "DATABASE_URL": database_url},
         timeout=60,
         check=False,
     )
@@ -202,16 +224,7 @@ def test_console_answers_each_line_and_exits_at_end_of_input(seeded: str) -> Non
 
 
 def test_run_without_slack_tokens_starts_the_console(seeded: str) -> None:
-    env_free = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
-    result = subprocess.run(
-        [sys.executable, "-m", "entrypoints", "run"],
-        input="/claims ukrainian refugees\n",
-        capture_output=True,
-        text=True,
-        env={**env_free, "DATABASE_URL": seeded},
-        timeout=60,
-        check=False,
-    )
+    result = claimbot_process(seeded, "run", stdin="/claims ukrainian refugees\n")
     assert result.returncode == 0, result.stderr
     assert "Fox News: refugees (projected): 1,000,000 people" in result.stdout
 
@@ -260,15 +273,7 @@ def test_digest_cli_rejects_bad_schedules(seeded: str, args: list[str], message:
 
 
 def test_send_due_needs_a_bot_token_and_a_valid_moment(seeded: str) -> None:
-    env_free = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
-    result = subprocess.run(
-        [sys.executable, "-m", "entrypoints", "digest", "send-due"],
-        capture_output=True,
-        text=True,
-        env={**env_free, "DATABASE_URL": seeded},
-        timeout=60,
-        check=False,
-    )
+    result = claimbot(seeded, "digest", "send-due")
     assert result.returncode == 1
     assert "Posting digests needs SLACK_BOT_TOKEN to be set." in result.stderr
     bad = claimbot(seeded, "digest", "send-due", "--now", "tomorrow")
