@@ -13,6 +13,7 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.editing import retired_message
 from bot.errors import ClaimBotError
 from bot.models import Verification
 from bot.render_text import render_history
@@ -70,6 +71,8 @@ def claim_menu(
         channel = (body.get("channel") or {}).get("id")
         form = Context(channel, claim_id)
         record = editing.record(claim_id)
+        if verb == "edit" and record.retired_reason:
+            raise ClaimBotError(retired_message(claim_id))
         if verb == "edit":
             view = claim_view(form, record, editing.topic_of(claim_id))
         elif verb == "verify":
@@ -123,6 +126,13 @@ def save_claim(
     except ClaimBotError as exc:
         ack(response_action="errors", errors={"topic_pick": str(exc)})
         return
+    if form.claim_id is not None:
+        try:
+            if editing.record(form.claim_id).retired_reason:
+                raise ClaimBotError(retired_message(form.claim_id))
+        except ClaimBotError as exc:
+            ack(response_action="errors", errors={"claimant": str(exc)})
+            return
     record = claim_from_form(values, title)
     if isinstance(record, dict):
         ack(response_action="errors", errors=record)
@@ -131,15 +141,18 @@ def save_claim(
     if form.claim_id is None:
         editing.add(record, author=f"slack:{user}")
         _confirm(client, form, user, f"Claim added to “{record.topic}”.")
-    else:
+        return
+    try:
         changed = editing.edit(form.claim_id, record, author=f"slack:{user}")
-        _confirm(
-            client,
-            form,
-            user,
-            f"Claim {form.claim_id} "
-            + ("saved." if changed else "unchanged: nothing was different."),
-        )
+    except ClaimBotError as exc:  # retired since the check above
+        _confirm(client, form, user, str(exc))
+        return
+    _confirm(
+        client,
+        form,
+        user,
+        f"Claim {form.claim_id} " + ("saved." if changed else "unchanged: nothing was different."),
+    )
 
 
 def _claim_form(

@@ -68,3 +68,38 @@ def test_unknown_claim(core: Core) -> None:
         core.editing.history(999)
     with pytest.raises(ClaimBotError, match="There is no claim 999"):
         core.editing.retire(999, "x", "U")
+
+
+def test_edit_keeps_the_fields_it_does_not_change(core: Core) -> None:
+    claim_id = ru_claim_id(core)
+    core.editing.verify(claim_id, Verification.DISPUTED, "Checked by the desk", "U2")
+    # What the edit form submits: no verification note, key or retirement.
+    corrected = core.editing.record(claim_id).model_copy(
+        update={"outlet": "TASS", "verification_note": None, "external_id": None}
+    )
+    assert core.editing.edit(claim_id, corrected, "U1") is True
+    after = core.editing.record(claim_id)
+    assert after.verification_note == "Checked by the desk"
+    assert after.external_id == "seed-2022-03-02-ru-mod-casualties"
+    assert core.editing.history(claim_id)[-1].changes == {"outlet": ["RIA Novosti", "TASS"]}
+    # Only the named fields change.
+    other = corrected.model_copy(update={"outlet": "Interfax", "caveat": "ignored"})
+    assert core.editing.edit(claim_id, other, "U1", fields={"outlet"}) is True
+    after = core.editing.record(claim_id)
+    assert (after.outlet, after.caveat) == ("Interfax", corrected.caveat)
+    with pytest.raises(ValueError, match="not editable: verification_note"):
+        core.editing.edit(claim_id, other, "U1", fields={"verification_note"})
+
+
+def test_a_retired_claim_cannot_be_edited(core: Core) -> None:
+    claim_id = ru_claim_id(core)
+    core.editing.retire(claim_id, "Superseded", "U3")
+    record = core.editing.record(claim_id).model_copy(
+        update={"outlet": "TASS", "retired_reason": None}
+    )
+    with pytest.raises(ClaimBotError, match=f"Claim {claim_id} is retired; a retired claim"):
+        core.editing.edit(claim_id, record, "U1")
+    after = core.editing.record(claim_id)
+    assert (after.retired_reason, after.outlet) == ("Superseded", "RIA Novosti")
+    (topic,) = core.answers.ask("russian losses").matches
+    assert claim_id not in [c.id for c in topic.claims]
