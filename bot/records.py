@@ -6,6 +6,7 @@ A file is ``{"claims": [record, ...]}``; see the README's "Data format" section.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any, Self
@@ -83,6 +84,23 @@ class ClaimRecord(BaseModel):
             raise ValueError("a claim needs figures or a quote")
         return self
 
+    @property
+    def key(self) -> tuple[Any, ...]:
+        """The record's identity: its external id, else (topic, claimant, claimed_on, as_of)."""
+        if self.external_id:
+            return ("id", self.external_id)
+        return (self.topic, self.claimant, self.claimed_on, self.as_of)
+
+    def describe_key(self) -> str:
+        """The key, as an error message names it."""
+        if self.external_id:
+            return f"external_id {self.external_id!r}"
+        as_of = self.as_of.isoformat() if self.as_of else "none"
+        return (
+            f"topic {self.topic!r}, claimant {self.claimant!r}, "
+            f"claimed_on {self.claimed_on.isoformat()}, as_of {as_of}"
+        )
+
     def export(self) -> dict[str, Any]:
         """The record as JSON-ready data, leaving out empty optional fields."""
         return self.model_dump(mode="json", exclude_none=True)
@@ -100,7 +118,31 @@ def parse_document(data: Any) -> list[ClaimRecord]:
             records.append(ClaimRecord.model_validate(raw))
         except ValidationError as exc:
             raise ClaimBotError(f"Record {index}: {describe(exc)}") from exc
+    check_unique_keys(records)
     return records
+
+
+def first_duplicate(records: Sequence[ClaimRecord]) -> tuple[int, int] | None:
+    """The indexes of the first record whose key an earlier record has, and of that earlier
+    one; None when every key is distinct."""
+    seen: dict[tuple[Any, ...], int] = {}
+    for index, record in enumerate(records):
+        first = seen.setdefault(record.key, index)
+        if first != index:
+            return first, index
+    return None
+
+
+def check_unique_keys(records: Sequence[ClaimRecord], noun: str = "Records") -> None:
+    """Raise ClaimBotError naming two records with the same key: a file holds each claim once,
+    and importing the second would silently overwrite the first."""
+    duplicate = first_duplicate(records)
+    if duplicate:
+        first, second = duplicate
+        raise ClaimBotError(
+            f"{noun} {first} and {second} have the same key "
+            f"({records[first].describe_key()}); a file may hold each claim only once."
+        )
 
 
 def describe(exc: ValidationError) -> str:
@@ -113,7 +155,7 @@ def describe(exc: ValidationError) -> str:
 def load_file(path: Path) -> list[ClaimRecord]:
     """Read and validate a JSON claims file."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
     except OSError as exc:
         raise ClaimBotError(f"Cannot read {path}: {exc.strerror}.") from exc
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
