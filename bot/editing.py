@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import db
 from bot.errors import ClaimBotError
 from bot.models import Topic, Verification
-from bot.records import ClaimRecord
+from bot.records import LONG_TEXT_FIELDS, ClaimRecord, describe, stored_context
 from bot.store import ClaimStore, ImportResult, to_record
 
 #: What an edit may change: the claim's content. The verification note (set with the status by
@@ -44,6 +45,20 @@ class RevisionView:
     author: str
     action: str
     changes: dict[str, Any]
+
+
+def _merged(current: ClaimRecord, fields: dict[str, Any]) -> ClaimRecord:
+    """``current`` with ``fields`` changed, validated: new texts must fit
+    :data:`~bot.records.MAX_TEXT`, stored ones (unchanged) may be longer."""
+    unchanged = {
+        f for f in LONG_TEXT_FIELDS if fields.get(f, getattr(current, f)) == getattr(current, f)
+    }
+    try:
+        return ClaimRecord.model_validate(
+            {**current.model_dump(), **fields}, context=stored_context(unchanged)
+        )
+    except ValidationError as exc:
+        raise ClaimBotError(f"Not saved: {describe(exc)}") from exc
 
 
 def retired_message(claim_id: int) -> str:
@@ -90,9 +105,7 @@ class EditService:
             if claim.retired_at is not None:
                 raise ClaimBotError(retired_message(claim_id))
             current = to_record(claim)
-            changed = ClaimRecord.model_validate(
-                {**current.model_dump(), **record.model_dump(include=set(fields))}
-            )
+            changed = _merged(current, record.model_dump(include=set(fields)))
             return store.replace(claim_id, changed, author)
 
     def verify(self, claim_id: int, status: Verification, note: str, author: str) -> bool:
@@ -107,7 +120,7 @@ class EditService:
         with db.transaction(self._sessions) as session:
             store = ClaimStore(session)
             current = to_record(store.claim(claim_id))
-            changed = ClaimRecord.model_validate({**current.model_dump(), **fields})
+            changed = _merged(current, fields)
             return store.replace(claim_id, changed, author)
 
     def topics_like(self, text: str, limit: int = 100) -> list[tuple[int, str]]:

@@ -6,7 +6,7 @@ A file is ``{"claims": [record, ...]}``; see the README's "Data format" section.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any, Self
@@ -16,14 +16,26 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from bot.errors import ClaimBotError
 from bot.models import Verification
 
 FORMAT_VERSION = 1
+#: The longest quote, caveat, verification note or retirement reason: what a Slack form's text
+#: input holds, so that every claim can be edited there.
+MAX_TEXT = 3000
+LONG_TEXT_FIELDS = ("quote", "caveat", "verification_note", "retired_reason")
+
+
+def stored_context(fields: Iterable[str] = LONG_TEXT_FIELDS) -> dict[str, Any]:
+    """Validation context for values read back from the database: these fields may be longer
+    than :data:`MAX_TEXT` (stored before the limit existed); new text never may."""
+    return {"stored": frozenset(fields)}
 
 
 class FigureRecord(BaseModel):
@@ -70,6 +82,18 @@ class ClaimRecord(BaseModel):
         if any(not a or len(a) > 300 for a in cleaned):
             raise ValueError("aliases must be non-empty and at most 300 characters")
         return cleaned
+
+    @field_validator(*LONG_TEXT_FIELDS)
+    @classmethod
+    def _text_fits(cls, text: str | None, info: ValidationInfo) -> str | None:
+        exempt = (info.context or {}).get("stored", ())
+        if text and len(text) > MAX_TEXT and info.field_name not in exempt:
+            raise PydanticCustomError(
+                "string_too_long",
+                "String should have at most {max_length} characters, not {length}",
+                {"max_length": MAX_TEXT, "length": len(text)},
+            )
+        return text
 
     @field_validator("source_url")
     @classmethod

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 from bot.errors import ClaimBotError
 from bot.matching import TopicNames
 from bot.models import Claim, Figure, Revision, Topic, TopicAlias, Verification, utcnow
-from bot.records import ClaimRecord, FigureRecord, check_unique_keys
+from bot.records import ClaimRecord, FigureRecord, check_unique_keys, stored_context
 
 #: Records written between flushes during an import.
 IMPORT_CHUNK = 1000
@@ -75,25 +75,28 @@ def record_snapshot(record: ClaimRecord) -> dict[str, Any]:
 
 
 def to_record(claim: Claim) -> ClaimRecord:
-    """A stored claim in the exchange format."""
-    return ClaimRecord(
-        topic=claim.topic.title,
-        topic_aliases=tuple(a.alias for a in claim.topic.aliases),
-        claimant=claim.claimant,
-        outlet=claim.outlet,
-        source_url=claim.source_url,
-        claimed_on=claim.claimed_on,
-        as_of=claim.as_of,
-        figures=tuple(
-            FigureRecord(metric=f.metric, value=f.value, value_high=f.value_high, unit=f.unit)
-            for f in claim.figures
-        ),
-        verification=Verification(claim.verification),
-        verification_note=claim.verification_note,
-        caveat=claim.caveat,
-        quote=claim.quote,
-        external_id=claim.external_id,
-        retired_reason=claim.retired_reason if claim.retired_at else None,
+    """A stored claim in the exchange format (its texts may be longer than new ones may be)."""
+    return ClaimRecord.model_validate(
+        {
+            "topic": claim.topic.title,
+            "topic_aliases": tuple(a.alias for a in claim.topic.aliases),
+            "claimant": claim.claimant,
+            "outlet": claim.outlet,
+            "source_url": claim.source_url,
+            "claimed_on": claim.claimed_on,
+            "as_of": claim.as_of,
+            "figures": tuple(
+                FigureRecord(metric=f.metric, value=f.value, value_high=f.value_high, unit=f.unit)
+                for f in claim.figures
+            ),
+            "verification": Verification(claim.verification),
+            "verification_note": claim.verification_note,
+            "caveat": claim.caveat,
+            "quote": claim.quote,
+            "external_id": claim.external_id,
+            "retired_reason": claim.retired_reason if claim.retired_at else None,
+        },
+        context=stored_context(),
     )
 
 

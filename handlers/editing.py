@@ -13,7 +13,7 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.editing import retired_message
+from bot.editing import EDITABLE_FIELDS, retired_message
 from bot.errors import ClaimBotError
 from bot.models import Verification
 from bot.render_text import render_history
@@ -126,14 +126,16 @@ def save_claim(
     except ClaimBotError as exc:
         ack(response_action="errors", errors={"topic_pick": str(exc)})
         return
+    current = None
     if form.claim_id is not None:
         try:
-            if editing.record(form.claim_id).retired_reason:
+            current = editing.record(form.claim_id)
+            if current.retired_reason:
                 raise ClaimBotError(retired_message(form.claim_id))
         except ClaimBotError as exc:
             ack(response_action="errors", errors={"claimant": str(exc)})
             return
-    record = claim_from_form(values, title)
+    record = claim_from_form(values, title, current, form.kept)
     if isinstance(record, dict):
         ack(response_action="errors", errors=record)
         return
@@ -143,7 +145,8 @@ def save_claim(
         _confirm(client, form, user, f"Claim added to “{record.topic}”.")
         return
     try:
-        changed = editing.edit(form.claim_id, record, author=f"slack:{user}")
+        fields = EDITABLE_FIELDS - set(form.kept)
+        changed = editing.edit(form.claim_id, record, f"slack:{user}", fields)
     except ClaimBotError as exc:  # retired since the check above
         _confirm(client, form, user, str(exc))
         return

@@ -5,9 +5,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from bot import db
 from bot.core import Core
+from bot.editing import EDITABLE_FIELDS
 from bot.errors import ClaimBotError
 from bot.models import Claim, Verification
+from bot.records import MAX_TEXT
 from bot.render_text import render_history
 from bot.store import ClaimStore, to_record
 
@@ -103,3 +106,31 @@ def test_a_retired_claim_cannot_be_edited(core: Core) -> None:
     assert (after.retired_reason, after.outlet) == ("Superseded", "RIA Novosti")
     (topic,) = core.answers.ask("russian losses").matches
     assert claim_id not in [c.id for c in topic.claims]
+
+
+def test_text_stored_before_the_length_limit_is_kept(core: Core) -> None:
+    claim_id = ru_claim_id(core)
+    long_quote = "word " * 1000
+    with db.transaction(core.sessions) as session:
+        session.get_one(Claim, claim_id).quote = long_quote.strip()
+    record = core.editing.record(claim_id)
+    assert len(record.quote or "") > MAX_TEXT
+    # Verifying, retiring and editing other fields keep it.
+    core.editing.verify(claim_id, Verification.DISPUTED, "Checked", "U2")
+    fields = EDITABLE_FIELDS - {"quote"}
+    corrected = record.model_copy(update={"outlet": "TASS", "quote": None})
+    assert core.editing.edit(claim_id, corrected, "U1", fields) is True
+    assert core.editing.record(claim_id).quote == long_quote.strip()
+    # An unchanged stored text is not new text.
+    assert core.editing.edit(claim_id, record.model_copy(update={"outlet": "RBC"}), "U1")
+    # New text over the limit is refused, naming the field.
+    with pytest.raises(ClaimBotError, match=r"^Not saved: field 'verification_note': String"):
+        core.editing.verify(claim_id, Verification.VERIFIED, "n" * (MAX_TEXT + 1), "U2")
+    with pytest.raises(ClaimBotError, match=r"^Not saved: field 'caveat'"):
+        core.editing.edit(claim_id, record.model_copy(update={"caveat": "c" * 3001}), "U1")
+    core.editing.retire(claim_id, "Superseded", "U3")
+    with core.sessions() as session:
+        (exported,) = [
+            r for r in map(to_record, ClaimStore(session).all_claims()) if r.quote == record.quote
+        ]
+    assert exported.retired_reason == "Superseded"

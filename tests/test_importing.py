@@ -289,6 +289,20 @@ def test_csv_rows_of_one_claim_may_differ_only_in_their_figures(tmp_path: Path) 
         read_claims(natural)
 
 
+def test_csv_text_longer_than_the_limit_names_row_and_column(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "topic,claimant,claimed_on,caveat,quote\n"
+        + "T,C,2022-01-01,,short\n"
+        + f"T,D,2022-01-01,{'x' * 3001},short\n",
+    )
+    with pytest.raises(
+        ClaimBotError,
+        match=r"^Row 3, column 'caveat': String should have at most 3000 characters, not 3001\.$",
+    ):
+        read_claims(path)
+
+
 # The real data sets ------------------------------------------------------------------------------
 
 

@@ -18,8 +18,10 @@ from typing import Any
 
 import pytest
 
+from bot import db
 from bot.config import Settings
 from bot.core import Core
+from bot.models import Claim
 from bot.records import ClaimRecord
 from tests.conftest import BACKENDS, empty_database
 from tests.slack_server import FORM, SECRET, Bot, ServerFailedError, start_server
@@ -816,6 +818,28 @@ def test_a_retired_claim_cannot_be_edited_through_the_form(bot: Bot) -> None:
     (refusal,) = bot.stub.wait_for(to_response("button"))
     assert "a retired claim cannot be edited" in block_texts(refusal.body)
     assert bot.stub.calls_to("/api/views.open") == []
+
+
+def test_text_too_long_for_the_form_is_left_out_and_kept(bot: Bot) -> None:
+    claim_id = add_claim_to_edit(bot, "Shelling injuries in Bryansk")
+    long_quote = "A very long statement. " * 200
+    core = Core.from_settings(Settings(database_url=bot.database_url))
+    with db.transaction(core.sessions) as session:  # stored before the limit existed
+        session.get_one(Claim, claim_id).quote = long_quote.strip()
+    core.engine.dispose()
+    choose_in_menu(bot, "edit", claim_id)
+    view = opened_view(bot)
+    inputs = {b["block_id"]: b["element"] for b in view["blocks"] if b["type"] == "input"}
+    assert "quote" not in inputs
+    for element in inputs.values():
+        assert len(element.get("initial_value") or "") <= element.get("max_length", 3000)
+    assert "cannot be edited here. It is kept as it is." in json.dumps(view)
+    values = {**form_values(view), "outlet": "RBC"}
+    status, body = bot.interaction(view_submission("claim_edit", values, view["private_metadata"]))
+    assert (status, body) == (200, "")
+    bot.stub.wait_for(lambda c: c.path == "/api/chat.postEphemeral")
+    after = stored(bot, claim_id)
+    assert (after.outlet, after.quote) == ("RBC", long_quote.strip())
 
 
 def test_topic_picker_offers_matching_topics(bot: Bot) -> None:

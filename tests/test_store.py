@@ -161,6 +161,13 @@ def test_export_import_round_trip(core: Core, database_url: str) -> None:
         ([{**RECORD, "figures": [{"metric": "k", "value": 5, "value_high": 1}]}], "value_high"),
         ([{**RECORD, "source_url": "javascript:alert(1)"}], "field 'source_url'"),
         ([{**RECORD, "colour": "red"}], "field 'colour'"),
+        (
+            [RECORD, {**RECORD, "quote": "x" * 3001}],
+            r"^Record 1: field 'quote': String should have at most 3000 characters, not 3001\.$",
+        ),
+        ([{**RECORD, "caveat": "x" * 3001}], r"^Record 0: field 'caveat': .* at most 3000"),
+        ([{**RECORD, "verification_note": "x" * 4000}], r"^Record 0: field 'verification_note'"),
+        ([{**RECORD, "retired_reason": "x" * 3001}], r"^Record 0: field 'retired_reason'"),
     ],
 )
 def test_bad_records_name_index_and_field(claims: list[object], message: str) -> None:
