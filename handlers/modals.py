@@ -30,6 +30,7 @@ from slack_sdk.models.views import View
 from bot.answers import VERIFICATION_LABELS, format_number
 from bot.models import Verification
 from bot.records import LONG_TEXT_FIELDS, ClaimRecord, stored_context
+from handlers.blocks import escape
 
 CLAIM_VIEW = "claim_edit"
 VERIFY_VIEW = "claim_verify"
@@ -106,6 +107,11 @@ def _text(
     )
 
 
+def _note(mrkdwn: str) -> MarkdownTextObject:
+    """Text shown in a form; whatever stored text it holds is escaped by the caller."""
+    return MarkdownTextObject(text=mrkdwn, verbatim=True)
+
+
 def _prefilled(
     field: str, label: str, initial: str | None, kept: list[str], **options: Any
 ) -> Block:
@@ -117,11 +123,10 @@ def _prefilled(
         return ContextBlock(
             block_id=f"{field}_kept",
             elements=[
-                MarkdownTextObject(
-                    text=f"*{label}*: {len(initial):,} characters, longer than the "
+                _note(
+                    f"*{label}*: {len(initial):,} characters, longer than the "
                     f"{limit:,} a form can hold, so it cannot be edited here. It is kept "
-                    "as it is.",
-                    verbatim=True,
+                    "as it is."
                 )
             ],
         )
@@ -244,7 +249,7 @@ def claim_view(
 def verify_view(context: Context, current: Verification, claimant: str) -> dict[str, Any]:
     """The form to change a claim's verification status, with a note."""
     blocks: list[Block] = [
-        SectionBlock(text=f"Claim {context.claim_id} by {claimant[:200]}"),
+        SectionBlock(text=_note(f"Claim {context.claim_id} by {escape(claimant[:200])}")),
         _verification(current),
         _text("note", "Who checked it, and how", optional=False, multiline=True),
     ]
@@ -255,8 +260,10 @@ def retire_view(context: Context, claimant: str) -> dict[str, Any]:
     """The form to retire a claim, with a reason."""
     blocks: list[Block] = [
         SectionBlock(
-            text=f"Claim {context.claim_id} by {claimant[:200]} leaves answers and "
-            "digests; it stays in its history and in exports."
+            text=_note(
+                f"Claim {context.claim_id} by {escape(claimant[:200])} leaves answers and "
+                "digests; it stays in its history and in exports."
+            )
         ),
         _text("reason", "Why retire it?", optional=False, multiline=True),
     ]
