@@ -15,6 +15,7 @@ unchanged.
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from typing import Any
 
@@ -24,7 +25,7 @@ from bot.answers import FigureView
 from bot.errors import ClaimBotError
 from bot.formatting import format_date
 from bot.models import Verification
-from bot.records import ClaimRecord, describe
+from bot.records import ClaimRecord, check_unique_keys, describe
 
 NAMESPACE = "https://claimbot.dev/ns#"
 CONTEXT = ["https://schema.org", {"claimbot": NAMESPACE}]
@@ -75,6 +76,7 @@ def parse_claimreview(data: Any) -> list[ClaimRecord]:
             raise ClaimBotError(f"ClaimReview {index}: {describe(exc)}") from exc
         except (KeyError, TypeError, ValueError) as exc:
             raise ClaimBotError(f"ClaimReview {index}: {exc}") from exc
+    check_unique_keys(records, "ClaimReviews")
     return records
 
 
@@ -125,7 +127,14 @@ def verification_of(rating: dict[str, Any]) -> Verification:
         worst = float(rating.get("worstRating", 1))
     except (KeyError, TypeError, ValueError):
         return Verification.UNVERIFIED
+    for name, number in (("ratingValue", value), ("bestRating", best), ("worstRating", worst)):
+        if not math.isfinite(number):
+            raise ValueError(
+                f"field 'reviewRating.{name}': {rating[name]!r} is not a finite number."
+            )
     share = (value - worst) / (best - worst) if best != worst else 0.5
+    if not math.isfinite(share):
+        raise ValueError(f"field 'reviewRating.ratingValue': {value!r} is out of range.")
     steps = [
         Verification.FALSE,
         Verification.DISPUTED,

@@ -2,18 +2,39 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import db
 from bot.errors import ClaimBotError
 from bot.models import Topic, Verification
-from bot.records import ClaimRecord
+from bot.records import LONG_TEXT_FIELDS, ClaimRecord, describe, stored_context
 from bot.store import ClaimStore, ImportResult, to_record
+
+#: What an edit may change: the claim's content. The verification note (set with the status by
+#: :meth:`EditService.verify`), retirement (:meth:`EditService.retire`) and the key
+#: (``external_id``) are never changed by an edit.
+EDITABLE_FIELDS = frozenset(
+    {
+        "topic",
+        "topic_aliases",
+        "claimant",
+        "outlet",
+        "source_url",
+        "claimed_on",
+        "as_of",
+        "figures",
+        "verification",
+        "caveat",
+        "quote",
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +45,25 @@ class RevisionView:
     author: str
     action: str
     changes: dict[str, Any]
+
+
+def _merged(current: ClaimRecord, fields: dict[str, Any]) -> ClaimRecord:
+    """``current`` with ``fields`` changed, validated: new texts must fit
+    :data:`~bot.records.MAX_TEXT`, stored ones (unchanged) may be longer."""
+    unchanged = {
+        f for f in LONG_TEXT_FIELDS if fields.get(f, getattr(current, f)) == getattr(current, f)
+    }
+    try:
+        return ClaimRecord.model_validate(
+            {**current.model_dump(), **fields}, context=stored_context(unchanged)
+        )
+    except ValidationError as exc:
+        raise ClaimBotError(f"Not saved: {describe(exc)}") from exc
+
+
+def retired_message(claim_id: int) -> str:
+    """Why a retired claim cannot be edited."""
+    return f"Claim {claim_id} is retired; a retired claim cannot be edited."
 
 
 class EditService:
@@ -44,10 +84,29 @@ class EditService:
         with db.transaction(self._sessions) as session:
             return ClaimStore(session).import_records([record], author)
 
-    def edit(self, claim_id: int, record: ClaimRecord, author: str) -> bool:
-        """Replace a claim's fields; whether anything changed."""
+    def edit(
+        self,
+        claim_id: int,
+        record: ClaimRecord,
+        author: str,
+        fields: Collection[str] = EDITABLE_FIELDS,
+    ) -> bool:
+        """Correct a claim: ``fields`` (some of :data:`EDITABLE_FIELDS`) take their values from
+        ``record``, every other field keeps its stored value; whether anything changed.
+
+        A retired claim is refused: retiring and restoring are not edits.
+        """
+        unknown = set(fields) - EDITABLE_FIELDS
+        if unknown:
+            raise ValueError(f"not editable: {', '.join(sorted(unknown))}")
         with db.transaction(self._sessions) as session:
-            return ClaimStore(session).replace(claim_id, record, author)
+            store = ClaimStore(session)
+            claim = store.claim(claim_id)
+            if claim.retired_at is not None:
+                raise ClaimBotError(retired_message(claim_id))
+            current = to_record(claim)
+            changed = _merged(current, record.model_dump(include=set(fields)))
+            return store.replace(claim_id, changed, author)
 
     def verify(self, claim_id: int, status: Verification, note: str, author: str) -> bool:
         """Set the verification status, with a note on who checked it and how."""
@@ -61,7 +120,7 @@ class EditService:
         with db.transaction(self._sessions) as session:
             store = ClaimStore(session)
             current = to_record(store.claim(claim_id))
-            changed = ClaimRecord.model_validate({**current.model_dump(), **fields})
+            changed = _merged(current, fields)
             return store.replace(claim_id, changed, author)
 
     def topics_like(self, text: str, limit: int = 100) -> list[tuple[int, str]]:

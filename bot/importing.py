@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from bot.claimreview import parse_claimreview
 from bot.errors import ClaimBotError
-from bot.records import ClaimRecord, describe, load_file
+from bot.records import ClaimRecord, check_unique_keys, describe, first_duplicate, load_file
 
 FORMATS = ("json", "csv", "claimreview", "ukraine-losses")
 
@@ -73,7 +73,7 @@ def read_claims(
 
 def _read_json(path: Path) -> Any:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        return json.loads(path.read_text(encoding="utf-8-sig"))
     except OSError as exc:
         raise ClaimBotError(f"Cannot read {path}: {exc.strerror}.") from exc
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
@@ -159,6 +159,9 @@ class CsvMapping:
         return self._claims(rows)
 
     def _claims(self, rows: list[tuple[int, dict[str, str | None]]]) -> list[ClaimRecord]:
+        """Rows grouped into claims by key. Rows with the same key are one claim with several
+        figures: a later row may leave a claim field empty or repeat it, but a different value
+        would be lost, so it is an error naming both rows; their topic aliases add up."""
         grouped: dict[tuple[str | None, ...], tuple[int, dict[str, Any], list[int]]] = {}
         for line, fields in rows:
             key = (
@@ -166,17 +169,18 @@ class CsvMapping:
                 if fields["external_id"]
                 else (fields["topic"], fields["claimant"], fields["claimed_on"], fields["as_of"])
             )
+            aliases = [a.strip() for a in (fields["topic_aliases"] or "").split(";") if a.strip()]
             if key not in grouped:
                 claim: dict[str, Any] = {
                     name: fields[name] for name in CLAIM_FIELDS if fields[name] is not None
                 }
-                if "topic_aliases" in claim:
-                    claim["topic_aliases"] = [
-                        a.strip() for a in claim["topic_aliases"].split(";") if a.strip()
-                    ]
+                if aliases:
+                    claim["topic_aliases"] = aliases
                 claim["figures"] = []
                 grouped[key] = (line, claim, [])
             first_line, claim, figure_lines = grouped[key]
+            if first_line != line:
+                self._merge(claim, fields, aliases, first_line, line)
             if fields["metric"] or fields["value"]:
                 claim["figures"].append(self._figure(line, fields))
                 figure_lines.append(line)
@@ -193,7 +197,39 @@ class CsvMapping:
                 raise ClaimBotError(
                     f"Row {line}, {self.source(name)}: {exc.errors()[0]['msg']}."
                 ) from exc
+        lines = [first_line for first_line, _, _ in grouped.values()]
+        duplicate = first_duplicate(records)
+        if duplicate:  # keys that differ only in how they are written: "2022-03-02 " and so on
+            first, second = duplicate
+            raise ClaimBotError(
+                f"Rows {lines[first]} and {lines[second]} have the same key "
+                f"({records[first].describe_key()}); a file may hold each claim only once."
+            )
         return records
+
+    def _merge(
+        self,
+        claim: dict[str, Any],
+        fields: dict[str, str | None],
+        aliases: list[str],
+        first_line: int,
+        line: int,
+    ) -> None:
+        """Add a later row of the same claim: its aliases join, its other fields must agree."""
+        for name in CLAIM_FIELDS:
+            value = fields[name]
+            if name == "topic_aliases" or value is None:
+                continue
+            if name not in claim:
+                claim[name] = value
+            elif claim[name] != value:
+                raise ClaimBotError(
+                    f"Rows {first_line} and {line} have the same key but differ in "
+                    f"{self.source(name)} ({claim[name]!r}, then {value!r}): rows of one "
+                    "claim may differ only in their figures."
+                )
+        known = claim.setdefault("topic_aliases", [])
+        known.extend(a for a in aliases if a not in known)
 
     def _figure(self, line: int, fields: dict[str, str | None]) -> dict[str, Any]:
         figure: dict[str, Any] = {"metric": fields["metric"], "unit": fields["unit"]}
@@ -269,6 +305,7 @@ def ukraine_losses(data: Any) -> list[ClaimRecord]:
             out.append(ClaimRecord.model_validate(record))
         except ValidationError as exc:
             raise ClaimBotError(f"Record {index}: {describe(exc)}") from exc
+    check_unique_keys(out)
     return out
 
 

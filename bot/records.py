@@ -6,6 +6,7 @@ A file is ``{"claims": [record, ...]}``; see the README's "Data format" section.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any, Self
@@ -15,14 +16,26 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from bot.errors import ClaimBotError
 from bot.models import Verification
 
 FORMAT_VERSION = 1
+#: The longest quote, caveat, verification note or retirement reason: what a Slack form's text
+#: input holds, so that every claim can be edited there.
+MAX_TEXT = 3000
+LONG_TEXT_FIELDS = ("quote", "caveat", "verification_note", "retired_reason")
+
+
+def stored_context(fields: Iterable[str] = LONG_TEXT_FIELDS) -> dict[str, Any]:
+    """Validation context for values read back from the database: these fields may be longer
+    than :data:`MAX_TEXT` (stored before the limit existed); new text never may."""
+    return {"stored": frozenset(fields)}
 
 
 class FigureRecord(BaseModel):
@@ -70,6 +83,18 @@ class ClaimRecord(BaseModel):
             raise ValueError("aliases must be non-empty and at most 300 characters")
         return cleaned
 
+    @field_validator(*LONG_TEXT_FIELDS)
+    @classmethod
+    def _text_fits(cls, text: str | None, info: ValidationInfo) -> str | None:
+        exempt = (info.context or {}).get("stored", ())
+        if text and len(text) > MAX_TEXT and info.field_name not in exempt:
+            raise PydanticCustomError(
+                "string_too_long",
+                "String should have at most {max_length} characters, not {length}",
+                {"max_length": MAX_TEXT, "length": len(text)},
+            )
+        return text
+
     @field_validator("source_url")
     @classmethod
     def _url_is_web(cls, url: str | None) -> str | None:
@@ -82,6 +107,23 @@ class ClaimRecord(BaseModel):
         if not self.figures and not self.quote:
             raise ValueError("a claim needs figures or a quote")
         return self
+
+    @property
+    def key(self) -> tuple[Any, ...]:
+        """The record's identity: its external id, else (topic, claimant, claimed_on, as_of)."""
+        if self.external_id:
+            return ("id", self.external_id)
+        return (self.topic, self.claimant, self.claimed_on, self.as_of)
+
+    def describe_key(self) -> str:
+        """The key, as an error message names it."""
+        if self.external_id:
+            return f"external_id {self.external_id!r}"
+        as_of = self.as_of.isoformat() if self.as_of else "none"
+        return (
+            f"topic {self.topic!r}, claimant {self.claimant!r}, "
+            f"claimed_on {self.claimed_on.isoformat()}, as_of {as_of}"
+        )
 
     def export(self) -> dict[str, Any]:
         """The record as JSON-ready data, leaving out empty optional fields."""
@@ -100,7 +142,31 @@ def parse_document(data: Any) -> list[ClaimRecord]:
             records.append(ClaimRecord.model_validate(raw))
         except ValidationError as exc:
             raise ClaimBotError(f"Record {index}: {describe(exc)}") from exc
+    check_unique_keys(records)
     return records
+
+
+def first_duplicate(records: Sequence[ClaimRecord]) -> tuple[int, int] | None:
+    """The indexes of the first record whose key an earlier record has, and of that earlier
+    one; None when every key is distinct."""
+    seen: dict[tuple[Any, ...], int] = {}
+    for index, record in enumerate(records):
+        first = seen.setdefault(record.key, index)
+        if first != index:
+            return first, index
+    return None
+
+
+def check_unique_keys(records: Sequence[ClaimRecord], noun: str = "Records") -> None:
+    """Raise ClaimBotError naming two records with the same key: a file holds each claim once,
+    and importing the second would silently overwrite the first."""
+    duplicate = first_duplicate(records)
+    if duplicate:
+        first, second = duplicate
+        raise ClaimBotError(
+            f"{noun} {first} and {second} have the same key "
+            f"({records[first].describe_key()}); a file may hold each claim only once."
+        )
 
 
 def describe(exc: ValidationError) -> str:
@@ -113,7 +179,7 @@ def describe(exc: ValidationError) -> str:
 def load_file(path: Path) -> list[ClaimRecord]:
     """Read and validate a JSON claims file."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
     except OSError as exc:
         raise ClaimBotError(f"Cannot read {path}: {exc.strerror}.") from exc
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 from bot.errors import ClaimBotError
 from bot.matching import TopicNames
 from bot.models import Claim, Figure, Revision, Topic, TopicAlias, Verification, utcnow
-from bot.records import ClaimRecord, FigureRecord
+from bot.records import ClaimRecord, FigureRecord, check_unique_keys, stored_context
 
 #: Records written between flushes during an import.
 IMPORT_CHUNK = 1000
@@ -75,25 +75,28 @@ def record_snapshot(record: ClaimRecord) -> dict[str, Any]:
 
 
 def to_record(claim: Claim) -> ClaimRecord:
-    """A stored claim in the exchange format."""
-    return ClaimRecord(
-        topic=claim.topic.title,
-        topic_aliases=tuple(a.alias for a in claim.topic.aliases),
-        claimant=claim.claimant,
-        outlet=claim.outlet,
-        source_url=claim.source_url,
-        claimed_on=claim.claimed_on,
-        as_of=claim.as_of,
-        figures=tuple(
-            FigureRecord(metric=f.metric, value=f.value, value_high=f.value_high, unit=f.unit)
-            for f in claim.figures
-        ),
-        verification=Verification(claim.verification),
-        verification_note=claim.verification_note,
-        caveat=claim.caveat,
-        quote=claim.quote,
-        external_id=claim.external_id,
-        retired_reason=claim.retired_reason if claim.retired_at else None,
+    """A stored claim in the exchange format (its texts may be longer than new ones may be)."""
+    return ClaimRecord.model_validate(
+        {
+            "topic": claim.topic.title,
+            "topic_aliases": tuple(a.alias for a in claim.topic.aliases),
+            "claimant": claim.claimant,
+            "outlet": claim.outlet,
+            "source_url": claim.source_url,
+            "claimed_on": claim.claimed_on,
+            "as_of": claim.as_of,
+            "figures": tuple(
+                FigureRecord(metric=f.metric, value=f.value, value_high=f.value_high, unit=f.unit)
+                for f in claim.figures
+            ),
+            "verification": Verification(claim.verification),
+            "verification_note": claim.verification_note,
+            "caveat": claim.caveat,
+            "quote": claim.quote,
+            "external_id": claim.external_id,
+            "retired_reason": claim.retired_reason if claim.retired_at else None,
+        },
+        context=stored_context(),
     )
 
 
@@ -235,8 +238,10 @@ class ClaimStore:
         """Create or update claims; a record with a known key updates, never duplicates.
 
         A record's key is its ``external_id`` or, without one, the natural key
-        (topic, claimant, claimed_on, as_of). ``now`` stamps every change (default: the clock).
+        (topic, claimant, claimed_on, as_of); two records with the same key are an error, as the
+        second would overwrite the first. ``now`` stamps every change (default: the clock).
         """
+        check_unique_keys(records)
         now = now or utcnow()
         topics = {t.title: t for t in self.session.scalars(select(Topic))}
         created = updated = unchanged = 0
@@ -252,13 +257,9 @@ class ClaimStore:
                     )
                     self.session.add(topic)
                 self._add_aliases(topic, record.topic_aliases, now)
-                key = _key(record)
+                key = record.key
                 claim = existing.get(key)
-                if key in new:  # the same claim again in this file: the later record wins
-                    updated += new[key][0] != record
-                    unchanged += new[key][0] == record
-                    new[key] = (record, topic)
-                elif claim is None:
+                if claim is None:
                     new[key] = (record, topic)
                     topic.updated_at = now
                     created += 1
@@ -429,10 +430,3 @@ def _action(changes: dict[str, Any]) -> str:
     if set(changes) <= {"verification", "verification_note"}:
         return "verified"
     return "updated"
-
-
-def _key(record: ClaimRecord) -> tuple[Any, ...]:
-    """A record's identity: its external id, else (topic, claimant, claimed_on, as_of)."""
-    if record.external_id:
-        return ("id", record.external_id)
-    return (record.topic, record.claimant, record.claimed_on, record.as_of)

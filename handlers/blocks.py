@@ -419,4 +419,4 @@ def history_message(topic: TopicAnswer | None, question: str) -> Message:
     if left_out:
         note = f"{left_out:,} older claims not shown. `claimbot ask --history` lists them all."
         blocks.append(ContextBlock(elements=[_mrkdwn(note)]))
-    return _message(blocks[:MAX_BLOCKS], f"{topic.topic}: {len(topic.claims):,} claims")
+    return _message(blocks[:MAX_BLOCKS], f"{escape(topic.topic)}: {len(topic.claims):,} claims")

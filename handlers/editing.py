@@ -13,6 +13,7 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.editing import EDITABLE_FIELDS, retired_message
 from bot.errors import ClaimBotError
 from bot.models import Verification
 from bot.render_text import render_history
@@ -70,6 +71,8 @@ def claim_menu(
         channel = (body.get("channel") or {}).get("id")
         form = Context(channel, claim_id)
         record = editing.record(claim_id)
+        if verb == "edit" and record.retired_reason:
+            raise ClaimBotError(retired_message(claim_id))
         if verb == "edit":
             view = claim_view(form, record, editing.topic_of(claim_id))
         elif verb == "verify":
@@ -123,7 +126,16 @@ def save_claim(
     except ClaimBotError as exc:
         ack(response_action="errors", errors={"topic_pick": str(exc)})
         return
-    record = claim_from_form(values, title)
+    current = None
+    if form.claim_id is not None:
+        try:
+            current = editing.record(form.claim_id)
+            if current.retired_reason:
+                raise ClaimBotError(retired_message(form.claim_id))
+        except ClaimBotError as exc:
+            ack(response_action="errors", errors={"claimant": str(exc)})
+            return
+    record = claim_from_form(values, title, current, form.kept)
     if isinstance(record, dict):
         ack(response_action="errors", errors=record)
         return
@@ -131,15 +143,19 @@ def save_claim(
     if form.claim_id is None:
         editing.add(record, author=f"slack:{user}")
         _confirm(client, form, user, f"Claim added to “{record.topic}”.")
-    else:
-        changed = editing.edit(form.claim_id, record, author=f"slack:{user}")
-        _confirm(
-            client,
-            form,
-            user,
-            f"Claim {form.claim_id} "
-            + ("saved." if changed else "unchanged: nothing was different."),
-        )
+        return
+    try:
+        fields = EDITABLE_FIELDS - set(form.kept)
+        changed = editing.edit(form.claim_id, record, f"slack:{user}", fields)
+    except ClaimBotError as exc:  # retired since the check above
+        _confirm(client, form, user, str(exc))
+        return
+    _confirm(
+        client,
+        form,
+        user,
+        f"Claim {form.claim_id} " + ("saved." if changed else "unchanged: nothing was different."),
+    )
 
 
 def _claim_form(

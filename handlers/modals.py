@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from pydantic import ValidationError
 from slack_sdk.models.blocks import (
     Block,
+    ContextBlock,
     DatePickerElement,
     ExternalDataSelectElement,
     InputBlock,
+    MarkdownTextObject,
     Option,
     PlainTextInputElement,
     SectionBlock,
@@ -28,7 +30,8 @@ from slack_sdk.models.views import View
 from bot.answers import VERIFICATION_LABELS
 from bot.formatting import format_number
 from bot.models import Verification
-from bot.records import ClaimRecord
+from bot.records import LONG_TEXT_FIELDS, ClaimRecord, stored_context
+from handlers.blocks import escape
 
 CLAIM_VIEW = "claim_edit"
 VERIFY_VIEW = "claim_verify"
@@ -49,6 +52,9 @@ FIELD_BLOCKS = {
     "verification": "verification",
     "caveat": "caveat",
 }
+#: Fields whose stored text may be too long for the form's input: the form then leaves them
+#: out, says so, and keeps them; their block ids and limits.
+KEEPABLE = {"topic_aliases": 3000, "outlet": 300, "figures": 3000, "quote": 3000, "caveat": 3000}
 _FIGURE = re.compile(
     r"^\s*(?P<metric>[^:]+?)\s*:\s*(?P<value>[-+]?[\d.,]+)\s*"
     r"(?:[-–]\s*(?P<high>[\d.,]+))?\s*(?P<unit>.*?)\s*$"
@@ -57,19 +63,25 @@ _FIGURE = re.compile(
 
 @dataclass(frozen=True, slots=True)
 class Context:
-    """What a form carries between opening and submission."""
+    """What a form carries between opening and submission: the channel, the claim edited, and
+    the fields too long to show in the form (``kept``: their stored values stay)."""
 
     channel: str | None
     claim_id: int | None = None
+    kept: tuple[str, ...] = ()
 
     def dump(self) -> str:
-        return json.dumps({"channel": self.channel, "claim_id": self.claim_id})
+        data: dict[str, Any] = {"channel": self.channel, "claim_id": self.claim_id}
+        if self.kept:
+            data["kept"] = list(self.kept)
+        return json.dumps(data)
 
     @classmethod
     def load(cls, text: str) -> Context:
         data = json.loads(text or "{}")
         claim_id = data.get("claim_id")
-        return cls(data.get("channel"), int(claim_id) if claim_id is not None else None)
+        kept = tuple(f for f in data.get("kept") or () if isinstance(f, str) and f in KEEPABLE)
+        return cls(data.get("channel"), int(claim_id) if claim_id is not None else None, kept)
 
 
 def _text(
@@ -94,6 +106,32 @@ def _text(
             max_length=max_length,
         ),
     )
+
+
+def _note(mrkdwn: str) -> MarkdownTextObject:
+    """Text shown in a form; whatever stored text it holds is escaped by the caller."""
+    return MarkdownTextObject(text=mrkdwn, verbatim=True)
+
+
+def _prefilled(
+    field: str, label: str, initial: str | None, kept: list[str], **options: Any
+) -> Block:
+    """A text input showing ``initial``; or, when the stored text is longer than the input may
+    hold, a note in its place, ``field`` added to ``kept`` (the stored text stays)."""
+    limit = KEEPABLE[field]
+    if initial and len(initial) > limit:
+        kept.append(field)
+        return ContextBlock(
+            block_id=f"{field}_kept",
+            elements=[
+                _note(
+                    f"*{label}*: {len(initial):,} characters, longer than the "
+                    f"{limit:,} a form can hold, so it cannot be edited here. It is kept "
+                    "as it is."
+                )
+            ],
+        )
+    return _text(field, label, initial=initial, max_length=limit, **options)
 
 
 def _verification(current: Verification) -> InputBlock:
@@ -144,6 +182,7 @@ def claim_view(
         min_query_length=0,
         initial_option=Option(value=str(topic[0]), label=topic[1][:75]) if topic else None,
     )
+    kept: list[str] = []
     blocks: list[Block] = [
         InputBlock(
             block_id="topic_pick",
@@ -153,10 +192,11 @@ def claim_view(
             hint="Pick an existing topic, or name a new one below.",
         ),
         _text("topic_new", "New topic", max_length=300),
-        _text(
+        _prefilled(
             "topic_aliases",
             "Other names for the topic (comma-separated)",
-            initial=", ".join(record.topic_aliases) if record else None,
+            ", ".join(record.topic_aliases) if record else None,
+            kept,
         ),
         _text(
             "claimant",
@@ -165,12 +205,7 @@ def claim_view(
             optional=False,
             max_length=300,
         ),
-        _text(
-            "outlet",
-            "Outlet (who published it)",
-            initial=record.outlet if record else None,
-            max_length=300,
-        ),
+        _prefilled("outlet", "Outlet (who published it)", record.outlet if record else None, kept),
         InputBlock(
             block_id="source_url",
             label="Source URL",
@@ -195,26 +230,27 @@ def claim_view(
                 initial_date=record.as_of.isoformat() if record and record.as_of else None,
             ),
         ),
-        _text(
+        _prefilled(
             "figures",
             "Figures",
+            figures_text(record) if record else None,
+            kept,
             multiline=True,
-            initial=figures_text(record) if record else None,
             hint="One per line, as metric: value unit. E.g. killed: 498 troops, "
             "share of conscripts: 50-70 %",
         ),
-        _text("quote", "Quote", multiline=True, initial=record.quote if record else None),
+        _prefilled("quote", "Quote", record.quote if record else None, kept, multiline=True),
         _verification(record.verification if record else Verification.UNVERIFIED),
-        _text("caveat", "Caveat", multiline=True, initial=record.caveat if record else None),
+        _prefilled("caveat", "Caveat", record.caveat if record else None, kept, multiline=True),
     ]
     title = "Edit claim" if context.claim_id else "Add a claim"
-    return _modal(CLAIM_VIEW, title, "Save", context, blocks)
+    return _modal(CLAIM_VIEW, title, "Save", replace(context, kept=tuple(kept)), blocks)
 
 
 def verify_view(context: Context, current: Verification, claimant: str) -> dict[str, Any]:
     """The form to change a claim's verification status, with a note."""
     blocks: list[Block] = [
-        SectionBlock(text=f"Claim {context.claim_id} by {claimant[:200]}"),
+        SectionBlock(text=_note(f"Claim {context.claim_id} by {escape(claimant[:200])}")),
         _verification(current),
         _text("note", "Who checked it, and how", optional=False, multiline=True),
     ]
@@ -225,8 +261,10 @@ def retire_view(context: Context, claimant: str) -> dict[str, Any]:
     """The form to retire a claim, with a reason."""
     blocks: list[Block] = [
         SectionBlock(
-            text=f"Claim {context.claim_id} by {claimant[:200]} leaves answers and "
-            "digests; it stays in its history and in exports."
+            text=_note(
+                f"Claim {context.claim_id} by {escape(claimant[:200])} leaves answers and "
+                "digests; it stays in its history and in exports."
+            )
         ),
         _text("reason", "Why retire it?", optional=False, multiline=True),
     ]
@@ -268,9 +306,13 @@ def parse_figures(text: str | None) -> list[dict[str, Any]]:
 
 
 def claim_from_form(
-    values: dict[str, Any], topic_title: str | None
+    values: dict[str, Any],
+    topic_title: str | None,
+    current: ClaimRecord | None = None,
+    kept: tuple[str, ...] = (),
 ) -> ClaimRecord | dict[str, str]:
-    """The submitted record, or the errors to show, by block."""
+    """The submitted record, or the errors to show, by block. The ``kept`` fields, which the
+    form did not show, take their values from ``current`` (the claim edited)."""
     new_topic = value_of(values, "topic_new")
     if bool(topic_title) == bool(new_topic):
         return {"topic_new": "Pick an existing topic or name a new one (one of the two)."}
@@ -292,8 +334,12 @@ def claim_from_form(
         "verification": value_of(values, "verification") or Verification.UNVERIFIED.value,
         "caveat": value_of(values, "caveat"),
     }
+    if current is not None:
+        data.update(current.model_dump(include=set(kept)))
     try:
-        return ClaimRecord.model_validate(data)
+        return ClaimRecord.model_validate(
+            data, context=stored_context(set(LONG_TEXT_FIELDS) & set(kept))
+        )
     except ValidationError as exc:
         errors: dict[str, str] = {}
         for error in exc.errors():

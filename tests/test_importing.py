@@ -189,6 +189,120 @@ def test_claimreview_errors_name_the_review() -> None:
         )
 
 
+@pytest.mark.parametrize(
+    ("rating", "field"),
+    [
+        ({"ratingValue": float("nan")}, "ratingValue"),
+        ({"ratingValue": "NaN"}, "ratingValue"),
+        ({"ratingValue": 3, "bestRating": float("inf")}, "bestRating"),
+        ({"ratingValue": "-Infinity"}, "ratingValue"),
+        ({"ratingValue": 1e308, "worstRating": -1e308}, "ratingValue"),
+    ],
+)
+def test_claimreview_rating_that_is_not_a_finite_number(
+    rating: dict[str, object], field: str
+) -> None:
+    review = {
+        "@type": "ClaimReview",
+        "claimReviewed": "x",
+        "datePublished": "2022-01-01",
+        "itemReviewed": {"@type": "Claim", "author": {"name": "A"}},
+        "reviewRating": {"@type": "Rating", **rating},
+    }
+    with pytest.raises(ClaimBotError, match=rf"^ClaimReview 0: field 'reviewRating\.{field}'"):
+        parse_claimreview([review])
+
+
+def test_claimreviews_with_one_key_are_an_error_naming_both() -> None:
+    review = {
+        "@type": "ClaimReview",
+        "url": "https://factcheck.example/1",
+        "claimReviewed": "x",
+        "datePublished": "2022-01-01",
+        "itemReviewed": {"@type": "Claim", "author": {"name": "A"}},
+    }
+    with pytest.raises(
+        ClaimBotError,
+        match=r"^ClaimReviews 0 and 1 have the same key \(external_id 'https://factcheck",
+    ):
+        parse_claimreview([review, {**review, "claimReviewed": "y"}])
+
+
+def test_json_formats_accept_a_byte_order_mark(tmp_path: Path) -> None:
+    review = {
+        "@type": "ClaimReview",
+        "claimReviewed": "x",
+        "datePublished": "2022-01-01",
+        "itemReviewed": {"@type": "Claim", "author": {"name": "A"}},
+    }
+    path = tmp_path / "reviews.json"
+    path.write_text(json.dumps([review]), encoding="utf-8-sig")
+    assert [r.claimant for r in read_claims(path, "claimreview")] == ["A"]
+    path.write_text(
+        json.dumps(
+            {"claims": [{"topic": "T", "claimant": "C", "claimed_on": "2022-01-01", "quote": "q"}]}
+        ),
+        encoding="utf-8-sig",
+    )
+    assert [r.claimant for r in read_claims(path)] == ["C"]
+    days = [{"date": "2022-03-01", "tank": 1}, {"date": "2022-03-01", "tank": 2}]
+    path.write_text(json.dumps(days), encoding="utf-8-sig")
+    with pytest.raises(ClaimBotError, match=r"^Records 0 and 1 have the same key"):
+        read_claims(path, "ukraine-losses")
+
+
+def test_csv_rows_of_one_claim_may_differ_only_in_their_figures(tmp_path: Path) -> None:
+    header = "external_id,topic,topic_aliases,claimant,claimed_on,quote,metric,value\n"
+    same = write(
+        tmp_path,
+        header
+        + "ru-1,Losses,losses a,Russian MoD,2022-03-02,Said so,killed,498\n"
+        + "ru-1,,losses b,,,,wounded,1597\n"
+        + "ru-1,Losses,,Russian MoD,2022-03-02,Said so,captured,10\n",
+    )
+    (claim,) = read_claims(same)
+    assert [f.metric for f in claim.figures] == ["killed", "wounded", "captured"]
+    assert claim.topic_aliases == ("losses a", "losses b")
+    differing = write(
+        tmp_path,
+        header
+        + "ru-1,Losses,,Russian MoD,2022-03-02,Said so,killed,498\n"
+        + "other,Losses,,Russian MoD,2022-03-02,,killed,1\n"
+        + "ru-1,Losses,,Russian MoD,2022-03-02,Said otherwise,wounded,1597\n",
+    )
+    with pytest.raises(
+        ClaimBotError,
+        match=r"^Rows 2 and 4 have the same key but differ in column 'quote' \('Said so', "
+        r"then 'Said otherwise'\): rows of one claim may differ only in their figures\.$",
+    ):
+        read_claims(differing)
+    natural = write(
+        tmp_path,
+        "topic,claimant,claimed_on,caveat,metric,value\n"
+        + "Losses,Russian MoD,2022-03-02,,killed,498\n"
+        + "Losses,Russian MoD,2022-03-02,Early,wounded,1597\n"
+        + "Losses,Russian MoD,2022-03-02,Late,captured,1\n",
+    )
+    with pytest.raises(
+        ClaimBotError, match=r"^Rows 2 and 4 have the same key but differ in column 'caveat'"
+    ):
+        read_claims(natural)
+
+
+def test_csv_text_longer_than_the_limit_names_row_and_column(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "topic,claimant,claimed_on,caveat,quote\n"
+        + "T,C,2022-01-01,,short\n"
+        + f"T,D,2022-01-01,{'x' * 3001},short\n",
+    )
+    with pytest.raises(
+        ClaimBotError,
+        match=r"^Row 3, column 'caveat': String should have at most 3000 characters, not 3001\.$",
+    ):
+        read_claims(path)
+
+
 # The real data sets ------------------------------------------------------------------------------
 
 

@@ -18,8 +18,11 @@ from typing import Any
 
 import pytest
 
+from bot import db
 from bot.config import Settings
 from bot.core import Core
+from bot.models import Claim
+from bot.records import ClaimRecord
 from handlers.gate import MAX_BODY_BYTES
 from tests.conftest import BACKENDS, empty_database
 from tests.slack_server import FORM, SECRET, Bot, ServerFailedError, start_server
@@ -743,6 +746,133 @@ def test_verify_and_retire_through_the_menu(bot: Bot) -> None:
     status, _ = bot.interaction(view_submission("claim_retire", {"reason": "Superseded"}, metadata))
     bot.stub.wait_for(lambda c: c.path == "/api/chat.postEphemeral")
     assert uk not in claim_ids(bot, "russian losses").values()
+
+
+def choose_in_menu(bot: Bot, verb: str, claim_id: int) -> None:
+    """An editor picks ``verb`` in the claim menu of ``claim_id``."""
+    menu = block_actions(bot, "claim_menu", "")
+    menu["actions"][0] = {
+        "action_id": "claim_menu",
+        "block_id": "b",
+        "type": "overflow",
+        "action_ts": "1.2",
+        "selected_option": {
+            "text": {"type": "plain_text", "text": "x"},
+            "value": f"{verb}:{claim_id}",
+        },
+    }
+    assert bot.interaction(menu)[0] == 200
+
+
+def opened_view(bot: Bot) -> dict[str, Any]:
+    (opened,) = bot.stub.wait_for(lambda c: c.path == "/api/views.open")
+    view = opened.body["view"]
+    return json.loads(view) if isinstance(view, str) else view  # type: ignore[no-any-return]
+
+
+def form_values(view: dict[str, Any]) -> dict[str, Any]:
+    """What Slack submits for an untouched form: each input block's initial value."""
+    values: dict[str, Any] = {}
+    for block in view["blocks"]:
+        if block["type"] != "input":
+            continue
+        element = block["element"]
+        option = element.get("initial_option") or {}
+        initial = element.get("initial_value") or element.get("initial_date")
+        values[block["block_id"]] = initial or option.get("value")
+    return values
+
+
+def stored(bot: Bot, claim_id: int) -> ClaimRecord:
+    core = Core.from_settings(Settings(database_url=bot.database_url))
+    try:
+        return core.editing.record(claim_id)
+    finally:
+        core.engine.dispose()
+
+
+def add_claim_to_edit(bot: Bot, topic: str) -> int:
+    bot.add_claims(
+        {
+            "topic": topic,
+            "claimant": "Regional governor",
+            "outlet": "Telegram",
+            "claimed_on": "2023-05-01",
+            "figures": [{"metric": "injured", "value": 12, "unit": "people"}],
+            "verification": "corroborated",
+            "verification_note": "Matched against hospital records by the desk",
+            "caveat": "Early count.",
+            "external_id": f"edit-test-{topic}",
+        }
+    )
+    (claim_id,) = claim_ids(bot, topic).values()
+    return claim_id
+
+
+def test_editing_through_the_form_keeps_what_the_form_does_not_show(bot: Bot) -> None:
+    claim_id = add_claim_to_edit(bot, "Shelling injuries in Belgorod")
+    choose_in_menu(bot, "edit", claim_id)
+    view = opened_view(bot)
+    assert view["callback_id"] == "claim_edit"
+    values = {**form_values(view), "outlet": "RBC"}
+    status, body = bot.interaction(view_submission("claim_edit", values, view["private_metadata"]))
+    assert (status, body) == (200, "")
+    (confirmation,) = bot.stub.wait_for(lambda c: c.path == "/api/chat.postEphemeral")
+    assert f"Claim {claim_id} saved." in confirmation.body["text"]
+    after = stored(bot, claim_id)
+    assert after.outlet == "RBC"
+    assert after.verification_note == "Matched against hospital records by the desk"
+    assert after.external_id == "edit-test-Shelling injuries in Belgorod"
+    assert after.retired_reason is None
+
+
+def test_a_retired_claim_cannot_be_edited_through_the_form(bot: Bot) -> None:
+    claim_id = add_claim_to_edit(bot, "Shelling injuries in Kursk")
+    choose_in_menu(bot, "edit", claim_id)
+    view = opened_view(bot)
+    bot.stub.reset()
+    metadata = view["private_metadata"]
+    status, _ = bot.interaction(view_submission("claim_retire", {"reason": "Withdrawn"}, metadata))
+    assert status == 200
+    bot.stub.wait_for(lambda c: c.path == "/api/chat.postEphemeral")
+    # The form opened before the claim was retired is submitted: refused, nothing changes.
+    values = {**form_values(view), "outlet": "RBC"}
+    status, body = bot.interaction(view_submission("claim_edit", values, metadata))
+    assert status == 200
+    assert json.loads(body) == {
+        "response_action": "errors",
+        "errors": {"claimant": f"Claim {claim_id} is retired; a retired claim cannot be edited."},
+    }
+    after = stored(bot, claim_id)
+    assert (after.retired_reason, after.outlet) == ("Withdrawn", "Telegram")
+    # The menu of an answer shown before the retirement no longer opens the form.
+    bot.stub.reset()
+    choose_in_menu(bot, "edit", claim_id)
+    (refusal,) = bot.stub.wait_for(to_response("button"))
+    assert "a retired claim cannot be edited" in block_texts(refusal.body)
+    assert bot.stub.calls_to("/api/views.open") == []
+
+
+def test_text_too_long_for_the_form_is_left_out_and_kept(bot: Bot) -> None:
+    claim_id = add_claim_to_edit(bot, "Shelling injuries in Bryansk")
+    long_quote = "A very long statement. " * 200
+    core = Core.from_settings(Settings(database_url=bot.database_url))
+    with db.transaction(core.sessions) as session:  # stored before the limit existed
+        session.get_one(Claim, claim_id).quote = long_quote.strip()
+    core.engine.dispose()
+    choose_in_menu(bot, "edit", claim_id)
+    view = opened_view(bot)
+    inputs = {b["block_id"]: b["element"] for b in view["blocks"] if b["type"] == "input"}
+    assert "quote" not in inputs
+    for element in inputs.values():
+        assert len(element.get("initial_value") or "") <= element.get("max_length", 3000)
+    assert "cannot be edited here. It is kept as it is." in json.dumps(view)
+    values = {**form_values(view), "outlet": "RBC"}
+    status, body = bot.interaction(view_submission("claim_edit", values, view["private_metadata"]))
+    assert (status, body) == (200, "")
+    bot.stub.wait_for(lambda c: c.path == "/api/chat.postEphemeral")
+    after = stored(bot, claim_id)
+    assert (after.outlet, after.quote) == ("RBC", long_quote.strip())
 
 
 def test_topic_picker_offers_matching_topics(bot: Bot) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlalchemy import inspect, select
@@ -160,6 +161,13 @@ def test_export_import_round_trip(core: Core, database_url: str) -> None:
         ([{**RECORD, "figures": [{"metric": "k", "value": 5, "value_high": 1}]}], "value_high"),
         ([{**RECORD, "source_url": "javascript:alert(1)"}], "field 'source_url'"),
         ([{**RECORD, "colour": "red"}], "field 'colour'"),
+        (
+            [RECORD, {**RECORD, "quote": "x" * 3001}],
+            r"^Record 1: field 'quote': String should have at most 3000 characters, not 3001\.$",
+        ),
+        ([{**RECORD, "caveat": "x" * 3001}], r"^Record 0: field 'caveat': .* at most 3000"),
+        ([{**RECORD, "verification_note": "x" * 4000}], r"^Record 0: field 'verification_note'"),
+        ([{**RECORD, "retired_reason": "x" * 3001}], r"^Record 0: field 'retired_reason'"),
     ],
 )
 def test_bad_records_name_index_and_field(claims: list[object], message: str) -> None:
@@ -172,3 +180,35 @@ def test_bad_document_shape() -> None:
         parse_document([RECORD])
     with pytest.raises(ClaimBotError, match="version"):
         parse_document({"version": 2, "claims": []})
+
+
+def test_two_records_with_one_key_are_an_error_naming_both(empty_core: Core) -> None:
+    other = {**RECORD, "external_id": "other"}
+    claims = [RECORD, other, {**RECORD, "figures": [{"metric": "killed", "value": 1}]}]
+    with pytest.raises(
+        ClaimBotError, match=r"^Records 0 and 2 have the same key \(external_id 'ru-1'\)"
+    ):
+        parse_document({"claims": claims})
+    natural = {k: v for k, v in RECORD.items() if k != "external_id"}
+    with pytest.raises(
+        ClaimBotError,
+        match=r"^Records 1 and 3 have the same key \(topic 'Russian military casualties in "
+        r"Ukraine', claimant 'Russian Ministry of Defence', claimed_on 2022-03-02, as_of "
+        r"2022-03-02\)",
+    ):
+        parse_document({"claims": [RECORD, natural, other, {**natural, "quote": "changed"}]})
+    # The store refuses them too, whoever calls it, and writes nothing.
+    (first,), (second,) = records({}), records({"quote": "changed"})
+    with (
+        pytest.raises(ClaimBotError, match=r"^Records 0 and 1 have the same key"),
+        db.transaction(empty_core.sessions) as session,
+    ):
+        ClaimStore(session).import_records([first, second], "test")
+    with empty_core.sessions() as session:
+        assert ClaimStore(session).claim_count(include_retired=True) == 0
+
+
+def test_json_file_with_a_byte_order_mark(tmp_path: Path) -> None:
+    path = tmp_path / "claims.json"
+    path.write_text(json.dumps({"claims": [RECORD]}), encoding="utf-8-sig")
+    assert [r.external_id for r in load_file(path)] == ["ru-1"]
