@@ -61,6 +61,14 @@ def _merged(current: ClaimRecord, fields: dict[str, Any]) -> ClaimRecord:
         raise ClaimBotError(f"Not saved: {describe(exc)}") from exc
 
 
+def duplicate_message(claim_id: int) -> str:
+    """Why a new claim that repeats a stored one's key is not added."""
+    return (
+        f"Claim {claim_id} already has this topic, claimant and dates (or external ID); "
+        "edit that claim instead."
+    )
+
+
 def retired_message(claim_id: int) -> str:
     """Why a retired claim cannot be edited."""
     return f"Claim {claim_id} is retired; a retired claim cannot be edited."
@@ -80,9 +88,19 @@ class EditService:
             return to_record(claim)
 
     def add(self, record: ClaimRecord, author: str) -> ImportResult:
-        """Add a claim (or update the one with the same key)."""
+        """Add a new claim; one with the same key is refused (editing it is explicit)."""
         with db.transaction(self._sessions) as session:
-            return ClaimStore(session).import_records([record], author)
+            store = ClaimStore(session)
+            existing = store.existing(record)
+            if existing is not None:
+                raise ClaimBotError(duplicate_message(existing.id))
+            return store.import_records([record], author)
+
+    def existing_id(self, record: ClaimRecord) -> int | None:
+        """The claim a new record would overwrite (same key), if there is one."""
+        with self._sessions() as session:
+            existing = ClaimStore(session).existing(record)
+            return existing.id if existing else None
 
     def edit(
         self,

@@ -273,6 +273,10 @@ class ClaimStore:
                 progress(len(chunk))
         return ImportResult(created, updated, unchanged)
 
+    def existing(self, record: ClaimRecord) -> Claim | None:
+        """The stored claim with this record's key, if any."""
+        return self._existing([record]).get(record.key)
+
     def _existing(self, records: Sequence[ClaimRecord]) -> dict[tuple[Any, ...], Claim]:
         """The stored claims these records would update, by key, in two queries."""
         found: dict[tuple[Any, ...], Claim] = {}

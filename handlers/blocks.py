@@ -120,7 +120,7 @@ def _preview(text: str) -> tuple[str, bool]:
     )
 
 
-def claim_menu(claim_id: int) -> OverflowMenuElement:
+def claim_menu_element(claim_id: int) -> OverflowMenuElement:
     """The editors' menu on a claim."""
     return OverflowMenuElement(
         action_id=CLAIM_MENU_ACTION,
@@ -151,7 +151,9 @@ def claim_blocks(claim: ClaimView, label: str = "", *, editable: bool = False) -
     context = [_mrkdwn(f"{source} · {claim.dates}"), _mrkdwn(verdict)]
     if claim.series:
         context.append(_mrkdwn(escape(claim.series.summary)))
-    section = SectionBlock(text=_mrkdwn(text), accessory=claim_menu(claim.id) if editable else None)
+    section = SectionBlock(
+        text=_mrkdwn(text), accessory=claim_menu_element(claim.id) if editable else None
+    )
     blocks: list[Block] = [section, ContextBlock(elements=context)]
     if quote_cut or caveat_cut:
         full = ButtonElement(

@@ -1,23 +1,25 @@
 """Where editors' actions enter: the claim menu, the topic picker and the three forms.
 
-Every listener checks the acting user against the editor policy itself: a non-editor never sees
-the controls, and a forged payload from one changes nothing and is logged.
+Every listener here runs behind :func:`editors_only`: a non-editor never sees the controls, and a
+forged payload from one changes nothing and is logged.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, App, BoltContext, BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.editing import EDITABLE_FIELDS, retired_message
+from bot.editing import EDITABLE_FIELDS, duplicate_message, retired_message
 from bot.errors import ClaimBotError
 from bot.models import Verification
 from bot.render_text import render_history
 from handlers.blocks import CLAIM_MENU_ACTION, text_message
+from handlers.context import core, editors
 from handlers.modals import (
     CLAIM_VIEW,
     RETIRE_VIEW,
@@ -30,43 +32,45 @@ from handlers.modals import (
     value_of,
     verify_view,
 )
-from handlers.replies import reply
+from handlers.replies import ephemeral, reply
 
 log = logging.getLogger(__name__)
 
 NOT_AN_EDITOR = "Only editors can change claims."
 
 
-def is_editor(context: BoltContext, user_id: str, doing: str) -> bool:
-    """Whether the user may edit; a refusal is logged, since the UI never offers it."""
-    if context["editors"].is_editor(user_id):
-        return True
-    log.warning("non-editor %s tried to %s; nothing changed", user_id, doing)
-    return False
+def editors_only(refuse_at: str | None = None) -> Callable[..., BoltResponse | None]:
+    """Listener middleware: only editors get through. Anyone else is logged and answered with
+    nothing, or, on a form, with the refusal next to the ``refuse_at`` block."""
+
+    def only_editors(
+        body: dict[str, Any], context: BoltContext, next: Callable[[], None]
+    ) -> BoltResponse | None:
+        user = (body.get("user") or {}).get("id", "")
+        if editors(context).is_editor(user):
+            next()
+            return None
+        log.warning("non-editor %s sent %s; nothing changed", user, body.get("type"))
+        if refuse_at is None:
+            return BoltResponse(status=200, body="")
+        errors = {"response_action": "errors", "errors": {refuse_at: NOT_AN_EDITOR}}
+        return BoltResponse(status=200, body=errors)
+
+    return only_editors
 
 
-def open_add_form(client: WebClient, trigger_id: str, channel: str) -> None:
-    client.views_open(trigger_id=trigger_id, view=claim_view(Context(channel)))
-
-
-def claim_menu(
+def claim_menu_selected(
     ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
 ) -> None:
     """Edit, verify, retire or show the history of the claim the menu belongs to."""
     ack()
-    user = body["user"]["id"]
     verb, _, number = action["selected_option"]["value"].partition(":")
     claim_id = int(number)
-    editing = context["core"].editing
+    editing = core(context).editing
     try:
         if verb == "history":
             text = render_history(claim_id, editing.history(claim_id))
-            reply(
-                body["response_url"],
-                {**text_message(text), "response_type": "ephemeral", "replace_original": False},
-            )
-            return
-        if not is_editor(context, user, f"{verb} claim {claim_id}"):
+            reply(body["response_url"], ephemeral(text_message(text)))
             return
         channel = (body.get("channel") or {}).get("id")
         form = Context(channel, claim_id)
@@ -81,15 +85,12 @@ def claim_menu(
             view = retire_view(form, record.claimant)
         client.views_open(trigger_id=body["trigger_id"], view=view)
     except ClaimBotError as exc:
-        reply(
-            body["response_url"],
-            {**text_message(str(exc)), "response_type": "ephemeral", "replace_original": False},
-        )
+        reply(body["response_url"], ephemeral(text_message(str(exc))))
 
 
 def topic_options(ack: Ack, payload: dict[str, Any], context: BoltContext) -> None:
     """Topics for the picker, matching what the editor typed."""
-    topics = context["core"].editing.topics_like(payload.get("value", ""))
+    topics = core(context).editing.topics_like(payload.get("value", ""))
     ack(
         options=[
             {"text": {"type": "plain_text", "text": title[:75]}, "value": str(topic_id)}
@@ -115,10 +116,7 @@ def save_claim(
     """Add or edit a claim from the form; errors go back next to their fields."""
     user = body["user"]["id"]
     form = Context.load(view.get("private_metadata", ""))
-    if not is_editor(context, user, "save a claim"):
-        ack(response_action="errors", errors={"claimant": NOT_AN_EDITOR})
-        return
-    editing = context["core"].editing
+    editing = core(context).editing
     values = view["state"]["values"]
     picked = value_of(values, "topic_pick")
     try:
@@ -139,9 +137,18 @@ def save_claim(
     if isinstance(record, dict):
         ack(response_action="errors", errors=record)
         return
+    if form.claim_id is None:
+        existing = editing.existing_id(record)
+        if existing is not None:
+            ack(response_action="errors", errors={"claimant": duplicate_message(existing)})
+            return
     ack()
     if form.claim_id is None:
-        editing.add(record, author=f"slack:{user}")
+        try:
+            editing.add(record, author=f"slack:{user}")
+        except ClaimBotError as exc:  # added by someone else since the check above
+            _confirm(client, form, user, str(exc))
+            return
         _confirm(client, form, user, f"Claim added to “{record.topic}”.")
         return
     try:
@@ -166,12 +173,13 @@ def _claim_form(
     doing: str,
     block: str,
 ) -> tuple[str, Context, int] | None:
-    """The acting editor, the form's context and its claim; or None, having refused a
-    non-editor (or a form without a claim) next to ``block``."""
+    """The acting editor, the form's context and its claim; or None, having refused a form
+    without a claim next to ``block``."""
     user = body["user"]["id"]
     form = Context.load(view.get("private_metadata", ""))
-    if form.claim_id is None or not is_editor(context, user, f"{doing} claim {form.claim_id}"):
-        ack(response_action="errors", errors={block: NOT_AN_EDITOR})
+    if form.claim_id is None:
+        log.warning("a %s form from %s names no claim; nothing changed", doing, user)
+        ack(response_action="errors", errors={block: "This form names no claim."})
         return None
     return user, form, form.claim_id
 
@@ -187,7 +195,7 @@ def save_verification(
     status = Verification(value_of(values, "verification") or Verification.UNVERIFIED.value)
     note = value_of(values, "note") or ""
     ack()
-    context["core"].editing.verify(claim_id, status, note, author=f"slack:{user}")
+    core(context).editing.verify(claim_id, status, note, author=f"slack:{user}")
     _confirm(client, form, user, f"Claim {claim_id} is now marked {status.value}.")
 
 
@@ -200,13 +208,13 @@ def save_retirement(
     user, form, claim_id = checked
     reason = value_of(view["state"]["values"], "reason") or ""
     ack()
-    context["core"].editing.retire(claim_id, reason, author=f"slack:{user}")
+    core(context).editing.retire(claim_id, reason, author=f"slack:{user}")
     _confirm(client, form, user, f"Claim {claim_id} retired.")
 
 
 def register(app: App) -> None:
-    app.action(CLAIM_MENU_ACTION)(claim_menu)
-    app.options(TOPIC_OPTIONS)(topic_options)
-    app.view(CLAIM_VIEW)(save_claim)
-    app.view(VERIFY_VIEW)(save_verification)
-    app.view(RETIRE_VIEW)(save_retirement)
+    app.action(CLAIM_MENU_ACTION, middleware=[editors_only()])(claim_menu_selected)
+    app.options(TOPIC_OPTIONS, middleware=[editors_only()])(topic_options)
+    app.view(CLAIM_VIEW, middleware=[editors_only("claimant")])(save_claim)
+    app.view(VERIFY_VIEW, middleware=[editors_only("note")])(save_verification)
+    app.view(RETIRE_VIEW, middleware=[editors_only("reason")])(save_retirement)

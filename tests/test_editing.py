@@ -134,3 +134,21 @@ def test_text_stored_before_the_length_limit_is_kept(core: Core) -> None:
             r for r in map(to_record, ClaimStore(session).all_claims()) if r.quote == record.quote
         ]
     assert exported.retired_reason == "Superseded"
+
+
+def test_adding_a_claim_that_exists_is_refused_and_changes_nothing(core: Core) -> None:
+    claim_id = ru_claim_id(core)
+    core.editing.verify(claim_id, Verification.DISPUTED, "Checked by the desk", "slack:U1")
+    core.editing.retire(claim_id, "Withdrawn by the ministry", "slack:U1")
+    same_key = core.editing.record(claim_id).model_copy(
+        update={"external_id": None, "retired_reason": None, "verification_note": None}
+    )
+    assert core.editing.existing_id(same_key) == claim_id
+    with pytest.raises(ClaimBotError, match=f"Claim {claim_id} already has this topic"):
+        core.editing.add(same_key, "slack:U2")
+    kept = core.editing.record(claim_id)
+    assert kept.retired_reason == "Withdrawn by the ministry"
+    assert kept.verification_note == "Checked by the desk"
+    new = same_key.model_copy(update={"claimant": "Another ministry"})
+    assert core.editing.existing_id(new) is None
+    assert core.editing.add(new, "slack:U2").created == 1
