@@ -15,7 +15,7 @@ from bot.digests import DigestService
 from bot.editing import EditService
 from bot.errors import ClaimBotError
 from bot.records import load_file
-from bot.store import ClaimStore, ImportResult
+from bot.store import ImportResult
 
 SEED_PATH = Path(__file__).resolve().parent.parent / "data" / "claims.json"
 
@@ -49,8 +49,4 @@ class Core:
         db.migrate(self.engine)
         if not seed:
             return None
-        with db.transaction(self.sessions) as session:
-            store = ClaimStore(session)
-            if store.claim_count(include_retired=True):
-                return None
-            return store.import_records(load_file(SEED_PATH), author="seed")
+        return self.editing.import_records(load_file(SEED_PATH), "seed", only_into_empty=True)

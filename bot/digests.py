@@ -25,12 +25,14 @@ from typing import Protocol
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
+from bot import db
 from bot.answers import AnswerService, ClaimView
 from bot.errors import ClaimBotError
-from bot.models import Claim, DigestRun, Subscription, Topic, utcnow
+from bot.models import DigestRun, Subscription, utcnow
 from bot.schedules import Schedule
+from bot.store import ClaimStore
 
 log = logging.getLogger(__name__)
 
@@ -135,7 +137,7 @@ class DigestService:
         if not channel.strip():
             raise ClaimBotError("A digest needs a channel.")
         now = now or utcnow()
-        with self._sessions() as session, session.begin():
+        with db.transaction(self._sessions) as session:
             subscription = Subscription(
                 channel=channel.strip(),
                 cron=schedule.cron,
@@ -166,14 +168,14 @@ class DigestService:
 
     def unsubscribe(self, subscription_id: int, channel: str | None = None) -> SubscriptionView:
         """End a subscription (it stays on record)."""
-        with self._sessions() as session, session.begin():
+        with db.transaction(self._sessions) as session:
             subscription = self._current(session, subscription_id, channel)
             subscription.ended_at = utcnow()
             return self._view(session, subscription, utcnow())
 
     def resume(self, subscription_id: int, channel: str | None = None) -> SubscriptionView:
         """Resume a paused subscription; the next digest covers everything since the last."""
-        with self._sessions() as session, session.begin():
+        with db.transaction(self._sessions) as session:
             subscription = self._current(session, subscription_id, channel)
             subscription.paused_at = None
             subscription.failures = 0
@@ -279,28 +281,27 @@ class DigestService:
         self, subscription_id: int, slot: str, scheduled: datetime, now: datetime
     ) -> tuple[int, datetime, datetime, bool] | None:
         """Take the run for a slot, or None when another sender has it or it is done."""
-        with self._sessions() as session:
-            try:
-                with session.begin():
-                    covered_from = session.scalars(
-                        select(Subscription.covered_until).where(Subscription.id == subscription_id)
-                    ).one()
-                    run = DigestRun(
-                        subscription_id=subscription_id,
-                        slot=slot,
-                        scheduled_for=scheduled,
-                        status="sending",
-                        lease_until=now + LEASE,
-                        attempts=1,
-                        covered_from=covered_from,
-                        covered_until=scheduled,
-                        updated_at=now,
-                    )
-                    session.add(run)
-                return run.id, covered_from, scheduled, False
-            except IntegrityError:
-                pass  # the run exists: see whether it may be taken over
-        with self._sessions() as session, session.begin():
+        try:
+            with db.transaction(self._sessions) as session:
+                covered_from = session.scalars(
+                    select(Subscription.covered_until).where(Subscription.id == subscription_id)
+                ).one()
+                run = DigestRun(
+                    subscription_id=subscription_id,
+                    slot=slot,
+                    scheduled_for=scheduled,
+                    status="sending",
+                    lease_until=now + LEASE,
+                    attempts=1,
+                    covered_from=covered_from,
+                    covered_until=scheduled,
+                    updated_at=now,
+                )
+                session.add(run)
+            return run.id, covered_from, scheduled, False
+        except IntegrityError:
+            pass  # the run exists: see whether it may be taken over
+        with db.transaction(self._sessions) as session:
             covered_from = session.scalars(
                 select(Subscription.covered_until).where(Subscription.id == subscription_id)
             ).one()
@@ -345,7 +346,7 @@ class DigestService:
         error: str | None = None,
         permanent: bool = False,
     ) -> RunOutcome:
-        with self._sessions() as session, session.begin():
+        with db.transaction(self._sessions) as session:
             run = session.get_one(DigestRun, run_id)
             subscription = run.subscription
             run.status = status
@@ -369,22 +370,7 @@ class DigestService:
         """Claims created or changed in (since, until], by topic, narrowed to a question."""
         topic_ids = self._answers.topic_ids(query) if query else None
         with self._sessions() as session:
-            conditions = [
-                Claim.updated_at > since,
-                Claim.updated_at <= until,
-                Claim.retired_at.is_(None),
-            ]
-            if topic_ids is not None:
-                conditions.append(Claim.topic_id.in_(topic_ids))
-            total = session.scalar(select(func.count(Claim.id)).where(*conditions)) or 0
-            claims = session.scalars(
-                select(Claim)
-                .join(Topic)
-                .where(*conditions)
-                .order_by(Topic.title, Claim.updated_at.desc(), Claim.id.desc())
-                .limit(MAX_ITEMS)
-                .options(selectinload(Claim.figures), selectinload(Claim.topic))
-            ).all()
+            total, claims = ClaimStore(session).changed_claims(since, until, topic_ids, MAX_ITEMS)
             by_topic: dict[str, list[DigestItem]] = {}
             for claim in claims:
                 by_topic.setdefault(claim.topic.title, []).append(

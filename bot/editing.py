@@ -1,19 +1,19 @@
-"""Editors keep the claims: add, correct, verify and retire, each change a revision."""
+"""Editors keep the claims: add, correct, verify, retire, import and export, each change a
+revision."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import db
 from bot.errors import ClaimBotError
-from bot.models import Topic, Verification
+from bot.models import Verification
 from bot.records import LONG_TEXT_FIELDS, ClaimRecord, describe, stored_context
 from bot.store import ClaimStore, ImportResult, to_record
 
@@ -144,17 +144,32 @@ class EditService:
     def topics_like(self, text: str, limit: int = 100) -> list[tuple[int, str]]:
         """Topics whose title contains ``text`` (any case), alphabetically: for pickers."""
         with self._sessions() as session:
-            query = select(Topic.id, Topic.title).order_by(Topic.title).limit(limit)
-            if text.strip():
-                query = query.where(Topic.title.icontains(text.strip(), autoescape=True))
-            return [(int(i), str(t)) for i, t in session.execute(query)]
+            return ClaimStore(session).topics_like(text, limit)
 
     def topic_title(self, topic_id: int) -> str:
         with self._sessions() as session:
-            topic = session.get(Topic, topic_id)
-            if topic is None:
-                raise ClaimBotError(f"There is no topic {topic_id}.")
-            return topic.title
+            return ClaimStore(session).topic_title(topic_id)
+
+    def import_records(
+        self,
+        records: Sequence[ClaimRecord],
+        author: str,
+        progress: Callable[[int], object] | None = None,
+        *,
+        only_into_empty: bool = False,
+    ) -> ImportResult | None:
+        """Import claims, all or nothing (known keys update, never duplicate). With
+        ``only_into_empty`` (seeding), nothing is imported into a store that has claims."""
+        with db.transaction(self._sessions) as session:
+            store = ClaimStore(session)
+            if only_into_empty and store.claim_count(include_retired=True):
+                return None
+            return store.import_records(records, author, progress=progress)
+
+    def export_records(self) -> list[ClaimRecord]:
+        """Every claim, retired ones included, as exchange records."""
+        with self._sessions() as session:
+            return [to_record(c) for c in ClaimStore(session).all_claims()]
 
     def topic_of(self, claim_id: int) -> tuple[int, str]:
         """A claim's topic, as (id, title)."""

@@ -219,6 +219,42 @@ class ClaimStore:
         )
         return list(self.session.scalars(query))
 
+    def topics_like(self, text: str, limit: int) -> list[tuple[int, str]]:
+        """Topics whose title contains ``text`` (any case), alphabetically."""
+        query = select(Topic.id, Topic.title).order_by(Topic.title).limit(limit)
+        if text.strip():
+            query = query.where(Topic.title.icontains(text.strip(), autoescape=True))
+        return [(int(i), str(t)) for i, t in self.session.execute(query)]
+
+    def topic_title(self, topic_id: int) -> str:
+        topic = self.session.get(Topic, topic_id)
+        if topic is None:
+            raise ClaimBotError(f"There is no topic {topic_id}.")
+        return topic.title
+
+    def changed_claims(
+        self, since: datetime, until: datetime, topic_ids: set[int] | None, limit: int
+    ) -> tuple[int, list[Claim]]:
+        """Claims in answers created or changed in (since, until], optionally on these topics:
+        how many in all, and the first ``limit`` by topic title, newest first within each."""
+        conditions = [
+            Claim.updated_at > since,
+            Claim.updated_at <= until,
+            Claim.retired_at.is_(None),
+        ]
+        if topic_ids is not None:
+            conditions.append(Claim.topic_id.in_(topic_ids))
+        total = self.session.scalar(select(func.count(Claim.id)).where(*conditions)) or 0
+        claims = self.session.scalars(
+            select(Claim)
+            .join(Topic)
+            .where(*conditions)
+            .order_by(Topic.title, Claim.updated_at.desc(), Claim.id.desc())
+            .limit(limit)
+            .options(selectinload(Claim.figures), selectinload(Claim.topic))
+        ).all()
+        return total, list(claims)
+
     def revisions(self, claim_id: int) -> list[Revision]:
         return list(
             self.session.scalars(

@@ -16,7 +16,6 @@ from typing import IO
 import click
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot import db
 from bot.answers import Answer
 from bot.charts import chart_for, render_png
 from bot.claimreview import to_claimreview
@@ -28,7 +27,6 @@ from bot.models import utcnow
 from bot.records import dump_document
 from bot.render_text import render_answer, render_subscription, render_topic_history
 from bot.schedules import Schedule
-from bot.store import ClaimStore, to_record
 from entrypoints.clock import publisher, run_clock, send_due
 from entrypoints.console import run_console
 
@@ -164,15 +162,11 @@ def import_(
     """Import claims from a file, all or nothing; known keys update, never duplicate."""
     core.require_schema()
     records = read_claims(path, fmt, maps, sets)
-    with (
-        click.progressbar(
-            length=len(records), label=f"Importing {path.name}", file=sys.stderr
-        ) as bar,
-        db.transaction(core.sessions) as session,
-    ):
-        result = ClaimStore(session).import_records(
-            records, author=f"import:{path.name}", progress=bar.update
-        )
+    with click.progressbar(
+        length=len(records), label=f"Importing {path.name}", file=sys.stderr
+    ) as bar:
+        result = core.editing.import_records(records, f"import:{path.name}", progress=bar.update)
+    assert result is not None  # only seeding skips a store that has claims
     click.echo(
         f"Imported {path.name}: {result.created} created, {result.updated} updated, "
         f"{result.unchanged} unchanged."
@@ -198,8 +192,7 @@ def import_(
 def export(core: Core, output: Path | None, fmt: str, reviewer: str) -> None:
     """Export every claim, retired ones included."""
     core.require_schema()
-    with core.sessions() as session:
-        records = [to_record(c) for c in ClaimStore(session).all_claims()]
+    records = core.editing.export_records()
     if fmt == "json":
         text = dump_document(records)
     else:

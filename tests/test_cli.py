@@ -324,3 +324,38 @@ def test_chart_writes_a_png(seeded: str, tmp_path: Path) -> None:
     assert none.returncode == 0
     assert 'No claims found for "best pizza recipe".' in none.stdout
     assert not (tmp_path / "x.png").exists()
+
+
+# serve: configuration checked at start -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("env", "args", "message"),
+    [
+        ({}, ["--http"], "HTTP mode needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET to be set."),
+        (
+            {"SLACK_BOT_TOKEN": "xoxb-1"},
+            ["--socket"],
+            "Socket Mode needs SLACK_APP_TOKEN to be set.",
+        ),
+        (
+            {"SLACK_BOT_TOKEN": "not-a-token"},
+            ["--http"],
+            "Invalid configuration: check SLACK_BOT_TOKEN.",
+        ),
+        ({"SLACK_APP_TOKEN": "xoxb-wrong-kind"}, ["--socket"], "check SLACK_APP_TOKEN"),
+        ({"SLACK_API_URL": "slack.com"}, ["--http"], "check SLACK_API_URL"),
+        ({}, [], "Choose --socket or --http."),
+    ],
+)
+def test_bad_configuration_stops_serve_at_start(
+    tmp_path: Path, env: dict[str, str], args: list[str], message: str
+) -> None:
+    clean: dict[str, str | None] = {k: None for k in os.environ if k.startswith("SLACK_")}
+    result = CliRunner().invoke(
+        cli,
+        ["serve", *args],
+        env={**clean, "DATABASE_URL": f"sqlite:///{tmp_path / 'c.db'}", **env},
+    )
+    assert result.exit_code in (1, 2)
+    assert message in result.stderr.strip().splitlines()[-1]

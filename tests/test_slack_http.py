@@ -5,15 +5,11 @@ Slack's documented payload formats; a local stand-in plays the Slack Web API and
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -487,44 +483,6 @@ def test_failed_post_in_thread_becomes_an_apology(bot: Bot) -> None:
     calls = bot.stub.wait_for(post_messages, count=2)
     assert calls[1].body["text"].startswith("Sorry, I couldn't deliver an answer")
     assert calls[1].body["thread_ts"] == "1700000009.1"
-
-
-# Start-up ----------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("env", "args", "message"),
-    [
-        ({}, ["--http"], "HTTP mode needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET to be set."),
-        (
-            {"SLACK_BOT_TOKEN": "xoxb-1"},
-            ["--socket"],
-            "Socket Mode needs SLACK_APP_TOKEN to be set.",
-        ),
-        (
-            {"SLACK_BOT_TOKEN": "not-a-token"},
-            ["--http"],
-            "Invalid configuration: check SLACK_BOT_TOKEN.",
-        ),
-        ({"SLACK_APP_TOKEN": "xoxb-wrong-kind"}, ["--socket"], "check SLACK_APP_TOKEN"),
-        ({"SLACK_API_URL": "slack.com"}, ["--http"], "check SLACK_API_URL"),
-        ({}, [], "Choose --socket or --http."),
-    ],
-)
-def test_bad_configuration_stops_at_start(
-    tmp_path: Path, env: dict[str, str], args: list[str], message: str
-) -> None:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
-    result = subprocess.run(
-        [sys.executable, "-m", "entrypoints", "serve", *args],
-        env={**clean, "DATABASE_URL": f"sqlite:///{tmp_path / 'c.db'}", **env},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert result.returncode in (1, 2)
-    assert message in result.stderr.strip().splitlines()[-1]
 
 
 # Digests -----------------------------------------------------------------------------------
