@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 import re
+from http.client import HTTPException
+from urllib.error import URLError
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -29,6 +31,9 @@ from handlers.blocks import APOLOGY, Message, answer_message, help_message, text
 
 log = logging.getLogger(__name__)
 
+#: Seconds to wait for a response_url to accept a message.
+RESPONSE_URL_TIMEOUT = 10
+
 _MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
 
 
@@ -36,6 +41,16 @@ def retry_handlers() -> list[RetryHandler]:
     """Retries for connection errors, rate limits (honouring Retry-After) and 5xx answers."""
     return [
         ConnectionErrorRetryHandler(max_retry_count=2),
+        RateLimitErrorRetryHandler(max_retry_count=3),
+        ServerErrorRetryHandler(max_retry_count=2),
+    ]
+
+
+def _webhook_retry_handlers() -> list[RetryHandler]:
+    """As ``retry_handlers``, but connection errors are retried only when the request was not
+    sent (urllib's ``URLError``): a message that may have been delivered is never sent twice."""
+    return [
+        ConnectionErrorRetryHandler(max_retry_count=2, error_types=[URLError]),
         RateLimitErrorRetryHandler(max_retry_count=3),
         ServerErrorRetryHandler(max_retry_count=2),
     ]
@@ -86,8 +101,16 @@ def message_for(core: Core, text: str, *, shareable: bool, editable: bool = Fals
 
 
 def reply(response_url: str, message: Message) -> bool:
-    """Send a message to a ``response_url``; on failure, send an apology instead."""
-    client = WebhookClient(response_url, timeout=10, retry_handlers=retry_handlers())
+    """Send a message to a ``response_url``: True when Slack confirmed it.
+
+    When Slack is known not to have taken it (unreachable, or refused after retries), an
+    apology is sent instead. When the request went out but no confirmation came (a read
+    timeout, a dropped connection), the message may well have been delivered: that is logged,
+    and no apology follows an answer the user may be reading.
+    """
+    client = WebhookClient(
+        response_url, timeout=RESPONSE_URL_TIMEOUT, retry_handlers=_webhook_retry_handlers()
+    )
     try:
         response = client.send_dict(message)
         if response.status_code == 200:
@@ -95,11 +118,19 @@ def reply(response_url: str, message: Message) -> bool:
         log.error(
             "response_url refused the answer: %s %s", response.status_code, response.body[:200]
         )
-    except OSError:
+    except URLError:  # urllib's wrapper for failures before the request was sent
         log.exception("could not reach the response_url")
+    except (OSError, HTTPException) as exc:
+        log.warning(
+            "the response_url did not confirm the answer (%s: %s); it may have been delivered, "
+            "so no apology is sent",
+            type(exc).__name__,
+            exc,
+        )
+        return False
     try:
         client.send_dict({"text": APOLOGY, "response_type": "ephemeral", "replace_original": False})
-    except OSError:
+    except (OSError, HTTPException):
         log.exception("could not deliver the apology either")
     return False
 
