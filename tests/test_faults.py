@@ -3,7 +3,9 @@ the core and the real bot fail fast, stay responsive, and recover on their own."
 
 from __future__ import annotations
 
+import json
 import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +16,8 @@ from bot.config import Settings
 from bot.core import Core
 from bot.errors import DatabaseUnavailableError
 from tests.conftest import empty_database
+from tests.slack_server import Bot, start_server
+from tests.slack_stub import Call, SlackStub, to_response
 from tests.tcp_proxy import TcpProxy
 
 pytestmark = [pytest.mark.postgres, pytest.mark.timeout(90)]
@@ -86,3 +90,62 @@ def test_a_black_holed_database_fails_fast_and_recovers(seeded_url: str, proxy: 
         assert timed_ask(core) < 1.0
     finally:
         core.engine.dispose()
+
+
+@pytest.fixture
+def stub() -> Iterator[SlackStub]:
+    server = SlackStub()
+    yield server
+    server.close()
+
+
+def health(url: str) -> tuple[str, float]:
+    started = time.monotonic()
+    with urllib.request.urlopen(f"{url}/healthz", timeout=10) as response:
+        status = json.loads(response.read())["status"]
+    return status, time.monotonic() - started
+
+
+def text_of(call: Call) -> str:
+    return json.dumps(call.body)
+
+
+def test_the_bot_stays_up_while_the_database_is_black_holed(
+    seeded_url: str, proxy: TcpProxy, stub: SlackStub, tmp_path: Path
+) -> None:
+    """/claims is acknowledged and answered (with "not answering") during the outage,
+    /healthz says degraded within a second or two, and answers resume within 5 s of the
+    network's return, without a restart."""
+    process, url = start_server(
+        through(proxy, seeded_url), stub, tmp_path / "server.log", WEB_CONCURRENCY="1", **TIMEOUTS
+    )
+    bot = Bot(url, seeded_url, stub)
+    try:
+        assert bot.command("russian losses", "before")[0] == 200
+        assert "498 troops" in text_of(stub.wait_for(to_response("before"))[0])
+        assert health(url)[0] == "ok"
+
+        proxy.drop()
+        for n in range(3):
+            started = time.monotonic()
+            assert bot.command("russian losses", f"during{n}")[0] == 200
+            assert time.monotonic() - started < 3, "not acknowledged within Slack's 3 s"
+        status, took = health(url)
+        assert status == "degraded"
+        assert took < 2
+        for n in range(3):
+            (call,) = stub.wait_for(to_response(f"during{n}"), timeout=FAIL_WITHIN + 2)
+            assert "not answering right now" in text_of(call)
+
+        proxy.forward()
+        restored = time.monotonic()
+        assert bot.command("russian losses", "after")[0] == 200
+        (call,) = stub.wait_for(to_response("after"), timeout=5)
+        assert "498 troops" in text_of(call)
+        assert time.monotonic() - restored < 5
+        while health(url)[0] != "ok":
+            assert time.monotonic() - restored < 5, "/healthz still degraded 5 s after restore"
+            time.sleep(0.2)
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
