@@ -5,7 +5,10 @@ from __future__ import annotations
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.db import Timeouts
 from bot.errors import ClaimBotError
+
+_DEFAULT = Timeouts()
 
 
 class Settings(BaseSettings):
@@ -14,6 +17,10 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(extra="ignore", frozen=True)
 
     database_url: str = Field(default="sqlite:///claims.db", min_length=1)
+    database_connect_timeout: float = Field(default=_DEFAULT.connect, ge=1, le=300)
+    database_statement_timeout: float = Field(default=_DEFAULT.statement, gt=0, le=3600)
+    database_pool_timeout: float = Field(default=_DEFAULT.pool, gt=0, le=300)
+    database_tcp_timeout: float = Field(default=_DEFAULT.tcp, ge=3, le=600)
     log_level: str = Field(default="INFO", pattern=r"(?i)^(debug|info|warning|error)$")
     slack_bot_token: str | None = Field(default=None, pattern=r"^xoxb-\S+$")
     slack_signing_secret: str | None = Field(default=None, pattern=r"^\S{8,}$")
@@ -39,6 +46,16 @@ class Settings(BaseSettings):
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if value == "" else value
+
+    @property
+    def database_timeouts(self) -> Timeouts:
+        """The DATABASE_*_TIMEOUT settings, for the engine."""
+        return Timeouts(
+            connect=self.database_connect_timeout,
+            statement=self.database_statement_timeout,
+            pool=self.database_pool_timeout,
+            tcp=self.database_tcp_timeout,
+        )
 
     @property
     def editor_ids(self) -> frozenset[str]:

@@ -28,16 +28,19 @@ class Core:
     answers: AnswerService = field(init=False)
     digests: DigestService = field(init=False)
     editing: EditService = field(init=False)
+    #: Whether the database answers within a second (``GET /healthz``).
+    database_answers: db.HealthCheck = field(init=False)
 
     def __post_init__(self) -> None:
         self.sessions = db.session_factory(self.engine)
+        self.database_answers = db.HealthCheck(self.engine, seconds=1.0)
         self.answers = AnswerService(self.sessions)
         self.digests = DigestService(self.sessions, self.answers)
         self.editing = EditService(self.sessions)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Core:
-        return cls(settings, db.make_engine(settings.database_url))
+        return cls(settings, db.make_engine(settings.database_url, settings.database_timeouts))
 
     def require_schema(self) -> None:
         """Stop with a clear message when ``claimbot init`` has not been run."""

@@ -2,21 +2,87 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import psycopg
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, inspect
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import ExceptionContext, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.errors import ClaimBotError
+from bot.errors import ClaimBotError, DatabaseUnavailableError
+
+log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+
+#: How much longer than the statement timeout the client waits for the server's answer
+#: before it gives the connection up: the server's own timeout normally fires first.
+CLIENT_GRACE_SECONDS = 2.0
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    """How long the database may take, in seconds (see the README's Configuration table).
+
+    ``connect``: to open a connection; ``statement``: for one statement to run
+    (PostgreSQL's statement_timeout; SQLite's busy timeout); ``pool``: to wait for a free
+    pooled connection; ``tcp``: for the network to acknowledge what was sent or to answer
+    keepalive probes before a PostgreSQL connection counts as dead.
+    """
+
+    connect: float = 5.0
+    statement: float = 10.0
+    pool: float = 5.0
+    tcp: float = 15.0
+
+    @property
+    def client(self) -> float:
+        """The longest the client waits on one exchange with PostgreSQL: a hard bound that
+        holds even when the network drops every packet and the server's timeout never
+        arrives."""
+        return self.statement + CLIENT_GRACE_SECONDS
+
+    def postgres_connect_args(self) -> dict[str, Any]:
+        """libpq parameters: connect timeout, statement timeout, keepalives, TCP timeout."""
+        tcp = max(3, round(self.tcp))
+        interval = max(1, tcp // 6)
+        return {
+            "connect_timeout": max(1, round(self.connect)),
+            "options": f"-c statement_timeout={round(self.statement * 1000)}",
+            "keepalives": 1,
+            "keepalives_idle": max(1, tcp - 3 * interval),
+            "keepalives_interval": interval,
+            "keepalives_count": 3,
+            "tcp_user_timeout": tcp * 1000,
+        }
+
+
+class _BoundedConnection(psycopg.Connection[Any]):
+    """A psycopg connection whose every exchange with the server (query, commit, rollback,
+    ping) gives up after ``client_timeout`` seconds, closing the connection so that the
+    pool discards it. Without it, a statement sent into a network that drops packets waits
+    for TCP to give up (minutes), whatever the server-side statement_timeout says."""
+
+    client_timeout: float | None = None
+
+    def wait(self, gen: Any, interval: float = 0.1, timeout: float | None = None) -> Any:
+        try:
+            return super().wait(gen, interval, timeout or self.client_timeout)
+        except psycopg.errors._WaitTimeout:
+            # The exchange is half done and the server unreachable: the connection is unusable.
+            self.pgconn.finish()
+            raise psycopg.OperationalError(
+                f"the database did not answer within {self.client_timeout:g} s"
+            ) from None
 
 
 def normalise_url(url: str) -> str:
@@ -27,19 +93,74 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str) -> Engine:
-    """One engine per process; SQLite gets foreign keys, WAL and a busy timeout."""
+def make_engine(url: str, timeouts: Timeouts | None = None) -> Engine:
+    """One engine per process, every wait on the database bounded.
+
+    SQLite gets foreign keys, WAL and a busy timeout. PostgreSQL gets connect, statement and
+    TCP timeouts, keepalives, a client-side bound on every exchange, and pings pooled
+    connections before use. On both, a failed connection is dropped from the pool, and a
+    database that does not answer raises :class:`DatabaseUnavailableError`.
+    """
+    timeouts = timeouts or Timeouts()
     try:
         parsed = make_url(normalise_url(url))
     except ArgumentError as exc:
         raise ClaimBotError(f"DATABASE_URL is not a database URL: {url!r}.") from exc
     if parsed.get_backend_name() == "sqlite":
-        engine = create_engine(parsed, connect_args={"timeout": 30})
+        engine = create_engine(
+            parsed, connect_args={"timeout": timeouts.statement}, pool_timeout=timeouts.pool
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    if parsed.get_backend_name() != "postgresql":
+    elif parsed.get_backend_name() == "postgresql":
+        engine = create_engine(
+            parsed,
+            connect_args=timeouts.postgres_connect_args(),
+            pool_pre_ping=True,
+            pool_timeout=timeouts.pool,
+        )
+        bounded = _bounded(timeouts.client)
+
+        @event.listens_for(engine, "do_connect")
+        def _connect(_dialect: Any, _record: Any, cargs: Any, cparams: Any) -> Any:
+            return bounded.connect(*cargs, **cparams)
+
+    else:
         raise ClaimBotError("DATABASE_URL must name a SQLite or PostgreSQL database.")
-    return create_engine(parsed, pool_pre_ping=True)
+    event.listen(engine, "handle_error", _unavailable)
+    return engine
+
+
+def _bounded(seconds: float) -> type[_BoundedConnection]:
+    class BoundedConnection(_BoundedConnection):
+        client_timeout = seconds
+
+    return BoundedConnection
+
+
+def _unavailable(context: ExceptionContext) -> DatabaseUnavailableError | None:
+    """A database that cannot be reached or did not answer in time, told in one sentence.
+
+    The connection is invalidated first (SQLAlchemy does so for disconnects), so the pool
+    recovers by itself once the database answers again.
+    """
+    if context.is_pre_ping:
+        return None  # the pool discards the connection and opens a new one
+    error = context.original_exception
+    if context.is_disconnect or isinstance(
+        error, (psycopg.errors.QueryCanceled, psycopg.errors.ConnectionTimeout)
+    ):
+        unavailable = True
+    elif isinstance(error, psycopg.OperationalError):
+        # Failures to connect (refused, unreachable, timed out) come without a connection.
+        unavailable = context.connection is None
+    else:
+        unavailable = "database is locked" in str(error)  # SQLite's busy timeout
+    if not unavailable:
+        return None
+    log.warning("the database did not answer: %s", str(error).strip().splitlines()[0])
+    return DatabaseUnavailableError(
+        "The claims database is not answering right now; please try again in a minute."
+    )
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -77,3 +198,54 @@ def migrate(engine: Engine) -> None:
 def is_migrated(engine: Engine) -> bool:
     """Whether the database has the schema at all (any revision)."""
     return inspect(engine).has_table("alembic_version")
+
+
+class HealthCheck:
+    """Whether the database answers ``SELECT 1`` within a bound, however it fails.
+
+    The check runs in its own thread and is given up after ``seconds``, so a connect into a
+    black hole cannot hang the caller; while one check is still stuck, callers share it
+    rather than start more threads.
+    """
+
+    def __init__(self, engine: Engine, seconds: float = 1.0) -> None:
+        self._engine = engine
+        self._seconds = seconds
+        self._lock = threading.Lock()
+        self._running: _Check | None = None
+
+    def __call__(self) -> bool:
+        with self._lock:
+            check = self._running
+            if check is None:
+                check = self._running = _Check()
+                threading.Thread(
+                    target=self._check, args=(check,), name="claimbot-health", daemon=True
+                ).start()
+        if not check.done.wait(self._seconds):
+            log.warning("health check: the database did not answer within %g s", self._seconds)
+            return False
+        return check.answered
+
+    def _check(self, check: _Check) -> None:
+        try:
+            with self._engine.connect() as connection:
+                if connection.dialect.name == "postgresql":
+                    milliseconds = round(self._seconds * 1000)
+                    connection.exec_driver_sql(f"SET LOCAL statement_timeout = {milliseconds}")
+                connection.execute(text("SELECT 1"))
+            check.answered = True
+        except Exception:
+            log.exception("health check: the database did not answer")
+        finally:
+            with self._lock:
+                self._running = None
+            check.done.set()
+
+
+class _Check:
+    """One health check in flight: set when it ends, with whether the database answered."""
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.answered = False

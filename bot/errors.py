@@ -3,3 +3,7 @@
 
 class ClaimBotError(Exception):
     """A problem with input or configuration, told in one clear sentence."""
+
+
+class DatabaseUnavailableError(ClaimBotError):
+    """The database could not be reached or did not answer in time; trying later may work."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from slack_bolt import App, BoltContext, BoltResponse
@@ -19,6 +20,9 @@ from handlers.replies import post, reply, web_client
 
 log = logging.getLogger(__name__)
 
+#: Listeners run at once per process; each waits on the database at most its timeouts.
+LISTENER_THREADS = 64
+
 
 def build_app(core: Core, *, socket_mode: bool = False) -> App:
     """The Bolt app for the core's settings (tokens checked against Slack at start)."""
@@ -28,6 +32,11 @@ def build_app(core: Core, *, socket_mode: bool = False) -> App:
         client=web_client(settings),
         signing_secret=settings.slack_signing_secret,
         request_verification_enabled=not socket_mode,
+        # Bolt's default is five threads: five answers waiting on a slow database would hold
+        # every later command's acknowledgement past Slack's 3 seconds.
+        listener_executor=ThreadPoolExecutor(
+            max_workers=LISTENER_THREADS, thread_name_prefix="listener"
+        ),
     )
 
     editors = EditorPolicy(app.client, settings.editor_ids, settings.claimbot_editor_group)

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from http.client import HTTPException
 from typing import Any
+from urllib.error import URLError
 
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
@@ -34,11 +36,24 @@ from handlers.modals import claim_view
 
 log = logging.getLogger(__name__)
 
+#: Seconds to wait for a response_url to accept a message.
+RESPONSE_URL_TIMEOUT = 10
+
 
 def retry_handlers() -> list[RetryHandler]:
     """Retries for connection errors, rate limits (honouring Retry-After) and 5xx answers."""
     return [
         ConnectionErrorRetryHandler(max_retry_count=2),
+        RateLimitErrorRetryHandler(max_retry_count=3),
+        ServerErrorRetryHandler(max_retry_count=2),
+    ]
+
+
+def _webhook_retry_handlers() -> list[RetryHandler]:
+    """As ``retry_handlers``, but connection errors are retried only when the request was not
+    sent (urllib's ``URLError``): a message that may have been delivered is never sent twice."""
+    return [
+        ConnectionErrorRetryHandler(max_retry_count=2, error_types=[URLError]),
         RateLimitErrorRetryHandler(max_retry_count=3),
         ServerErrorRetryHandler(max_retry_count=2),
     ]
@@ -122,8 +137,16 @@ def ephemeral(message: Message, *, replace_original: bool = False) -> Message:
 
 
 def reply(response_url: str, message: Message) -> bool:
-    """Send a message to a ``response_url``; on failure, send an apology instead."""
-    client = WebhookClient(response_url, timeout=10, retry_handlers=retry_handlers())
+    """Send a message to a ``response_url``: True when Slack confirmed it.
+
+    When Slack is known not to have taken it (unreachable, or refused after retries), an
+    apology is sent instead. When the request went out but no confirmation came (a read
+    timeout, a dropped connection), the message may well have been delivered: that is logged,
+    and no apology follows an answer the user may be reading.
+    """
+    client = WebhookClient(
+        response_url, timeout=RESPONSE_URL_TIMEOUT, retry_handlers=_webhook_retry_handlers()
+    )
     try:
         response = client.send_dict(message)
         if response.status_code == 200:
@@ -131,17 +154,26 @@ def reply(response_url: str, message: Message) -> bool:
         log.error(
             "response_url refused the answer: %s %s", response.status_code, response.body[:200]
         )
-    except OSError:
+    except URLError:  # urllib's wrapper for failures before the request was sent
         log.exception("could not reach the response_url")
+    except (OSError, HTTPException) as exc:
+        log.warning(
+            "the response_url did not confirm the answer (%s: %s); it may have been delivered, "
+            "so no apology is sent",
+            type(exc).__name__,
+            exc,
+        )
+        return False
     try:
         client.send_dict({"text": APOLOGY, "response_type": "ephemeral", "replace_original": False})
-    except OSError:
+    except (OSError, HTTPException):
         log.exception("could not deliver the apology either")
     return False
 
 
 def post(client: WebClient, channel: str, thread_ts: str, message: Message) -> bool:
-    """Post a message in a thread; on failure, post an apology instead."""
+    """Post a message in a thread: True when Slack confirmed it. As with :func:`reply`, an
+    apology follows only a message Slack is known not to have taken."""
     try:
         client.chat_postMessage(channel=channel, thread_ts=thread_ts, **message)
         return True
@@ -152,8 +184,17 @@ def post(client: WebClient, channel: str, thread_ts: str, message: Message) -> b
             thread_ts,
             exc.response.get("error"),
         )
-    except OSError:
+    except URLError:
         log.exception("could not reach Slack to post in %s", channel)
+    except (OSError, HTTPException) as exc:
+        log.warning(
+            "Slack did not confirm the post in %s (%s: %s); it may have been delivered, "
+            "so no apology is sent",
+            channel,
+            type(exc).__name__,
+            exc,
+        )
+        return False
     try:
         client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=APOLOGY)
     except (SlackApiError, OSError):

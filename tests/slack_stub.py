@@ -41,6 +41,8 @@ class Scripted:
     status: int
     body: dict[str, Any]
     headers: dict[str, str] = field(default_factory=dict)
+    #: Seconds to wait, after the request is received, before answering.
+    delay: float = 0.0
 
 
 class SlackStub:
@@ -81,8 +83,9 @@ class SlackStub:
                     body = json.loads(raw) if raw else {}
                 else:
                     body = {k: v[0] for k, v in urllib.parse.parse_qs(raw).items()}
-                status, answer, headers = stub._answer(path, body)
+                status, answer, headers, delay = stub._answer(path, body)
                 stub._record(Call(path, dict(self.headers.items()), body))
+                time.sleep(delay)
                 payload = json.dumps(answer).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
@@ -130,17 +133,17 @@ class SlackStub:
 
     def _answer(
         self, path: str, body: dict[str, Any]
-    ) -> tuple[int, dict[str, Any], dict[str, str]]:
+    ) -> tuple[int, dict[str, Any], dict[str, str], float]:
         with self._lock:
-            return self._answer_locked(path, body)
+            scripted = self._scripts.get(path)
+            if scripted:
+                answer = scripted.pop(0)
+                return answer.status, answer.body, answer.headers, answer.delay
+            return (*self._answer_locked(path, body), 0.0)
 
     def _answer_locked(
         self, path: str, body: dict[str, Any]
     ) -> tuple[int, dict[str, Any], dict[str, str]]:
-        scripted = self._scripts.get(path)
-        if scripted:
-            answer = scripted.pop(0)
-            return answer.status, answer.body, answer.headers
         method = path.removeprefix("/api/")
         if path.startswith("/response/") or method in MESSAGE_METHODS:
             problem = message_problem(body)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,9 +14,11 @@ from slack_bolt import BoltRequest
 
 from bot.config import Settings
 from bot.core import Core
+from handlers import replies
 from handlers.app import build_app
 from tests.slack_stub import (
     BOT_USER_ID,
+    Scripted,
     SlackStub,
     command_payload,
     event_payload,
@@ -81,3 +84,27 @@ def test_failed_mention_apologises_in_the_thread(broken_core: Core, stub: SlackS
     (call,) = stub.wait_for(lambda c: c.path == "/api/chat.postMessage")
     assert call.body["thread_ts"] == "1.5"
     assert call.body["text"].startswith("Sorry, I couldn't deliver an answer")
+
+
+def test_an_answer_accepted_after_the_timeout_gets_no_apology(
+    stub: SlackStub, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The response_url took the answer but confirmed it too late: the user has the answer,
+    and an apology after it would be wrong."""
+    monkeypatch.setattr(replies, "RESPONSE_URL_TIMEOUT", 1)
+    stub.script("/response/slow", Scripted(200, {"ok": True}, delay=2))
+    with caplog.at_level(logging.WARNING, logger="handlers.replies"):
+        delivered = replies.reply(stub.response_url("slow"), {"text": "the answer"})
+        time.sleep(2)  # time for an apology to arrive, were one sent
+    assert not delivered
+    assert [c.body["text"] for c in stub.calls_to("/response/slow")] == ["the answer"]
+    assert "may have been delivered" in caplog.text
+
+
+def test_an_answer_refused_after_retries_gets_an_apology(stub: SlackStub) -> None:
+    stub.script("/response/down", *[Scripted(503, {"ok": False})] * 3)
+    assert not replies.reply(stub.response_url("down"), {"text": "the answer"})
+    calls = stub.calls_to("/response/down")
+    assert [c.body["text"] for c in calls[:3]] == ["the answer"] * 3
+    assert calls[3].body["text"].startswith("Sorry, I couldn't deliver an answer")
+    assert len(calls) == 4
