@@ -1,7 +1,9 @@
 """Soak benchmark: concurrent signed ``/claims`` for minutes against ``claimbot serve --http``.
 
-Every command must be acknowledged within Slack's 3 seconds and answered exactly once, and the
-server must not leak: gunicorn workers' memory, their open file descriptors and the database's
+Each of ``--concurrency`` clients acts as a person: it sends a command, waits for Slack's
+acknowledgement, waits for the answer at its ``response_url``, and asks again at once. Every
+command must be acknowledged within Slack's 3 seconds and answered exactly once, and the server
+must not leak: gunicorn workers' memory, their open file descriptors and the database's
 connections are sampled through the run and must stay flat after warm-up.
 
     .venv/bin/python -m bench.soak --synthetic 100000 --concurrency 50 --minutes 10 \\
@@ -13,6 +15,7 @@ Exits 1 if an acknowledgement took 3 s or more, an answer was lost or doubled, o
 from __future__ import annotations
 
 import argparse
+import operator
 import statistics
 import sys
 import tempfile
@@ -22,6 +25,7 @@ import urllib.parse
 import urllib.request
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
@@ -30,7 +34,7 @@ from sqlalchemy.engine import make_url
 from bench.scale import fill, questions
 from bench.slash_load import p99
 from tests.slack_server import SECRET, start_server
-from tests.slack_stub import SlackStub, command_payload, signed_headers
+from tests.slack_stub import Call, SlackStub, command_payload, signed_headers
 
 #: Growth from the first sample after warm-up to the last that still counts as flat.
 RSS_GROWTH = 1.15
@@ -47,13 +51,23 @@ class Sample:
 
 @dataclass
 class Soak:
+    """Clients that each send a command, wait for its acknowledgement and then for its answer,
+    as a person does, and send the next: ``concurrency`` commands always in flight."""
+
     url: str
     stub: SlackStub
     asked: list[str]
     acks: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     sent: int = 0
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    delivered: Counter[str] = field(default_factory=Counter)
+    lock: threading.Condition = field(default_factory=threading.Condition)
+
+    def record(self, call: Call) -> None:
+        if call.path.startswith("/response/"):
+            with self.lock:
+                self.delivered[call.path.removeprefix("/response/")] += 1
+                self.lock.notify_all()
 
     def client(self, number: int, until: float) -> None:
         sequence = 0
@@ -78,6 +92,8 @@ class Soak:
             with self.lock:
                 self.acks.append(time.monotonic() - started)
                 self.sent += 1 if ok else 0
+                if ok:  # the person reads the answer before asking again
+                    self.lock.wait_for(partial(operator.contains, self.delivered, name), 30)
             sequence += 1
 
 
@@ -158,7 +174,7 @@ def main() -> int:
     stub = SlackStub()
     server, url = start_server(database_url, stub, workdir / "server.log")
     soak = Soak(url, stub, asked)
-    delivered: Counter[str] = Counter()
+    stub.on_call = soak.record
     samples: list[Sample] = []
     started = time.monotonic()
     until = started + args.minutes * 60
@@ -170,12 +186,11 @@ def main() -> int:
             thread.start()
         while time.monotonic() < until:
             time.sleep(min(30, max(until - time.monotonic(), 0)))
-            delivered.update(c.path for c in stub.drain() if c.path.startswith("/response/"))
+            stub.drain()  # the soak counts deliveries itself; the stand-in keeps nothing
             samples.append(sample(server.pid, database_url))
         for thread in clients:
             thread.join()
         time.sleep(10)  # answers still in flight
-        delivered.update(c.path for c in stub.drain() if c.path.startswith("/response/"))
     finally:
         server.terminate()
         server.wait(timeout=15)
@@ -186,11 +201,12 @@ def main() -> int:
         f"{args.concurrency} clients for {args.minutes:g} min, {backend}, "
         f"{args.synthetic:,} claims: {soak.sent:,} commands"
     )
-    return 0 if report(soak, delivered, samples, started + args.warmup) else 1
+    return 0 if report(soak, samples, started + args.warmup) else 1
 
 
-def report(soak: Soak, delivered: Counter[str], samples: list[Sample], steady_from: float) -> bool:
+def report(soak: Soak, samples: list[Sample], steady_from: float) -> bool:
     """Print the results; whether every answer came once, in time, with resources flat."""
+    delivered = soak.delivered
     doubled = sum(1 for n in delivered.values() if n > 1)
     lost = soak.sent - len(delivered)
     steady = [s for s in samples if s.at >= steady_from] or samples

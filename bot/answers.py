@@ -7,9 +7,10 @@ the store's topics or claims change.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -18,8 +19,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.errors import ClaimBotError
 from bot.formatting import format_date, format_number
-from bot.matching import Lexicon, TopicIndex
-from bot.models import Claim, Verification
+from bot.matching import Lexicon, Match, MatchResult, TopicIndex
+from bot.models import Claim, Verification, utcnow
+from bot.moments import Moment, Reading
+from bot.moments import read as read_moment
 from bot.store import ClaimStore
 
 MAX_QUESTION_LENGTH = 500
@@ -53,13 +56,18 @@ class FigureView:
 
 @dataclass(frozen=True, slots=True)
 class SeriesView:
-    """A claimant's dated series on a topic, summarised: how many, since when, how it moved."""
+    """A claimant's dated series on a topic, summarised: how many, since when, how it moved,
+    and whether its newest claim is much older than the series' usual interval."""
 
     count: int
     first_on: date
     first: FigureView
     change_7: float | None
     change_30: float | None
+    #: Days between claims, on average.
+    cadence_days: float = 0.0
+    #: Days since the newest claim, when that is far beyond the cadence; else None.
+    stale_days: int | None = None
 
     @property
     def summary(self) -> str:
@@ -72,7 +80,51 @@ class SeriesView:
             for change, days in ((self.change_7, 7), (self.change_30, 30))
             if change is not None
         ]
-        return text + (" Change: " + "; ".join(changes) + "." if changes else "")
+        text += " Change: " + "; ".join(changes) + "." if changes else ""
+        if self.stale_days is not None:
+            text += (
+                f" Possibly out of date: the newest claim is {self.stale_days:,} days old, "
+                f"where this series usually has one every {_days(self.cadence_days)}."
+            )
+        return text
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeView:
+    """How a claimant's figure moved over the period asked about."""
+
+    first_on: date
+    first: FigureView
+    last: FigureView
+
+    @property
+    def difference(self) -> float:
+        return self.last.value - self.first.value
+
+    @property
+    def summary(self) -> str:
+        return (
+            f"{self.first.metric}: {self.first.amount} on {format_date(self.first_on)}, "
+            f"then {self.last.amount}: {_signed(self.difference)}"
+        )
+
+
+def _days(value: float) -> str:
+    return "day" if value <= 1.5 else f"{value:,.0f} days"
+
+
+def how_long_ago(day: date, today: date) -> str:
+    """ "today", "yesterday", "12 days ago", "3 months ago", "4 years ago"."""
+    days = (today - day).days
+    if days < 0:
+        return "in the future"
+    if days <= 1:
+        return ("today", "yesterday")[days]
+    if days < 60:
+        return f"{days} days ago"
+    if days < 730:
+        return f"{days // 30} months ago"
+    return f"{days // 365} years ago"
 
 
 def _signed(value: float) -> str:
@@ -92,9 +144,19 @@ class ClaimView:
     caveat: str | None
     quote: str | None
     series: SeriesView | None = None
+    #: How old the claim is, as the answer is given.
+    ago: str = ""
+    #: How the figure moved over the period asked about, when the claimant has several claims.
+    change: ChangeView | None = None
 
     @classmethod
-    def of(cls, claim: Claim, series: SeriesView | None = None) -> ClaimView:
+    def of(
+        cls,
+        claim: Claim,
+        series: SeriesView | None = None,
+        today: date | None = None,
+        change: ChangeView | None = None,
+    ) -> ClaimView:
         return cls(
             id=claim.id,
             claimant=claim.claimant,
@@ -109,6 +171,8 @@ class ClaimView:
             caveat=claim.caveat,
             quote=claim.quote,
             series=series,
+            ago=how_long_ago(claim.claimed_on, today) if today else "",
+            change=change,
         )
 
     @property
@@ -119,6 +183,8 @@ class ClaimView:
     def dates(self) -> str:
         """When the claim was made, and the date its figures refer to when that differs."""
         text = f"claimed {format_date(self.claimed_on)}"
+        if self.ago:
+            text += f" ({self.ago})"
         if self.as_of and self.as_of != self.claimed_on:
             text += f", figures as of {format_date(self.as_of)}"
         return text
@@ -130,6 +196,27 @@ class TopicAnswer:
     topic: str
     score: float
     claims: tuple[ClaimView, ...]
+    #: Claimants on the topic with no claim by the moment asked (or in the period asked).
+    missing: tuple[str, ...] = ()
+    #: The moment asked lies after every claim on the topic: the figures are the latest.
+    latest_available: date | None = None
+    #: The moment or period the claims were chosen for (None: the latest).
+    moment: Moment | None = None
+
+    @property
+    def notes(self) -> list[str]:
+        """What the reader must know about the moment asked: who had said nothing by then,
+        and whether the figures are simply the latest there are."""
+        notes = []
+        if self.missing:
+            when = "in that period" if self.moment and self.moment.is_period else "by then"
+            notes.append(f"No claim {when}: {', '.join(self.missing)}.")
+        if self.latest_available:
+            notes.append(
+                f"No claim on this topic is newer than {format_date(self.latest_available)}: "
+                "the figures shown are the latest available."
+            )
+        return notes
 
     @property
     def verification_summary(self) -> str:
@@ -151,16 +238,47 @@ class Answer:
     matches: tuple[TopicAnswer, ...]
     suggestions: tuple[str, ...]
     certain: bool
+    #: The moment or period the question asks about; None for "the latest".
+    moment: Moment | None = None
+    #: Words that looked like a date but could not be read as one.
+    date_problem: str | None = None
+
+    @property
+    def when(self) -> str | None:
+        """Which moment the answer is for, said plainly; None for the latest claims."""
+        if self.date_problem:
+            return f"{self.date_problem} These are the latest claims."
+        if self.moment is None:
+            return None
+        label = self.moment.label
+        if self.moment.is_period:
+            return (
+                f"{label[0].upper()}{label[1:]}: each claimant's latest claim made in that "
+                "period, and how their figure changed within it."
+            )
+        return f"{label[0].upper()}{label[1:]}: each claimant's latest claim made by then."
 
     def to_json(self) -> dict[str, Any]:
         """The ``ask --format json`` document."""
+        moment = self.moment
         return {
             "query": self.question,
+            "as_of": moment.end.isoformat() if moment else None,
+            "period": (
+                {"from": moment.start.isoformat(), "to": moment.end.isoformat()}
+                if moment and moment.start
+                else None
+            ),
+            "date_problem": self.date_problem,
             "matches": [
                 {
                     "topic": m.topic,
                     "score": m.score,
                     "claims": [_claim_json(c) for c in m.claims],
+                    "no_claim_by_then": list(m.missing),
+                    "latest_available": (
+                        m.latest_available.isoformat() if m.latest_available else None
+                    ),
                 }
                 for m in self.matches
             ],
@@ -171,6 +289,18 @@ class Answer:
 def _claim_json(claim: ClaimView) -> dict[str, Any]:
     data = asdict(claim)
     del data["series"]
+    data["stale_days"] = claim.series.stale_days if claim.series else None
+    data["change"] = (
+        {
+            "metric": claim.change.first.metric,
+            "from_claimed_on": claim.change.first_on.isoformat(),
+            "from": _plain(claim.change.first.value),
+            "to": _plain(claim.change.last.value),
+            "difference": _plain(claim.change.difference),
+        }
+        if claim.change
+        else None
+    )
     data["claimed_on"] = claim.claimed_on.isoformat()
     data["as_of"] = claim.as_of.isoformat() if claim.as_of else None
     data["verification"] = claim.verification.value
@@ -208,36 +338,97 @@ class AnswerService:
                 self._version = version
             return self._index
 
-    def ask(self, question: str, limit: int = 3) -> Answer:
-        """Each matched topic with the latest claim of each claimant, most recent first."""
+    def ask(self, question: str, limit: int = 3, today: date | None = None) -> Answer:
+        """Each matched topic with the latest claim of each claimant, most recent first; when
+        the question names a moment, the latest made by then (or within the period named)."""
         check_question(question)
+        today = today or utcnow().date()
         with self._sessions() as session:
             store = ClaimStore(session)
-            result = self._fresh_index(store).match(question)
+            reading, result = _read_and_match(self._fresh_index(store), question, today)
+            moment = reading.moment
             shown = result.matches[:limit]
-            latest = store.latest_claims([m.topic_id for m in shown])
-            matches = tuple(
-                TopicAnswer(m.topic_id, m.title, m.score, _views(store, latest[m.topic_id]))
-                for m in shown
-            )
+            ids = [m.topic_id for m in shown]
+            if moment is None:
+                latest = store.latest_claims(ids)
+                matches = tuple(
+                    TopicAnswer(
+                        m.topic_id, m.title, m.score, _views(store, latest[m.topic_id], today)
+                    )
+                    for m in shown
+                )
+            else:
+                matches = tuple(self._as_of(store, shown, moment, today))
         return Answer(
             question=question,
             matches=matches,
             suggestions=tuple(s.title for s in result.suggestions),
             certain=result.certain,
+            moment=moment,
+            date_problem=reading.problem,
         )
 
-    def history(self, question: str) -> TopicAnswer | None:
-        """Every active claim on the best-matching topic, by claimant, newest first."""
+    @staticmethod
+    def _as_of(
+        store: ClaimStore, shown: Sequence[Match], moment: Moment, today: date
+    ) -> Iterator[TopicAnswer]:
+        """The answers for a moment: each claimant's latest claim by then (within the period),
+        how it moved over the period, and who had made no claim by then."""
+        ids = [m.topic_id for m in shown]
+        latest = store.latest_claims(ids, until=moment.end, since=moment.start)
+        first = (
+            store.latest_claims(ids, until=moment.end, since=moment.start, earliest=True)
+            if moment.is_period
+            else {}
+        )
+        claimants = store.claimants(ids)
+        for match in shown:
+            starts = {claim.claimant: claim for claim, _ in first.get(match.topic_id, [])}
+            views = tuple(
+                ClaimView.of(
+                    claim,
+                    _series(store, match.topic_id, claim, count, None)
+                    if count >= SERIES_MINIMUM and not moment.is_period
+                    else None,
+                    today,
+                    _change(starts.get(claim.claimant), claim),
+                )
+                for claim, count in latest[match.topic_id]
+            )
+            shown_claimants = {view.claimant for view in views}
+            newest = max(claimants[match.topic_id].values(), default=None)
+            yield TopicAnswer(
+                match.topic_id,
+                match.title,
+                match.score,
+                views,
+                missing=tuple(sorted(set(claimants[match.topic_id]) - shown_claimants)),
+                latest_available=newest if newest and moment.end > newest else None,
+                moment=moment,
+            )
+
+    def history(self, question: str, today: date | None = None) -> TopicAnswer | None:
+        """Every active claim on the best-matching topic, by claimant, newest first; only
+        those made by the moment the question names (or within its period)."""
         check_question(question)
         with self._sessions() as session:
             store = ClaimStore(session)
-            result = self._fresh_index(store).match(question)
+            index = self._fresh_index(store)
+            reading, result = _read_and_match(index, question, today or utcnow().date())
+            moment = reading.moment
             if not result.matches:
                 return None
             best = result.matches[0]
-            claims = tuple(ClaimView.of(c) for c in store.topic_claims(best.topic_id))
-        return TopicAnswer(best.topic_id, best.title, best.score, claims)
+            claims = tuple(
+                ClaimView.of(c)
+                for c in store.topic_claims(best.topic_id)
+                if moment is None
+                or (
+                    c.claimed_on <= moment.end
+                    and (moment.start is None or c.claimed_on >= moment.start)
+                )
+            )
+        return TopicAnswer(best.topic_id, best.title, best.score, claims, moment=moment)
 
     def topic_ids(self, question: str) -> set[int]:
         """The topics a question matches with confidence."""
@@ -252,22 +443,67 @@ class AnswerService:
             return self._fresh_index(ClaimStore(session)).titles
 
 
+def _read_and_match(index: TopicIndex, question: str, today: date) -> tuple[Reading, MatchResult]:
+    """The question's moment and its match on the rest; a date that is part of the matched
+    topic's own name ("Civilians Killed since 24 Feb 2022") is no moment asked about."""
+    reading = read_moment(question, today)
+    result = index.match(reading.question)
+    if reading.moment or reading.problem:
+        said = _plain_words(reading.moment.said if reading.moment else question)
+        titles = [m.title for m in (*result.matches, *result.suggestions)]
+        if said and any(said in _plain_words(title) for title in titles):
+            return Reading(question), index.match(question)
+    return reading, result
+
+
+def _plain_words(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.casefold()))
+
+
 #: A claimant with at least this many claims on a topic is shown as a series.
 SERIES_MINIMUM = 3
+#: A series is flagged as possibly out of date when its newest claim is older than this many
+#: times its usual interval, and older than a week.
+STALE_FACTOR = 3
+STALE_AFTER_DAYS = 7
 
 
-def _views(store: ClaimStore, latest: list[tuple[Claim, int]]) -> tuple[ClaimView, ...]:
+def _views(
+    store: ClaimStore, latest: list[tuple[Claim, int]], today: date
+) -> tuple[ClaimView, ...]:
     """Each claimant's latest claim; a long series of one claimant summarised, not listed."""
     return tuple(
         ClaimView.of(
             claim,
-            _series(store, claim.topic_id, claim, count) if count >= SERIES_MINIMUM else None,
+            _series(store, claim.topic_id, claim, count, today)
+            if count >= SERIES_MINIMUM
+            else None,
+            today,
         )
         for claim, count in latest
     )
 
 
-def _series(store: ClaimStore, topic_id: int, latest: Claim, count: int) -> SeriesView | None:
+def _change(first: Claim | None, last: Claim) -> ChangeView | None:
+    """How the first figure of ``last`` moved since ``first`` (None for a single claim)."""
+    if first is None or first.id == last.id or not last.figures:
+        return None
+    metric = last.figures[0]
+    before = next((f for f in first.figures if f.metric == metric.metric), None)
+    if before is None:
+        return None
+    return ChangeView(
+        first.claimed_on,
+        FigureView(before.metric, before.value, before.value_high, before.unit),
+        FigureView(metric.metric, metric.value, metric.value_high, metric.unit),
+    )
+
+
+def _series(
+    store: ClaimStore, topic_id: int, latest: Claim, count: int, today: date | None
+) -> SeriesView | None:
+    """The claimant's series up to ``latest``; checked for staleness against ``today`` (None
+    when the answer is for a past moment)."""
     first = store.claim_on_or_before(topic_id, latest.claimant)
     if first is None or not first.figures or not latest.figures:
         return None
@@ -287,6 +523,9 @@ def _series(store: ClaimStore, topic_id: int, latest: Claim, count: int) -> Seri
         return None if then is None or now is None else now - then
 
     first_figure = next((f for f in first.figures if f.metric == metric), first.figures[0])
+    cadence = (latest.claimed_on - first.claimed_on).days / max(count - 1, 1)
+    age = (today - latest.claimed_on).days if today else 0
+    stale = today is not None and age > max(STALE_AFTER_DAYS, STALE_FACTOR * cadence)
     return SeriesView(
         count=count,
         first_on=first.claimed_on,
@@ -295,6 +534,8 @@ def _series(store: ClaimStore, topic_id: int, latest: Claim, count: int) -> Seri
         ),
         change_7=change(7),
         change_30=change(30),
+        cadence_days=cadence,
+        stale_days=age if stale else None,
     )
 
 

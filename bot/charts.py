@@ -85,6 +85,8 @@ def chart_data(topic: TopicAnswer) -> ChartData:
     if unplotted:
         caption += " Not plotted, no figure given: " + ", ".join(unplotted) + "."
     caption += " These are claims by the parties named, not established facts."
+    if topic.moment:
+        caption = f"Claims made {topic.moment.label}. {caption}"
     return ChartData(topic.topic, series, caption)
 
 

@@ -36,6 +36,8 @@ def render_answer(answer: Answer) -> str:
     if not answer.matches:
         return render_no_match(answer)
     parts = [render_topic(m) for m in answer.matches]
+    if answer.when:
+        parts.insert(0, answer.when)
     if len(answer.matches) > 1:
         parts.insert(0, f'"{answer.question}" fits {len(answer.matches)} topics equally well.')
     if not answer.certain and answer.suggestions:
@@ -63,7 +65,8 @@ def render_topic(topic: TopicAnswer) -> str:
         )
         + topic.verification_summary
     )
-    return "\n\n".join([heading, *(render_claim(c) for c in topic.claims)])
+    notes = [" ".join(topic.notes)] if topic.notes else []
+    return "\n\n".join([heading, *notes, *(render_claim(c) for c in topic.claims)])
 
 
 def render_claim(claim: ClaimView) -> str:
@@ -73,6 +76,8 @@ def render_claim(claim: ClaimView) -> str:
     if claim.source_url:
         source += f" <{claim.source_url}>"
     lines.append(f"{source}; {claim.dates}")
+    if claim.change:
+        lines.append(f"Change in the period: {claim.change.summary}.")
     if claim.series:
         lines.append(claim.series.summary)
     if claim.quote:
@@ -122,7 +127,8 @@ def render_topic_history(topic: TopicAnswer | None, question: str) -> str:
     """Every dated claim on a topic, one line each."""
     if topic is None:
         return f'No claims found for "{question}".'
-    lines = [f"{topic.topic}: {len(topic.claims):,} claims"]
+    when = f" made {topic.moment.label}" if topic.moment else ""
+    lines = [f"{topic.topic}: {len(topic.claims):,} claims{when}"]
     for claim in topic.claims:
         figures = "; ".join(f"{f.metric}: {f.amount}" for f in claim.figures) or "no figure given"
         lines.append(f"{claim.claimed_on.isoformat()}  {claim.claimant}: {figures}")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import ColumnElement, func, insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from bot.errors import ClaimBotError
@@ -149,18 +149,35 @@ class ClaimStore:
             )
         ]
 
-    def latest_claims(self, topic_ids: Sequence[int]) -> dict[int, list[tuple[Claim, int]]]:
-        """Each claimant's latest active claim on each topic, most recent first, with how many
-        active claims that claimant has on the topic; one query for all the topics."""
+    def latest_claims(
+        self,
+        topic_ids: Sequence[int],
+        until: date | None = None,
+        since: date | None = None,
+        *,
+        earliest: bool = False,
+    ) -> dict[int, list[tuple[Claim, int]]]:
+        """Each claimant's latest active claim on each topic (claimed from ``since`` until
+        ``until`` when given; the earliest instead with ``earliest``), most recent first, with
+        how many active claims that claimant has there; one query for all the topics."""
         recency = (Claim.claimed_on.desc(), Claim.as_of.desc(), Claim.id.desc())
+        order = (Claim.claimed_on, Claim.as_of, Claim.id) if earliest else recency
         claimant = (Claim.topic_id, Claim.claimant)
+        conditions: list[ColumnElement[bool]] = [
+            Claim.topic_id.in_(topic_ids),
+            Claim.retired_at.is_(None),
+        ]
+        if until is not None:
+            conditions.append(Claim.claimed_on <= until)
+        if since is not None:
+            conditions.append(Claim.claimed_on >= since)
         ranked = (
             select(
                 Claim.id,
-                func.row_number().over(partition_by=claimant, order_by=recency).label("n"),
+                func.row_number().over(partition_by=claimant, order_by=order).label("n"),
                 func.count().over(partition_by=claimant).label("claims"),
             )
-            .where(Claim.topic_id.in_(topic_ids), Claim.retired_at.is_(None))
+            .where(*conditions)
             .subquery()
         )
         query = (
@@ -173,6 +190,18 @@ class ClaimStore:
         found: dict[int, list[tuple[Claim, int]]] = {topic_id: [] for topic_id in topic_ids}
         for claim, count in self.session.execute(query):
             found[claim.topic_id].append((claim, int(count)))
+        return found
+
+    def claimants(self, topic_ids: Sequence[int]) -> dict[int, dict[str, date]]:
+        """Every claimant with active claims on each topic, and the day of their newest."""
+        query = (
+            select(Claim.topic_id, Claim.claimant, func.max(Claim.claimed_on))
+            .where(Claim.topic_id.in_(topic_ids), Claim.retired_at.is_(None))
+            .group_by(Claim.topic_id, Claim.claimant)
+        )
+        found: dict[int, dict[str, date]] = {topic_id: {} for topic_id in topic_ids}
+        for topic_id, name, newest in self.session.execute(query):
+            found[topic_id][name] = newest
         return found
 
     def claim_on_or_before(

@@ -149,6 +149,8 @@ def claim_blocks(claim: ClaimView, label: str = "", *, editable: bool = False) -
     caveat, caveat_cut = _preview(claim.caveat or "")
     verdict = f":warning: *{claim.verification_label}*" + (f". {caveat}" if caveat else "")
     context = [_mrkdwn(f"{source} · {claim.dates}"), _mrkdwn(verdict)]
+    if claim.change:
+        context.append(_mrkdwn(f"Change in the period: {escape(claim.change.summary)}."))
     if claim.series:
         context.append(_mrkdwn(escape(claim.series.summary)))
     section = SectionBlock(
@@ -193,6 +195,8 @@ def topic_blocks(
         HeaderBlock(text=_plain(topic.topic, MAX_HEADER)),
         ContextBlock(elements=[_mrkdwn(escape(summary))]),
     ]
+    if topic.notes:
+        blocks.append(ContextBlock(elements=[_mrkdwn(escape(" ".join(topic.notes)))]))
     reserve = 2  # the note on the rest and its button
     used = text_length(blocks) + 400
     shown = start
@@ -233,20 +237,22 @@ def _buttons(answer: Answer, *, shareable: bool) -> list[ButtonElement]:
                 style="primary",
             )
         )
+    # History and Chart ask about the topic at the moment the question asked about.
+    when = f" {answer.moment.said}" if answer.moment else ""
     for i, topic in enumerate(answer.matches):
-        if any(c.series for c in topic.claims):
+        if any(c.series or c.change for c in topic.claims):
             buttons.append(
                 ButtonElement(
                     text=_plain(f"Chart: {topic.topic}", MAX_BUTTON_TEXT),
                     action_id=f"{CHART_ACTION}_{i}",
-                    value=topic.topic,
+                    value=topic.topic + when,
                 )
             )
             buttons.append(
                 ButtonElement(
                     text=_plain(f"History: {topic.topic}", MAX_BUTTON_TEXT),
                     action_id=f"{HISTORY_ACTION}_{i}",
-                    value=topic.topic,
+                    value=topic.topic + when,
                 )
             )
     if not answer.certain:
@@ -271,6 +277,8 @@ def answer_message(
     """The whole answer: topics side by side, or "no claims found" with close topics.
     ``editable`` adds the editors' menu to each claim (only in answers an editor alone sees)."""
     blocks: list[Block] = []
+    if answer.when:
+        blocks.append(ContextBlock(elements=[_mrkdwn(f"*{escape(answer.when)}*")]))
     if not answer.matches:
         text = f"No claims found for “{escape(answer.question)}”."
         text += (
@@ -404,6 +412,9 @@ def history_message(topic: TopicAnswer | None, question: str) -> Message:
         for c in topic.claims[:HISTORY_ROWS]
     ]
     blocks: list[Block] = [HeaderBlock(text=_plain(topic.topic, MAX_HEADER))]
+    if topic.moment:
+        label = escape(f"Claims made {topic.moment.label}.")
+        blocks.append(ContextBlock(elements=[_mrkdwn(label)]))
     section, used, listed = "", text_length(blocks), 0
     for full_row in rows:
         row = fit(full_row, MAX_SECTION - 1)

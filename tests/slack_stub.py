@@ -62,6 +62,8 @@ class SlackStub:
         #: Members usergroups.users.list reports, by user group ID.
         self.group_members: dict[str, list[str]] = {}
         self._scripts: dict[str, list[Scripted]] = {}
+        #: Called with every call as it is recorded (benchmarks count deliveries this way).
+        self.on_call: Callable[[Call], None] | None = None
         self._lock = threading.Condition()
         stub = self
 
@@ -130,6 +132,8 @@ class SlackStub:
         with self._lock:
             self.calls.append(call)
             self._lock.notify_all()
+        if self.on_call:
+            self.on_call(call)
 
     def _answer(
         self, path: str, body: dict[str, Any]
