@@ -26,6 +26,9 @@ from bot.moments import read as read_moment
 from bot.store import ClaimStore
 
 MAX_QUESTION_LENGTH = 500
+#: Answers computed at once in a process. Answering is CPU-bound: more at once only takes the
+#: processor from the threads that must acknowledge Slack's requests within 3 seconds.
+ANSWERS_AT_ONCE = 4
 
 VERIFICATION_LABELS = {
     Verification.UNVERIFIED: "Not independently verified",
@@ -329,6 +332,7 @@ class AnswerService:
         self._lock = threading.Lock()
         self._index: TopicIndex | None = None
         self._version: tuple[Any, ...] | None = None
+        self._answering = threading.BoundedSemaphore(ANSWERS_AT_ONCE)
 
     def _fresh_index(self, store: ClaimStore) -> TopicIndex:
         version = store.index_version()
@@ -343,7 +347,7 @@ class AnswerService:
         the question names a moment, the latest made by then (or within the period named)."""
         check_question(question)
         today = today or utcnow().date()
-        with self._sessions() as session:
+        with self._answering, self._sessions() as session:
             store = ClaimStore(session)
             reading, result = _read_and_match(self._fresh_index(store), question, today)
             moment = reading.moment
@@ -408,10 +412,10 @@ class AnswerService:
             )
 
     def history(self, question: str, today: date | None = None) -> TopicAnswer | None:
-        """Every active claim on the best-matching topic, by claimant, newest first; only
-        those made by the moment the question names (or within its period)."""
+        """Every active claim on the best-matching topic, newest first; only those made by
+        the moment the question names (or within its period)."""
         check_question(question)
-        with self._sessions() as session:
+        with self._answering, self._sessions() as session:
             store = ClaimStore(session)
             index = self._fresh_index(store)
             reading, result = _read_and_match(index, question, today or utcnow().date())

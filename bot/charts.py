@@ -96,6 +96,24 @@ def chart_for(answers: AnswerService, question: str) -> ChartData | None:
     return chart_data(topic) if topic else None
 
 
+#: Positive figures this many times apart are drawn on a log scale, or the small ones vanish.
+LOG_SPREAD = 100
+#: At most this many distinct dates are labelled exactly, one tick each.
+EXACT_DATES = 8
+
+
+def log_scale(data: ChartData) -> bool:
+    """Whether the figures span orders of magnitude (498 beside 1.6 million)."""
+    values = [p.value for s in data.series for p in s.points if p.value > 0]
+    return bool(values) and max(values) / min(values) >= LOG_SPREAD
+
+
+def exact_dates(data: ChartData) -> list[date] | None:
+    """The dates to label one by one, when there are few; None for an automatic axis."""
+    dated = sorted({p.day for s in data.series for p in s.points})
+    return dated if 0 < len(dated) <= EXACT_DATES else None
+
+
 def render_png(data: ChartData) -> bytes:
     """The chart as PNG bytes (a Figure of its own, no pyplot state: safe in threads)."""
     figure = Figure(figsize=SIZE_INCHES, dpi=DPI)
@@ -118,6 +136,14 @@ def render_png(data: ChartData) -> bytes:
                 color=colour,
                 label=series.label,
             )
+            axes.annotate(
+                format_number(point.value),
+                (mdates.date2num(point.day), point.value),  # type: ignore[no-untyped-call]
+                textcoords="offset points",
+                xytext=(8, 6),
+                fontsize=10,
+                color=colour,
+            )
             continue
         marker = "o" if len(series.points) <= 40 else None
         axes.plot(
@@ -127,14 +153,23 @@ def render_png(data: ChartData) -> bytes:
             highs = np.array([p.value if p.high is None else p.high for p in series.points])
             axes.fill_between(days, values, highs, color=colour, alpha=0.2)
     axes.set_title(textwrap.shorten(data.topic, 90), fontsize=15, loc="left")
+    if log_scale(data):  # every claimant stays visible, however far apart
+        axes.set_yscale("log")
+        axes.set_ylabel("log scale", fontsize=10, color="#444444")
+    else:
+        axes.set_ylim(bottom=0)
     axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _: format_number(value)))
-    locator = mdates.AutoDateLocator()  # type: ignore[no-untyped-call]
-    axes.xaxis.set_major_locator(locator)
-    axes.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
+    exact = exact_dates(data)
+    if exact:  # few dates: each labelled as it is, not a month the claims fall inside
+        axes.set_xticks(mdates.date2num(exact))  # type: ignore[no-untyped-call]
+        axes.set_xticklabels([f"{d.day} {d:%b %Y}" for d in exact], rotation=20, ha="right")
+    else:
+        locator = mdates.AutoDateLocator()  # type: ignore[no-untyped-call]
+        axes.xaxis.set_major_locator(locator)
+        axes.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
     axes.grid(alpha=0.3)
     axes.tick_params(labelsize=11)
     axes.margins(y=0.1)
-    axes.set_ylim(bottom=0)
     dated = sorted({p.day for s in data.series for p in s.points})
     if dated and (dated[-1] - dated[0]).days < 30:  # a few claims on close dates: a month's view
         middle = mdates.date2num(dated[0] + (dated[-1] - dated[0]) / 2)  # type: ignore[no-untyped-call]

@@ -124,7 +124,7 @@ def _value(value: object) -> str:
 
 
 def render_topic_history(topic: TopicAnswer | None, question: str) -> str:
-    """Every dated claim on a topic, one line each."""
+    """Every dated claim on a topic, newest first, one line each."""
     if topic is None:
         return f'No claims found for "{question}".'
     when = f" made {topic.moment.label}" if topic.moment else ""

@@ -226,13 +226,13 @@ class ClaimStore:
         )
 
     def topic_claims(self, topic_id: int) -> list[Claim]:
-        """Every active claim on a topic, by claimant, newest first."""
+        """Every active claim on a topic, newest first (by claimant on the same day)."""
         return list(
             self.session.scalars(
                 select(Claim)
                 .where(Claim.topic_id == topic_id, Claim.retired_at.is_(None))
                 .options(selectinload(Claim.figures))
-                .order_by(Claim.claimant, Claim.claimed_on.desc(), Claim.id.desc())
+                .order_by(Claim.claimed_on.desc(), Claim.claimant, Claim.id.desc())
             )
         )
 

@@ -403,7 +403,7 @@ def digest_messages(digest: Digest) -> list[Message]:
 
 
 def history_message(topic: TopicAnswer | None, question: str) -> Message:
-    """Every dated claim on a topic, newest first per claimant, within Slack's limits."""
+    """Every dated claim on a topic, newest first, within Slack's limits."""
     if topic is None:
         return text_message(f"No claims found for “{question}”.")
     rows = [

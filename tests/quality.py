@@ -28,7 +28,16 @@ UNHCR_MAP = [
     "claimed_on=data_date",
     "value=refugees_recorded",
 ]
+UNHCR_CAVEAT = (
+    "UNHCR's compilation of host-government data on refugees from Ukraine recorded in the "
+    "country; countries record differently, so their numbers are not comparable one to one."
+)
+RELIEFWEB_CAVEAT = (
+    "A headline figure compiled by ReliefWeb's editors (UN OCHA) from the source named, as of "
+    "the date given; some figures are yearly or monthly flows, as the name says."
+)
 UNHCR_SET = [
+    f"caveat={UNHCR_CAVEAT}",
     "claimant=UNHCR",
     "metric=refugees recorded",
     "unit=people",
@@ -47,7 +56,7 @@ def load_real_data(core: Core) -> None:
         read_claims(
             SHARED_DATA / "reliefweb-crisis-figures" / "latest_figures_2023-07.csv",
             maps=RELIEFWEB_MAP,
-            sets=["outlet=ReliefWeb"],
+            sets=["outlet=ReliefWeb", f"caveat={RELIEFWEB_CAVEAT}"],
         ),
         read_claims(
             SHARED_DATA

@@ -45,6 +45,13 @@ class Scripted:
     delay: float = 0.0
 
 
+class _Server(ThreadingHTTPServer):
+    """A listen backlog for bursts of answers (the default, 5, resets connections)."""
+
+    request_queue_size = 256
+    daemon_threads = True
+
+
 class SlackStub:
     """Records calls; answers like Slack unless a failure is scripted for the path."""
 
@@ -100,7 +107,7 @@ class SlackStub:
             def log_message(self, format: str, *args: Any) -> None:
                 return
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = _Server(("127.0.0.1", 0), Handler)
         self.port = self.server.server_address[1]
         self.url = f"http://127.0.0.1:{self.port}"
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)

@@ -17,7 +17,7 @@ from bot.importing import read_claims
 from bot.render_text import render_answer
 from bot.store import ClaimStore
 from tests.conftest import BACKENDS, empty_database
-from tests.quality import SHARED_DATA, UNHCR_MAP, UNHCR_SET
+from tests.quality import SHARED_DATA, UNHCR_CAVEAT, UNHCR_MAP, UNHCR_SET
 
 LOSSES = SHARED_DATA / "ukraine-russia-war-losses"
 UNHCR = (
@@ -189,3 +189,16 @@ def test_history_and_chart_keep_the_moment(real: Core) -> None:
 def test_a_date_in_a_topics_own_name_is_not_a_moment(real: Core) -> None:
     answer = real.answers.ask("Refugees from Ukraine in Poland", today=TODAY)
     assert answer.moment is None
+
+
+def test_history_is_newest_first_across_claimants(real: Core) -> None:
+    topic = real.answers.history("russian losses", today=TODAY)
+    assert topic is not None
+    days = [c.claimed_on for c in topic.claims]
+    assert days == sorted(days, reverse=True)
+    assert len({c.claimant for c in topic.claims}) == 4
+
+
+def test_unhcr_figures_carry_a_caveat_that_fits_their_source(real: Core) -> None:
+    (claim,) = real.answers.ask("refugees in poland", today=TODAY).matches[0].claims
+    assert claim.caveat == UNHCR_CAVEAT
