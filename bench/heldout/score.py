@@ -1,0 +1,58 @@
+"""Score the matcher on the held-out question set, by bucket, and report it as it comes.
+
+The set (questions.jsonl) was written blind and committed before any matcher ran on it; it is
+never tuned against. A question is right when the answer's best topic is one of its labels, or,
+for a no-match question, when the answer has no confident match.
+
+    .venv/bin/python -m bench.heldout.score [--failures]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+
+from bot.config import Settings
+from bot.core import Core
+from tests.quality import load_real_data
+
+QUESTIONS = Path(__file__).resolve().parent / "questions.jsonl"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--failures", action="store_true", help="list every wrong answer")
+    args = parser.parse_args()
+    rows = [json.loads(line) for line in QUESTIONS.read_text().splitlines() if line.strip()]
+    with tempfile.TemporaryDirectory(prefix="claimbot-heldout-") as workdir:
+        core = Core.from_settings(Settings(database_url=f"sqlite:///{workdir}/claims.db"))
+        load_real_data(core)
+        right: dict[str, list[bool]] = defaultdict(list)
+        failures = []
+        for row in rows:
+            answer = core.answers.ask(row["question"])
+            best = answer.matches[0].topic if answer.matches else None
+            ok = best in row["topics"] if row["topics"] else best is None
+            right[row["bucket"]].append(ok)
+            if not ok:
+                failures.append((row["id"], row["question"], row["topics"] or "no match", best))
+        core.engine.dispose()
+    answerable = [ok for bucket, oks in right.items() if bucket != "no_match" for ok in oks]
+    print("| bucket | questions | right |")
+    print("| --- | ---: | ---: |")
+    for bucket, oks in sorted(right.items()):
+        print(f"| {bucket} | {len(oks)} | {sum(oks) / len(oks):.0%} |")
+    share = sum(answerable) / len(answerable)
+    print(f"| answerable, right topic first | {len(answerable)} | {share:.0%} |")
+    if args.failures:
+        for failure in failures:
+            print(*failure, sep=" | ")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
