@@ -374,7 +374,9 @@ class DigestService:
             by_topic: dict[str, list[DigestItem]] = {}
             for claim in claims:
                 by_topic.setdefault(claim.topic.title, []).append(
-                    DigestItem(ClaimView.of(claim), new=claim.created_at > since)
+                    DigestItem(
+                        ClaimView.of(claim, today=until.date()), new=claim.created_at > since
+                    )
                 )
         topics = tuple(DigestTopic(title, tuple(items)) for title, items in by_topic.items())
         return Digest(reference, query, since, until, topics, total)
