@@ -9,6 +9,7 @@ Bolt acknowledges first and answers from its listener threads, so tests wait for
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -59,7 +60,14 @@ class Slack(SlackRequests):
             key = name.upper().replace("-", "_")
             environ[key if key == "CONTENT_TYPE" else f"HTTP_{key}"] = value
         status: list[str] = []
-        chunks = self.app(environ, lambda line, _headers, _exc_info=None: status.append(line))
+
+        def start_response(
+            line: str, headers: list[tuple[str, str]], exc_info: Any = None
+        ) -> Callable[[bytes], object]:
+            status.append(line)
+            return lambda data: None
+
+        chunks = self.app(environ, start_response)
         return int(status[0].split()[0]), b"".join(chunks).decode()
 
 
