@@ -25,8 +25,9 @@ from tests.digest_support import (
 from tests.slack_stub import SlackStub
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def stub() -> Iterator[SlackStub]:
+    """A stand-in per test: a process still running from an earlier test cannot post to it."""
     server = SlackStub()
     yield server
     server.close()
