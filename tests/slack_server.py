@@ -1,4 +1,5 @@
-"""Running the real bot (`claimbot serve --http`) for tests and benchmarks."""
+"""Running the real bot (`claimbot serve --http`) for tests and benchmarks, and the signed
+requests that tests send to it (over HTTP here; in process in ``tests/handlers/harness.py``)."""
 
 from __future__ import annotations
 
@@ -28,11 +29,16 @@ SECRET = "test-signing-secret-0123456789"
 FORM = "application/x-www-form-urlencoded"
 
 
-@dataclass
-class Bot:
-    url: str
+class SlackRequests:
+    """Signed requests in Slack's documented formats; a subclass says how they reach the bot
+    (over HTTP to a running server, or in process to its WSGI app)."""
+
     database_url: str
     stub: SlackStub
+
+    def send(self, body: bytes, headers: dict[str, str]) -> tuple[int, str]:
+        """One ``POST /slack/events``: the status and the response body."""
+        raise NotImplementedError
 
     def post(
         self,
@@ -49,14 +55,7 @@ class Bot:
             else {"Content-Type": content_type}
         )
         all_headers.update(headers or {})
-        request = urllib.request.Request(
-            f"{self.url}/slack/events", data=body.encode(), headers=all_headers, method="POST"
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=10) as response:
-                return response.status, response.read().decode()
-        except urllib.error.HTTPError as exc:
-            return exc.code, exc.read().decode()
+        return self.send(body.encode(), all_headers)
 
     def command(
         self, text: str, response: str = "r1", user: str = "U0001", **kwargs: Any
@@ -83,6 +82,25 @@ class Bot:
         with db.transaction(core.sessions) as session:
             ClaimStore(session).import_records(parse_document({"claims": list(claims)}), "test")
         core.engine.dispose()
+
+
+@dataclass
+class Bot(SlackRequests):
+    """The real server (``claimbot serve --http``), reached over HTTP."""
+
+    url: str
+    database_url: str
+    stub: SlackStub
+
+    def send(self, body: bytes, headers: dict[str, str]) -> tuple[int, str]:
+        request = urllib.request.Request(
+            f"{self.url}/slack/events", data=body, headers=headers, method="POST"
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read().decode()
 
 
 class ServerFailedError(RuntimeError):

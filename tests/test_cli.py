@@ -113,7 +113,13 @@ def test_ask_json_document(seeded: str) -> None:
         "verification",
         "caveat",
         "quote",
+        "ago",
+        "change",
+        "stale_days",
     }
+    assert ru["change"] is None and ru["stale_days"] is None and ru["ago"].endswith("ago")
+    assert (document["as_of"], document["period"], document["date_problem"]) == (None, None, None)
+    assert (match["no_claim_by_then"], match["latest_available"]) == ([], None)
 
 
 def test_ask_with_no_match_is_done_and_suggests(seeded: str) -> None:

@@ -1,13 +1,12 @@
-"""Digests on real SQLite and PostgreSQL, posting through the real Slack publisher to the
-local stand-in for the Web API: schedules, exactly-once, crashes, DST, retries, bad channels.
+"""Digests on real SQLite and PostgreSQL: schedules, DST, what a digest holds, exactly-once
+sending by concurrent senders and after a crash, subscriptions. They post through the real Slack
+publisher (tested on its own in ``tests/handlers/test_publisher.py``) to the local stand-in for
+the Web API.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -15,37 +14,25 @@ from typing import Any
 
 import pytest
 
-from bot import db
-from bot.config import Settings
 from bot.core import Core
-from bot.digests import LEASE, MAX_FAILURES, Digest
+from bot.digests import LEASE
 from bot.errors import ClaimBotError
 from bot.models import DigestRun
-from bot.records import parse_document
 from bot.schedules import Schedule
-from bot.store import ClaimStore
 from handlers.digests import SlackPublisher
 from handlers.replies import web_client
-from tests.slack_stub import Scripted, SlackStub, block_text, message_problem
-
-T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
-CASUALTIES = {
-    "topic": "Russian military casualties in Ukraine",
-    "topic_aliases": ["russian losses"],
-    "claimant": "Russian Ministry of Defence",
-    "outlet": "RIA Novosti",
-    "claimed_on": "2022-03-02",
-    "figures": [{"metric": "killed", "value": 498}],
-    "external_id": "ru",
-}
-REFUGEES = {
-    "topic": "Refugees from Ukraine",
-    "topic_aliases": ["ukrainian refugees"],
-    "claimant": "UNHCR",
-    "claimed_on": "2022-03-02",
-    "figures": [{"metric": "refugees", "value": 874000}],
-    "external_id": "unhcr",
-}
+from tests.digest_support import (
+    CASUALTIES,
+    REFUGEES,
+    T0,
+    Crash,
+    CrashAfterPosting,
+    add,
+    hourly,
+    posts,
+    settings_for,
+)
+from tests.slack_stub import SlackStub
 
 
 @pytest.fixture(scope="module")
@@ -61,12 +48,6 @@ def slack(stub: SlackStub) -> SlackStub:
     return stub
 
 
-def settings_for(database_url: str, stub: SlackStub) -> Settings:
-    return Settings(
-        database_url=database_url, slack_bot_token="xoxb-test", slack_api_url=f"{stub.url}/api/"
-    )
-
-
 @pytest.fixture
 def core(database_url: str, slack: SlackStub) -> Iterator[Core]:
     core = Core.from_settings(settings_for(database_url, slack))
@@ -78,28 +59,6 @@ def core(database_url: str, slack: SlackStub) -> Iterator[Core]:
 @pytest.fixture
 def publisher(core: Core) -> SlackPublisher:
     return SlackPublisher(web_client(core.settings))
-
-
-def add(core: Core, at: datetime, *records: dict[str, Any]) -> None:
-    with db.transaction(core.sessions) as session:
-        ClaimStore(session).import_records(
-            parse_document({"claims": list(records)}), author="test", now=at
-        )
-
-
-def hourly(core: Core, at: datetime = T0, **kwargs: Any) -> int:
-    view = core.digests.subscribe(
-        channel="C0001",
-        schedule=Schedule.parse("0 * * * *", "UTC"),
-        created_by="test",
-        now=at,
-        **kwargs,
-    )
-    return view.id
-
-
-def posts(stub: SlackStub) -> list[dict[str, Any]]:
-    return [c.body for c in stub.calls_to("/api/chat.postMessage")]
 
 
 # Schedules -----------------------------------------------------------------------------------
@@ -215,73 +174,6 @@ def test_one_catch_up_digest_after_downtime(
     assert len(posts(slack)) == 1
 
 
-def test_long_digest_continues_in_its_thread_within_slacks_limits(
-    core: Core, slack: SlackStub, publisher: SlackPublisher
-) -> None:
-    hourly(core)
-    long_quote = "A long statement, quoted in full. " * 80  # 2,720 characters
-    records = [
-        {
-            **CASUALTIES,
-            "topic": f"Topic {i}",
-            "external_id": f"x{i}",
-            "topic_aliases": [],
-            "quote": long_quote,
-            "caveat": "Not independently verified; " * 50,
-        }
-        for i in range(40)
-    ]
-    add(core, T0 + timedelta(minutes=1), *records)
-    (outcome,) = core.digests.send_due(publisher, T0 + timedelta(hours=1))
-    assert outcome.claims == 40
-    first, *rest = posts(slack)
-    assert rest, "a digest this long continues in the thread"
-    first_ts = slack.posted[first["channel"]][0]["ts"]
-    assert all(message["thread_ts"] == first_ts for message in rest)
-    assert "thread_ts" not in first
-    for message in [first, *rest]:
-        assert message_problem(message) is None  # Slack's own limits, as the stand-in checks
-        assert len(message["blocks"]) <= 50
-        assert block_text(message["blocks"]) <= 12_000
-    shown = "".join(json.dumps(m["blocks"]) for m in [first, *rest])
-    assert all(f"Topic {i}" in shown for i in range(40))
-    assert "more not shown" not in shown
-    assert "Full text" in shown  # long quotes are shortened, with a way to the rest
-
-
-def test_digest_beyond_ten_messages_says_what_it_left_out(
-    core: Core, slack: SlackStub, publisher: SlackPublisher
-) -> None:
-    hourly(core)
-    records = [
-        {**CASUALTIES, "topic": f"Topic {i}", "external_id": f"x{i}", "topic_aliases": []}
-        for i in range(400)
-    ]
-    add(core, T0 + timedelta(minutes=1), *records)
-    (outcome,) = core.digests.send_due(publisher, T0 + timedelta(hours=1))
-    assert (outcome.status, outcome.claims) == ("sent", 400)
-    messages = posts(slack)
-    assert len(messages) == 10
-    assert all(message_problem(m) is None for m in messages)
-    assert "more not shown" in messages[-1]["blocks"][-1]["elements"][0]["text"]
-
-
-def test_a_message_slack_refuses_for_its_size_is_a_permanent_failure(
-    core: Core, slack: SlackStub, publisher: SlackPublisher
-) -> None:
-    hourly(core)
-    add(core, T0 + timedelta(minutes=5), CASUALTIES)
-    slack.script(
-        "/api/chat.postMessage",
-        *[Scripted(200, {"ok": False, "error": "msg_blocks_too_long"})] * MAX_FAILURES,
-    )
-    for minute in range(MAX_FAILURES):
-        (outcome,) = core.digests.send_due(publisher, T0 + timedelta(hours=1, minutes=minute))
-        assert (outcome.status, outcome.error) == ("failed", "msg_blocks_too_long")
-    (view,) = core.digests.subscriptions(now=T0 + timedelta(hours=2))
-    assert view.state == f"paused after {MAX_FAILURES} failures: msg_blocks_too_long"
-
-
 # Exactly once ----------------------------------------------------------------------------------
 
 
@@ -314,54 +206,6 @@ def test_concurrent_senders_post_each_digest_once(
         sender.engine.dispose()
 
 
-def test_two_send_due_processes_post_once(core: Core, slack: SlackStub, database_url: str) -> None:
-    for _ in range(3):
-        hourly(core)
-    add(core, T0 + timedelta(minutes=5), CASUALTIES)
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "SLACK_BOT_TOKEN": "xoxb-test",
-        "SLACK_API_URL": f"{slack.url}/api/",
-    }
-    command = [
-        sys.executable,
-        "-m",
-        "entrypoints",
-        "digest",
-        "send-due",
-        "--now",
-        "2026-03-02T09:00:30Z",
-    ]
-    processes = [
-        subprocess.Popen(
-            command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-        )
-        for _ in range(2)
-    ]
-    outputs = [p.communicate(timeout=60) for p in processes]
-    assert [p.returncode for p in processes] == [0, 0], outputs
-    lines = "".join(out for out, _ in outputs).splitlines()
-    assert sorted(lines) == [f"digest {i} slot 2026-03-02T09:00: sent, 1 claims" for i in (1, 2, 3)]
-    assert len(posts(slack)) == 3
-
-
-class Crash(BaseException):
-    """The sender dies right after Slack accepted the post, before recording it."""
-
-
-class CrashAfterPosting:
-    def __init__(self, inner: SlackPublisher) -> None:
-        self.inner = inner
-
-    def publish(self, channel: str, digest: Digest) -> str:
-        self.inner.publish(channel, digest)
-        raise Crash
-
-    def find(self, channel: str, reference: str, since: datetime) -> str | None:
-        return self.inner.find(channel, reference, since)
-
-
 def test_crash_between_posting_and_recording_neither_loses_nor_doubles(
     core: Core, slack: SlackStub, publisher: SlackPublisher
 ) -> None:
@@ -390,93 +234,6 @@ def test_crash_between_posting_and_recording_neither_loses_nor_doubles(
     assert later.status == "empty"
 
 
-def test_crash_recovery_finds_the_digest_beyond_the_first_page_of_history(
-    core: Core, slack: SlackStub, publisher: SlackPublisher
-) -> None:
-    """A busy channel: 450 messages came after the digest; the cursor is followed to it."""
-    hourly(core)
-    add(core, T0 + timedelta(minutes=5), CASUALTIES)
-    due = T0 + timedelta(hours=1)
-    with pytest.raises(Crash):
-        core.digests.send_due(CrashAfterPosting(publisher), due)
-    chatter = [{"type": "message", "ts": f"{i}.000100", "text": "chatter"} for i in range(450)]
-    slack.posted["C0001"].extend(chatter)
-    (outcome,) = core.digests.send_due(publisher, due + LEASE + timedelta(minutes=1))
-    assert outcome.status == "sent"
-    assert len(posts(slack)) == 1
-    assert len(slack.calls_to("/api/conversations.history")) == 3
-
-
-def test_crash_with_unreadable_history_posts_again_rather_than_lose(
-    core: Core, slack: SlackStub, publisher: SlackPublisher
-) -> None:
-    hourly(core)
-    add(core, T0 + timedelta(minutes=5), CASUALTIES)
-    due = T0 + timedelta(hours=1)
-    with pytest.raises(Crash):
-        core.digests.send_due(CrashAfterPosting(publisher), due)
-    slack.script(
-        "/api/conversations.history", Scripted(200, {"ok": False, "error": "missing_scope"})
-    )
-    (outcome,) = core.digests.send_due(publisher, due + LEASE + timedelta(minutes=1))
-    assert outcome.status == "sent"
-    assert len(posts(slack)) == 2  # the documented worst case: doubled, not lost
-
-
-# Slack errors ----------------------------------------------------------------------------------
-
-
-def test_rate_limit_then_success(core: Core, slack: SlackStub, publisher: SlackPublisher) -> None:
-    hourly(core)
-    add(core, T0 + timedelta(minutes=5), CASUALTIES)
-    slack.script(
-        "/api/chat.postMessage",
-        Scripted(429, {"ok": False, "error": "ratelimited"}, {"Retry-After": "1"}),
-    )
-    (outcome,) = core.digests.send_due(publisher, T0 + timedelta(hours=1))
-    assert outcome.status == "sent"
-    assert len(slack.calls_to("/api/chat.postMessage")) == 2
-
-
-def test_transient_failure_is_recorded_and_retried_next_run(
-    core: Core, slack: SlackStub, publisher: SlackPublisher
-) -> None:
-    hourly(core)
-    add(core, T0 + timedelta(minutes=5), CASUALTIES)
-    slack.script(
-        "/api/chat.postMessage", *[Scripted(503, {"ok": False, "error": "service_unavailable"})] * 3
-    )
-    (failed,) = core.digests.send_due(publisher, T0 + timedelta(hours=1))
-    assert failed.status == "failed"
-    (view,) = core.digests.subscriptions(now=T0 + timedelta(hours=1))
-    assert view.state.startswith("failing (1):")
-    (retried,) = core.digests.send_due(publisher, T0 + timedelta(hours=1, minutes=1))
-    assert (retried.status, retried.claims) == ("sent", 1)
-    (view,) = core.digests.subscriptions(now=T0 + timedelta(hours=1))
-    assert view.state == "active"
-
-
-def test_unknown_channel_is_reported_then_paused(
-    core: Core, slack: SlackStub, publisher: SlackPublisher
-) -> None:
-    hourly(core)
-    add(core, T0 + timedelta(minutes=5), CASUALTIES)
-    slack.script(
-        "/api/chat.postMessage",
-        *[Scripted(200, {"ok": False, "error": "channel_not_found"})] * MAX_FAILURES,
-    )
-    for minute in range(MAX_FAILURES):
-        (outcome,) = core.digests.send_due(publisher, T0 + timedelta(hours=1, minutes=minute))
-        assert (outcome.status, outcome.error) == ("failed", "channel_not_found")
-    (view,) = core.digests.subscriptions(now=T0 + timedelta(hours=2))
-    assert view.state == f"paused after {MAX_FAILURES} failures: channel_not_found"
-    assert view.next_run is None
-    assert core.digests.send_due(publisher, T0 + timedelta(hours=2)) == []
-    core.digests.resume(view.id)
-    (outcome,) = core.digests.send_due(publisher, T0 + timedelta(hours=3))
-    assert (outcome.status, outcome.claims) == ("sent", 1)
-
-
 # Subscriptions ---------------------------------------------------------------------------------
 
 
@@ -497,36 +254,3 @@ def test_subscription_lifecycle(core: Core) -> None:
     assert core.digests.subscriptions() == []
     with pytest.raises(ClaimBotError, match="no digest"):
         core.digests.unsubscribe(view.id)
-
-
-def test_clock_sends_due_digests_and_stops_on_sigterm(
-    core: Core, slack: SlackStub, database_url: str
-) -> None:
-    now = datetime.now(UTC)
-    core.digests.subscribe(
-        channel="C0009",
-        schedule=Schedule.parse("* * * * *", "UTC"),
-        created_by="test",
-        now=now - timedelta(minutes=3),
-    )
-    add(core, now - timedelta(minutes=2), CASUALTIES)
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "SLACK_BOT_TOKEN": "xoxb-test",
-        "SLACK_API_URL": f"{slack.url}/api/",
-    }
-    clock = subprocess.Popen(
-        [sys.executable, "-m", "entrypoints", "clock"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        (call,) = slack.wait_for(lambda c: c.path == "/api/chat.postMessage", timeout=30)
-        assert call.body["channel"] == "C0009"
-    finally:
-        clock.terminate()
-        _, stderr = clock.communicate(timeout=15)
-    assert clock.returncode == 0, stderr

@@ -1,4 +1,5 @@
-"""When answering fails inside a listener, the user gets an apology, not silence."""
+"""The Bolt app itself: URL verification, redelivered events acted on once, ``app_rate_limited``,
+and the error handler's apology when a listener fails (in process)."""
 
 from __future__ import annotations
 
@@ -14,11 +15,11 @@ from slack_bolt import BoltRequest
 
 from bot.config import Settings
 from bot.core import Core
-from handlers import replies
 from handlers.app import build_app
+from tests.handlers.harness import Slack, post_messages
+from tests.slack_server import SECRET
 from tests.slack_stub import (
     BOT_USER_ID,
-    Scripted,
     SlackStub,
     command_payload,
     event_payload,
@@ -26,18 +27,58 @@ from tests.slack_stub import (
     signed_headers,
 )
 
-SECRET = "test-signing-secret-0123456789"
+
+def test_url_verification_challenge(slack: Slack) -> None:
+    body = json.dumps({"token": "t", "challenge": "c-123", "type": "url_verification"})
+    status, text = slack.post(body, "application/json")
+    assert status == 200
+    assert "c-123" in text
+
+
+def test_redelivered_event_is_answered_once(slack: Slack) -> None:
+    event = mention_event(f"<@{BOT_USER_ID}> russian losses", "1700000007.1")
+    assert slack.event(event, "Ev05")[0] == 200
+    assert (
+        slack.event(
+            event, "Ev05", {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
+        )[0]
+        == 200
+    )
+    assert (
+        slack.event(
+            event, "Ev05", {"X-Slack-Retry-Num": "2", "X-Slack-Retry-Reason": "http_timeout"}
+        )[0]
+        == 200
+    )
+    slack.stub.wait_for(post_messages)
+    time.sleep(1.5)
+    assert len(slack.stub.calls_to("/api/chat.postMessage")) == 1
+
+
+def test_app_rate_limited_is_acknowledged_and_logged(
+    slack: Slack, caplog: pytest.LogCaptureFixture
+) -> None:
+    body = json.dumps(
+        {
+            "token": "legacy-token",
+            "type": "app_rate_limited",
+            "team_id": "T0001",
+            "minute_rate_limited": 1518467820,
+            "api_app_id": "A0001",
+        }
+    )
+    with caplog.at_level(logging.WARNING, logger="handlers.app"):
+        assert slack.post(body, "application/json")[0] == 200
+    assert "rate-limited events for team T0001" in caplog.text
+    time.sleep(0.2)
+    assert slack.stub.calls == []
+
+
+# Failing listeners ---------------------------------------------------------------------------
 
 
 @pytest.fixture
-def stub() -> Iterator[SlackStub]:
-    server = SlackStub()
-    yield server
-    server.close()
-
-
-@pytest.fixture
-def broken_core(tmp_path: Path, stub: SlackStub) -> Core:
+def broken_core(tmp_path: Path, stub: SlackStub) -> Iterator[Core]:
     """A core whose database has no schema: every question fails with a database error."""
     settings = Settings(
         database_url=f"sqlite:///{tmp_path / 'never-initialised.db'}",
@@ -49,7 +90,9 @@ def broken_core(tmp_path: Path, stub: SlackStub) -> Core:
     core.init(seed=False)
     with core.engine.begin() as connection:
         connection.exec_driver_sql("DROP TABLE topics")
-    return core
+    stub.reset()
+    yield core
+    core.engine.dispose()
 
 
 def test_failed_command_apologises_and_logs_context(
@@ -84,27 +127,3 @@ def test_failed_mention_apologises_in_the_thread(broken_core: Core, stub: SlackS
     (call,) = stub.wait_for(lambda c: c.path == "/api/chat.postMessage")
     assert call.body["thread_ts"] == "1.5"
     assert call.body["text"].startswith("Sorry, I couldn't deliver an answer")
-
-
-def test_an_answer_accepted_after_the_timeout_gets_no_apology(
-    stub: SlackStub, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
-) -> None:
-    """The response_url took the answer but confirmed it too late: the user has the answer,
-    and an apology after it would be wrong."""
-    monkeypatch.setattr(replies, "RESPONSE_URL_TIMEOUT", 1)
-    stub.script("/response/slow", Scripted(200, {"ok": True}, delay=2))
-    with caplog.at_level(logging.WARNING, logger="handlers.replies"):
-        delivered = replies.reply(stub.response_url("slow"), {"text": "the answer"})
-        time.sleep(2)  # time for an apology to arrive, were one sent
-    assert not delivered
-    assert [c.body["text"] for c in stub.calls_to("/response/slow")] == ["the answer"]
-    assert "may have been delivered" in caplog.text
-
-
-def test_an_answer_refused_after_retries_gets_an_apology(stub: SlackStub) -> None:
-    stub.script("/response/down", *[Scripted(503, {"ok": False})] * 3)
-    assert not replies.reply(stub.response_url("down"), {"text": "the answer"})
-    calls = stub.calls_to("/response/down")
-    assert [c.body["text"] for c in calls[:3]] == ["the answer"] * 3
-    assert calls[3].body["text"].startswith("Sorry, I couldn't deliver an answer")
-    assert len(calls) == 4

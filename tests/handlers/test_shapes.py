@@ -1,5 +1,5 @@
 """What real Slack sends and accepts: encoded text, Enterprise Grid fields, ``rich_text`` blocks,
-``app_rate_limited``, and messages within 50 blocks and 12,000 characters of block text.
+and messages within 50 blocks and 12,000 characters of block text.
 
 Signed requests in Slack's documented shapes are dispatched to the real Bolt app in process;
 the local stand-in for the Web API refuses what Slack would refuse.
@@ -8,8 +8,6 @@ the local stand-in for the Web API refuses what Slack would refuse.
 from __future__ import annotations
 
 import json
-import logging
-import time
 import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
@@ -235,25 +233,6 @@ def test_message_shortcut_on_an_encoded_message(app: App, stub: SlackStub) -> No
     (call,) = stub.wait_for(lambda c: c.path == "/response/s")
     assert message_problem(call.body) is None
     assert "&amp;amp;" not in json.dumps(call.body)
-
-
-def test_app_rate_limited_is_acknowledged_and_logged(
-    app: App, stub: SlackStub, caplog: pytest.LogCaptureFixture
-) -> None:
-    body = json.dumps(
-        {
-            "token": "legacy-token",
-            "type": "app_rate_limited",
-            "team_id": "T0001",
-            "minute_rate_limited": 1518467820,
-            "api_app_id": "A0001",
-        }
-    )
-    with caplog.at_level(logging.WARNING, logger="handlers.app"):
-        assert dispatch(app, body, "application/json") == 200
-    assert "rate-limited events for team T0001" in caplog.text
-    time.sleep(0.2)
-    assert stub.calls == []
 
 
 # Message size --------------------------------------------------------------------------------

@@ -1,0 +1,340 @@
+"""Editors: the claim menu, the forms and their submissions, the topic picker; only editors change
+claims (in process)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from bot import db
+from bot.config import Settings
+from bot.core import Core
+from bot.models import Claim
+from bot.records import ClaimRecord
+from tests.handlers.harness import Slack, block_actions, block_texts
+from tests.slack_stub import to_response, user, view_submission
+
+CASUALTIES = "Russian military casualties in Ukraine"
+
+
+def overflow_values(message: dict[str, Any]) -> list[str]:
+    return [
+        option["value"]
+        for block in message.get("blocks", [])
+        if (block.get("accessory") or {}).get("type") == "overflow"
+        for option in block["accessory"]["options"]
+    ]
+
+
+def claim_ids(slack: Slack, question: str) -> dict[str, int]:
+    """Claimant -> claim id, as an editor's answer menu shows them."""
+    slack.stub.reset()
+    slack.command(question)
+    (call,) = slack.stub.wait_for(to_response())
+    ids: dict[str, int] = {}
+    for block in call.body["blocks"]:
+        accessory = block.get("accessory") or {}
+        if accessory.get("type") == "overflow":
+            claimant = block["text"]["text"].split("*")[1]
+            ids[claimant] = int(accessory["options"][0]["value"].split(":")[1])
+    slack.stub.reset()
+    return ids
+
+
+NEW_CLAIM = {
+    "topic_pick": None,
+    "topic_new": "Ukrainian military casualties",
+    "topic_aliases": "ukrainian losses, ukrainian troop deaths",
+    "claimant": "US officials",
+    "outlet": "The New York Times",
+    "source_url": "https://example.org/nyt",
+    "claimed_on": "2022-03-09",
+    "figures": "killed: 2,000-4,000 troops",
+    "verification": "unverified",
+    "caveat": "Estimate from intelligence officials, not independently verified.",
+}
+
+
+def test_editors_see_a_menu_on_each_claim_and_others_do_not(slack: Slack) -> None:
+    slack.command("russian losses", user="U0002")
+    (plain,) = slack.stub.wait_for(to_response())
+    assert overflow_values(plain.body) == []
+    slack.stub.reset()
+    slack.command("russian losses", user="U0001")
+    (edited,) = slack.stub.wait_for(to_response())
+    values = overflow_values(edited.body)
+    assert {v.split(":")[0] for v in values} == {"edit", "verify", "retire", "history"}
+
+
+def test_editor_group_members_are_editors(slack: Slack) -> None:
+    slack.stub.group_members["S0EDITORS"] = ["U0003"]
+    slack.command("russian losses", user="U0003")
+    (call,) = slack.stub.wait_for(to_response())
+    assert overflow_values(call.body)
+    assert slack.stub.calls_to("/api/usergroups.users.list")
+
+
+def test_add_opens_the_form_for_editors_only(slack: Slack) -> None:
+    slack.command("add", user="U0002")
+    (refusal,) = slack.stub.wait_for(to_response())
+    assert block_texts(refusal.body) == "Only editors can add claims."
+    assert slack.stub.calls_to("/api/views.open") == []
+    slack.command("add", user="U0001")
+    (opened,) = slack.stub.wait_for(lambda c: c.path == "/api/views.open")
+    view = opened.body["view"]
+    view = json.loads(view) if isinstance(view, str) else view
+    assert opened.body["trigger_id"] == "1.2.3"
+    assert view["callback_id"] == "claim_edit"
+    assert {b["block_id"] for b in view["blocks"]} >= {"topic_pick", "topic_new", "figures"}
+
+
+def test_submitting_a_new_claim_saves_it_and_confirms(slack: Slack) -> None:
+    payload = view_submission("claim_edit", NEW_CLAIM, json.dumps({"channel": "C0001"}))
+    status, body = slack.interaction(payload)
+    assert (status, body) == (200, "")
+    (confirmation,) = slack.stub.wait_for(lambda c: c.path == "/api/chat.postEphemeral")
+    assert confirmation.body["user"] == "U0001"
+    assert "Claim added to “Ukrainian military casualties”." in confirmation.body["text"]
+    slack.stub.reset()
+    slack.command("ukrainian troop deaths")
+    (answer,) = slack.stub.wait_for(to_response())
+    assert "*US officials*: killed *2,000–4,000 troops*" in block_texts(answer.body)
+
+
+@pytest.mark.parametrize(
+    ("changes", "errors"),
+    [
+        (
+            {"figures": "killed lots"},
+            {"figures": "Line 1: write it as metric: value unit, e.g. killed: 498 troops."},
+        ),
+        (
+            {"topic_new": None},
+            {"topic_new": "Pick an existing topic or name a new one (one of the two)."},
+        ),
+        ({"figures": None}, {"figures": "a claim needs figures or a quote"}),
+        ({"source_url": "ftp://x"}, {"source_url": "must start with http:// or https://"}),
+    ],
+)
+def test_invalid_form_shows_errors_next_to_fields_and_saves_nothing(
+    slack: Slack, changes: dict[str, Any], errors: dict[str, str]
+) -> None:
+    before = claim_ids(slack, "russian losses")
+    payload = view_submission(
+        "claim_edit", {**NEW_CLAIM, "topic_new": "Never saved", **changes}, "{}"
+    )
+    status, body = slack.interaction(payload)
+    assert status == 200
+    assert json.loads(body) == {"response_action": "errors", "errors": errors}
+    slack.command("never saved")
+    (answer,) = slack.stub.wait_for(to_response())
+    assert "Never saved" not in json.dumps(answer.body)
+    assert claim_ids(slack, "russian losses") == before
+
+
+def test_forged_submission_from_a_non_editor_changes_nothing(slack: Slack) -> None:
+    ru = claim_ids(slack, "russian losses")["Russian Ministry of Defence"]
+    metadata = json.dumps({"channel": "C0001", "claim_id": ru})
+    payload = view_submission("claim_retire", {"reason": "I do not like it"}, metadata, "U0002")
+    status, body = slack.interaction(payload)
+    assert status == 200
+    assert json.loads(body) == {
+        "response_action": "errors",
+        "errors": {"reason": "Only editors can change claims."},
+    }
+    assert ru in claim_ids(slack, "russian losses").values()
+
+
+def test_verify_and_retire_through_the_menu(slack: Slack) -> None:
+    uk = claim_ids(slack, "russian losses")["UK Ministry of Defence"]
+    menu = block_actions(slack, "claim_menu", "")
+    menu["actions"][0] = {
+        "action_id": "claim_menu",
+        "block_id": "b",
+        "type": "overflow",
+        "action_ts": "1.2",
+        "selected_option": {"text": {"type": "plain_text", "text": "x"}, "value": f"verify:{uk}"},
+    }
+    slack.interaction(menu)
+    (opened,) = slack.stub.wait_for(lambda c: c.path == "/api/views.open")
+    view = opened.body["view"]
+    view = json.loads(view) if isinstance(view, str) else view
+    assert view["callback_id"] == "claim_verify"
+    metadata = view["private_metadata"]
+    note = "Checked by the desk against MoD briefing transcripts"
+    status, _ = slack.interaction(
+        view_submission("claim_verify", {"verification": "disputed", "note": note}, metadata)
+    )
+    assert status == 200
+    slack.stub.wait_for(lambda c: c.path == "/api/chat.postEphemeral")
+    slack.stub.reset()
+    slack.command(f"history {uk}")
+    (history,) = slack.stub.wait_for(to_response())
+    shown = block_texts(history.body)
+    assert "verified by slack:U0001" in shown
+    assert "verification: 'unverified' -&gt; 'disputed'" in shown
+    slack.stub.reset()
+    status, _ = slack.interaction(
+        view_submission("claim_retire", {"reason": "Superseded"}, metadata)
+    )
+    slack.stub.wait_for(lambda c: c.path == "/api/chat.postEphemeral")
+    assert uk not in claim_ids(slack, "russian losses").values()
+
+
+def choose_in_menu(slack: Slack, verb: str, claim_id: int) -> None:
+    """An editor picks ``verb`` in the claim menu of ``claim_id``."""
+    menu = block_actions(slack, "claim_menu", "")
+    menu["actions"][0] = {
+        "action_id": "claim_menu",
+        "block_id": "b",
+        "type": "overflow",
+        "action_ts": "1.2",
+        "selected_option": {
+            "text": {"type": "plain_text", "text": "x"},
+            "value": f"{verb}:{claim_id}",
+        },
+    }
+    assert slack.interaction(menu)[0] == 200
+
+
+def opened_view(slack: Slack) -> dict[str, Any]:
+    (opened,) = slack.stub.wait_for(lambda c: c.path == "/api/views.open")
+    view = opened.body["view"]
+    return json.loads(view) if isinstance(view, str) else view  # type: ignore[no-any-return]
+
+
+def form_values(view: dict[str, Any]) -> dict[str, Any]:
+    """What Slack submits for an untouched form: each input block's initial value."""
+    values: dict[str, Any] = {}
+    for block in view["blocks"]:
+        if block["type"] != "input":
+            continue
+        element = block["element"]
+        option = element.get("initial_option") or {}
+        initial = element.get("initial_value") or element.get("initial_date")
+        values[block["block_id"]] = initial or option.get("value")
+    return values
+
+
+def stored(slack: Slack, claim_id: int) -> ClaimRecord:
+    core = Core.from_settings(Settings(database_url=slack.database_url))
+    try:
+        return core.editing.record(claim_id)
+    finally:
+        core.engine.dispose()
+
+
+def add_claim_to_edit(slack: Slack, topic: str) -> int:
+    slack.add_claims(
+        {
+            "topic": topic,
+            "claimant": "Regional governor",
+            "outlet": "Telegram",
+            "claimed_on": "2023-05-01",
+            "figures": [{"metric": "injured", "value": 12, "unit": "people"}],
+            "verification": "corroborated",
+            "verification_note": "Matched against hospital records by the desk",
+            "caveat": "Early count.",
+            "external_id": f"edit-test-{topic}",
+        }
+    )
+    (claim_id,) = claim_ids(slack, topic).values()
+    return claim_id
+
+
+def test_editing_through_the_form_keeps_what_the_form_does_not_show(slack: Slack) -> None:
+    claim_id = add_claim_to_edit(slack, "Shelling injuries in Belgorod")
+    choose_in_menu(slack, "edit", claim_id)
+    view = opened_view(slack)
+    assert view["callback_id"] == "claim_edit"
+    values = {**form_values(view), "outlet": "RBC"}
+    status, body = slack.interaction(
+        view_submission("claim_edit", values, view["private_metadata"])
+    )
+    assert (status, body) == (200, "")
+    (confirmation,) = slack.stub.wait_for(lambda c: c.path == "/api/chat.postEphemeral")
+    assert f"Claim {claim_id} saved." in confirmation.body["text"]
+    after = stored(slack, claim_id)
+    assert after.outlet == "RBC"
+    assert after.verification_note == "Matched against hospital records by the desk"
+    assert after.external_id == "edit-test-Shelling injuries in Belgorod"
+    assert after.retired_reason is None
+
+
+def test_a_retired_claim_cannot_be_edited_through_the_form(slack: Slack) -> None:
+    claim_id = add_claim_to_edit(slack, "Shelling injuries in Kursk")
+    choose_in_menu(slack, "edit", claim_id)
+    view = opened_view(slack)
+    slack.stub.reset()
+    metadata = view["private_metadata"]
+    status, _ = slack.interaction(
+        view_submission("claim_retire", {"reason": "Withdrawn"}, metadata)
+    )
+    assert status == 200
+    slack.stub.wait_for(lambda c: c.path == "/api/chat.postEphemeral")
+    # The form opened before the claim was retired is submitted: refused, nothing changes.
+    values = {**form_values(view), "outlet": "RBC"}
+    status, body = slack.interaction(view_submission("claim_edit", values, metadata))
+    assert status == 200
+    assert json.loads(body) == {
+        "response_action": "errors",
+        "errors": {"claimant": f"Claim {claim_id} is retired; a retired claim cannot be edited."},
+    }
+    after = stored(slack, claim_id)
+    assert (after.retired_reason, after.outlet) == ("Withdrawn", "Telegram")
+    # The menu of an answer shown before the retirement no longer opens the form.
+    slack.stub.reset()
+    choose_in_menu(slack, "edit", claim_id)
+    (refusal,) = slack.stub.wait_for(to_response("button"))
+    assert "a retired claim cannot be edited" in block_texts(refusal.body)
+    assert slack.stub.calls_to("/api/views.open") == []
+
+
+def test_text_too_long_for_the_form_is_left_out_and_kept(slack: Slack) -> None:
+    claim_id = add_claim_to_edit(slack, "Shelling injuries in Bryansk")
+    long_quote = "A very long statement. " * 200
+    core = Core.from_settings(Settings(database_url=slack.database_url))
+    with db.transaction(core.sessions) as session:  # stored before the limit existed
+        session.get_one(Claim, claim_id).quote = long_quote.strip()
+    core.engine.dispose()
+    choose_in_menu(slack, "edit", claim_id)
+    view = opened_view(slack)
+    inputs = {b["block_id"]: b["element"] for b in view["blocks"] if b["type"] == "input"}
+    assert "quote" not in inputs
+    for element in inputs.values():
+        assert len(element.get("initial_value") or "") <= element.get("max_length", 3000)
+    assert "cannot be edited here. It is kept as it is." in json.dumps(view)
+    values = {**form_values(view), "outlet": "RBC"}
+    status, body = slack.interaction(
+        view_submission("claim_edit", values, view["private_metadata"])
+    )
+    assert (status, body) == (200, "")
+    slack.stub.wait_for(lambda c: c.path == "/api/chat.postEphemeral")
+    after = stored(slack, claim_id)
+    assert (after.outlet, after.quote) == ("RBC", long_quote.strip())
+
+
+def test_topic_picker_offers_matching_topics(slack: Slack) -> None:
+    payload = {
+        "type": "block_suggestion",
+        "user": user("U0001"),
+        "container": {"type": "view", "view_id": "V0001"},
+        "api_app_id": "A0001",
+        "token": "legacy-token",
+        "action_id": "topic_pick",
+        "block_id": "topic_pick",
+        "value": "casualties",
+        "team": {"id": "T0001", "domain": "example"},
+        "view": {
+            "id": "V0001",
+            "type": "modal",
+            "callback_id": "claim_edit",
+            "private_metadata": "{}",
+        },
+    }
+    status, body = slack.interaction(payload)
+    assert status == 200
+    titles = [o["text"]["text"] for o in json.loads(body)["options"]]
+    assert CASUALTIES in titles
