@@ -25,7 +25,14 @@ from bot.errors import ClaimBotError
 from bot.importing import FORMATS, read_claims
 from bot.models import utcnow
 from bot.records import dump_document
-from bot.render_text import render_answer, render_subscription, render_topic_history
+from bot.render_text import (
+    render_answer,
+    render_help,
+    render_subscription,
+    render_topic_history,
+    render_topics,
+)
+from bot.requests import Help, parse
 from bot.schedules import Schedule
 from entrypoints.clock import publisher, run_clock, send_due
 from entrypoints.console import run_console
@@ -108,6 +115,9 @@ def ask(
     if (question is None) == (batch is None):
         raise click.UsageError("Give either a QUESTION or --batch FILE, not both or neither.")
     core.require_schema()
+    if question is not None and not history and fmt == "text" and _is_help(question):
+        click.echo(render_help(core.answers.topic_count(), prefix="claimbot "))
+        return
     if history and question is not None:
         topic = core.answers.history(question)
         if fmt == "json":
@@ -131,6 +141,49 @@ def ask(
         click.echo(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
     else:
         click.echo(render_answer(answer))
+
+
+def _is_help(question: str) -> bool:
+    try:
+        return isinstance(parse(question), Help)
+    except ClaimBotError:
+        return False
+
+
+@cli.command()
+@click.argument("query", nargs=-1)
+@click.option("--page", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=50,
+    show_default=True,
+    help="Topics per page.",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.pass_obj
+def topics(core: Core, query: tuple[str, ...], page: int, limit: int, fmt: str) -> None:
+    """List the topics with claims whose title or an alias contains QUERY (any case; every
+    topic without one), alphabetically, with claim counts and the newest claim's date."""
+    core.require_schema()
+    listing = core.answers.topics_page(" ".join(query) or None, page, limit)
+    if fmt == "json":
+        document = {
+            "query": listing.query,
+            "total": listing.total,
+            "page": listing.page,
+            "pages": listing.pages,
+            "topics": [
+                {"topic": t.title, "claims": t.claims, "newest": t.newest.isoformat()}
+                for t in listing.topics
+            ],
+            "suggestions": list(listing.suggestions),
+        }
+        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        return
+    click.echo(render_topics(listing, more=f"--page {listing.page + 1}"))
 
 
 @cli.command("import")

@@ -7,8 +7,16 @@ from typing import Any, TextIO
 
 from bot.answers import Answer
 from bot.core import Core
-from bot.dispatch import Caller, ChartReply, HelpReply, Notice, OpenClaimForm, respond
-from bot.render_text import render_answer, render_help
+from bot.dispatch import (
+    Caller,
+    ChartReply,
+    HelpReply,
+    Notice,
+    OpenClaimForm,
+    TopicsReply,
+    respond,
+)
+from bot.render_text import render_answer, render_help, render_topics
 
 PROMPT = "you> "
 GREETING = (
@@ -20,7 +28,8 @@ CONSOLE = Caller(user="console", editor=True)
 
 _SHOWN: dict[type[Any], Callable[[Any], str]] = {
     Answer: render_answer,
-    HelpReply: lambda help_reply: render_help(help_reply.topics),
+    HelpReply: lambda help_reply: render_help(help_reply.topic_count),
+    TopicsReply: lambda topics: render_topics(topics.page),
     Notice: lambda notice: notice.text,
     OpenClaimForm: lambda _: "Editing is done in Slack by editors, or with `claimbot import`.",
     ChartReply: lambda chart: f'Charts: `claimbot chart "{chart.question}" --output chart.png`.',

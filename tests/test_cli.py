@@ -219,7 +219,7 @@ def test_console_answers_each_line_and_exits_at_end_of_input(seeded: str) -> Non
     assert "Russian Ministry of Defence: killed: 498 troops" in out
     assert "Warsaw Institute: share of conscripts: 50%" in out
     assert "The Washington Post: share of conscripts: 70%" in out
-    assert "Topics with claims:" in out
+    assert "4 topics have claims: type `topics` to list them" in out
     assert 'No claims found for "best pizza".' in out
 
 
