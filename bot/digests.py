@@ -136,6 +136,8 @@ class DigestService:
         """Start a digest; the first one covers what changes from now on."""
         if not channel.strip():
             raise ClaimBotError("A digest needs a channel.")
+        if query and query.strip():
+            self.check_query(query.strip())
         now = now or utcnow()
         with db.transaction(self._sessions) as session:
             subscription = Subscription(
@@ -151,6 +153,27 @@ class DigestService:
             session.add(subscription)
             session.flush()
             return self._view(session, subscription, now)
+
+    def check_query(self, query: str) -> None:
+        """Refuse a digest question that matches no topic: its digest would never hold
+        anything. The error names the closest topics, if any."""
+        if self._answers.topic_ids(query):
+            return
+        closest = self._answers.ask(query).suggestions
+        hint = f" Closest topics: {'; '.join(closest)}." if closest else ""
+        raise ClaimBotError(
+            f'"{query}" matches no topic, so its digest would always be empty.{hint} '
+            "List the topics with `topics WORDS`."
+        )
+
+    def preview(self, subscription_id: int, now: datetime | None = None) -> Digest:
+        """What the subscription's digest would hold if it were posted at ``now``: everything
+        created or changed since its last digest (or since subscribing). Posts nothing."""
+        now = now or utcnow()
+        with self._sessions() as session:
+            subscription = self._current(session, subscription_id, None)
+            since, query = subscription.covered_until, subscription.query
+        return self.gather(f"{subscription_id}:preview", query, since, now)
 
     def subscriptions(
         self, channel: str | None = None, now: datetime | None = None

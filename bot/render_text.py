@@ -7,7 +7,7 @@ from textwrap import indent
 from zoneinfo import ZoneInfo
 
 from bot.answers import Answer, ClaimView, FigureView, TopicAnswer, TopicsPage
-from bot.digests import SubscriptionView
+from bot.digests import Digest, SubscriptionView
 from bot.editing import RevisionView
 from bot.formatting import format_date
 
@@ -168,3 +168,24 @@ def render_topic_history(topic: TopicAnswer | None, question: str) -> str:
         figures = "; ".join(f"{f.metric}: {f.amount}" for f in claim.figures) or "no figure given"
         lines.append(f"{claim.claimed_on.isoformat()}  {claim.claimant}: {figures}")
     return "\n".join(lines)
+
+
+def render_digest(digest: Digest) -> str:
+    """A digest as text: by topic, each new or changed claim."""
+    scope = f' on "{digest.query}"' if digest.query else ""
+    since = f"{format_date(digest.since.date())} {digest.since:%H:%M} UTC"
+    if not digest.total:
+        return f"Nothing new or changed{scope} since {since}."
+    count = f"{digest.total} claim{'s' if digest.total != 1 else ''}"
+    parts = [f"New and changed claims: {count}{scope} since {since}."]
+    shown = 0
+    for topic in digest.topics:
+        claims = "\n".join(
+            render_claim(item.claim).replace("* ", "* New: " if item.new else "* Changed: ", 1)
+            for item in topic.items
+        )
+        parts.append(f"{topic.topic}\n{claims}")
+        shown += len(topic.items)
+    if shown < digest.total:
+        parts.append(f"{digest.total - shown} more not shown.")
+    return "\n\n".join(parts)
