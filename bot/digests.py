@@ -136,8 +136,6 @@ class DigestService:
         """Start a digest; the first one covers what changes from now on."""
         if not channel.strip():
             raise ClaimBotError("A digest needs a channel.")
-        if query and query.strip():
-            self.check_query(query.strip())
         now = now or utcnow()
         with db.transaction(self._sessions) as session:
             subscription = Subscription(
@@ -155,8 +153,9 @@ class DigestService:
             return self._view(session, subscription, now)
 
     def check_query(self, query: str) -> None:
-        """Refuse a digest question that matches no topic: its digest would never hold
-        anything. The error names the closest topics, if any."""
+        """Refuse a digest question that matches no topic now: its digest would hold nothing
+        until such a topic is added. The error names the closest topics, if any. People are
+        asked (Slack, the command line); the service itself accepts any question."""
         if self._answers.topic_ids(query):
             return
         closest = self._answers.ask(query).suggestions

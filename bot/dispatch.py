@@ -114,6 +114,8 @@ def _subscribe(core: Core, request: DigestSubscribe, caller: Caller) -> Reply:
     if caller.channel is None:
         return Notice(NO_CHANNEL)
     schedule = Schedule.parse(request.cron, request.timezone or caller.timezone())
+    if request.query:
+        core.digests.check_query(request.query)
     view = core.digests.subscribe(
         channel=caller.channel,
         schedule=schedule,

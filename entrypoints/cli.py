@@ -197,7 +197,7 @@ def _check_import_file(path: Path, fmt: str | None) -> None:
     ClaimReview or General Staff file given without its --format."""
     try:
         text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
+    except (OSError, UnicodeDecodeError):
         return  # the reader says so, naming the file
     if not text.strip():
         raise ClaimBotError(

@@ -200,9 +200,12 @@ def test_import_missing_or_broken_file(seeded: str, tmp_path: Path) -> None:
 def test_ask_before_init_says_what_to_do(database_url: str) -> None:
     result = claimbot(database_url, "ask", "russian losses")
     assert result.returncode == 1
-    assert result.stderr.strip() == (
-        "Error: The database has no ClaimBot schema yet; run `claimbot init`."
-    )
+    assert result.stderr.strip() in {
+        "Error: The database has no ClaimBot schema yet; run `claimbot init`.",
+        # a SQLite file that does not exist is not created by a command that only reads
+        f"Error: There is no database at {database_url.removeprefix('sqlite:///')}; "
+        "run `claimbot init`.",
+    }
 
 
 def test_bad_database_url(tmp_path: Path) -> None:
@@ -267,7 +270,7 @@ def test_digest_cli_lifecycle(seeded: str) -> None:
 )
 def test_digest_cli_rejects_bad_schedules(seeded: str, args: list[str], message: str) -> None:
     result = claimbot(seeded, "digest", "subscribe", "--channel", "C1", *args)
-    assert result.returncode == 1
+    assert result.returncode == 2
     assert message in result.stderr
     assert claimbot(seeded, "digest", "list").stdout == "No digests.\n"
 
