@@ -377,3 +377,24 @@ def test_console_history_is_kept_across_sessions(tmp_path: Path) -> None:
         "/claims russian losses"
     )
     readline.clear_history()
+
+
+def test_serve_http_with_slack_unreachable_prints_one_line_as_a_process(seeded: str) -> None:
+    """Only a process shows what logging adds: no retry log, no Bolt notice, one sentence."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
+    env.update(
+        DATABASE_URL=seeded,
+        SLACK_BOT_TOKEN="xoxb-test",
+        SLACK_SIGNING_SECRET="0123456789abcdef0123456789abcdef",
+        SLACK_API_URL="http://127.0.0.1:9/api/",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "entrypoints", "serve", "--http"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert "SLACK_API_URL http://127.0.0.1:9/api/" in one_sentence(done.stderr)
