@@ -285,7 +285,9 @@ def answer_message(
     if not answer.matches:
         text = f"No claims found for “{escape(answer.question)}”."
         text += (
-            " Closest topics:" if answer.suggestions else " Try `/claims help` to see the topics."
+            " Closest topics:"
+            if answer.suggestions
+            else " Try `/claims topics WORDS` to find a topic, or `/claims help`."
         )
         blocks.append(SectionBlock(text=_mrkdwn(text)))
         fallback = f"No claims found for “{escape(answer.question)}”."

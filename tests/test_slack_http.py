@@ -254,7 +254,7 @@ def test_claims_no_match_offers_close_topics(bot: Bot) -> None:
 def test_claims_unrelated_question(bot: Bot) -> None:
     bot.command("best pizza recipe")
     (call,) = bot.stub.wait_for(to_response())
-    assert "Try `/claims help`" in block_texts(call.body)
+    assert "Try `/claims topics WORDS` to find a topic" in block_texts(call.body)
     assert buttons(call.body) == []
 
 
