@@ -14,7 +14,7 @@ import sys
 import time
 from datetime import date, timedelta
 
-from bot.charts import ChartData, Point, Series, render_png
+from bot.charts import ChartData, Point, Series, render_chart
 
 
 def data(points: int) -> ChartData:
@@ -49,7 +49,7 @@ def median_seconds(chart: ChartData, rounds: int) -> float:
     times = []
     for _ in range(rounds):
         started = time.perf_counter()
-        render_png(chart)
+        render_chart(chart)
         times.append(time.perf_counter() - started)
     return statistics.median(times)
 
@@ -59,7 +59,7 @@ def main() -> int:
     parser.add_argument("--points", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=7)
     args = parser.parse_args()
-    render_png(data(1))  # warm up fonts and caches
+    render_chart(data(1))  # warm up fonts and caches
     baseline = median_seconds(data(1), args.rounds)
     full = median_seconds(data(args.points), args.rounds)
     print(f"chart rendering, median of {args.rounds}")

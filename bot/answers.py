@@ -23,7 +23,7 @@ from bot.matching import Lexicon, Match, MatchResult, TopicIndex
 from bot.models import Claim, Verification, utcnow
 from bot.moments import Moment, Reading
 from bot.moments import read as read_moment
-from bot.store import ClaimStore
+from bot.store import ClaimStore, TopicSummary
 
 MAX_QUESTION_LENGTH = 500
 #: Answers computed at once in a process. Answering is CPU-bound: more at once only takes the
@@ -323,6 +323,52 @@ def _plain(value: float) -> float | int:
     return int(value) if float(value).is_integer() else value
 
 
+#: How many topics one page of a topic listing holds (Slack's limits allow this many lines).
+TOPICS_PAGE = 40
+
+
+@dataclass(frozen=True, slots=True)
+class TopicsPage:
+    """One page of the topics with claims, alphabetically: those whose title or an alias
+    contains ``query`` (every topic without one). When none does, ``suggestions`` names the
+    topics the query comes closest to as a question."""
+
+    query: str | None
+    total: int
+    page: int
+    per_page: int
+    topics: tuple[TopicSummary, ...]
+    suggestions: tuple[str, ...] = ()
+
+    @property
+    def first(self) -> int:
+        """The position of the first topic shown, from 1."""
+        return (self.page - 1) * self.per_page + 1
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def heading(self) -> str:
+        scope = f' matching "{self.query}"' if self.query else " with claims"
+        if not self.total:
+            return f"No topics{scope}."
+        count = f"{self.total:,} topic{'s' if self.total != 1 else ''}{scope}"
+        if not self.topics:
+            return f"{count}; page {self.page} is past the last ({self.pages})."
+        if self.total <= len(self.topics):
+            return f"{count}."
+        last = self.first + len(self.topics) - 1
+        return f"{count}: {self.first:,} to {last:,} (page {self.page} of {self.pages})."
+
+    def next_request(self) -> str | None:
+        """What to type for the next page, if there is one."""
+        if self.page >= self.pages:
+            return None
+        return " ".join(["topics", *([self.query] if self.query else []), f"page {self.page + 1}"])
+
+
 class AnswerService:
     """Answers questions from the store, keeping the match index fresh."""
 
@@ -440,6 +486,30 @@ class AnswerService:
         with self._sessions() as session:
             result = self._fresh_index(ClaimStore(session)).match(question)
         return {m.topic_id for m in result.matches}
+
+    def topics_page(
+        self, query: str | None = None, page: int = 1, per_page: int = TOPICS_PAGE
+    ) -> TopicsPage:
+        """A page of the topics with claims whose title or an alias contains ``query`` (any
+        case), alphabetically, with counts and newest dates; the closest topics when none
+        does."""
+        query = (query or "").strip() or None
+        if query:
+            check_question(query)
+        page = max(1, page)
+        with self._sessions() as session:
+            store = ClaimStore(session)
+            total, topics = store.topic_summaries(query, per_page, (page - 1) * per_page)
+            suggestions: tuple[str, ...] = ()
+            if query and not total:
+                result = self._fresh_index(store).match(query)
+                suggestions = tuple(m.title for m in (*result.matches, *result.suggestions))
+        return TopicsPage(query, total, page, per_page, tuple(topics), suggestions)
+
+    def topic_count(self) -> int:
+        """How many topics have claims."""
+        with self._sessions() as session:
+            return len(self._fresh_index(ClaimStore(session)).titles)
 
     def topics(self) -> Sequence[str]:
         """Titles of every topic that has claims, alphabetically."""

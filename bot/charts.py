@@ -114,8 +114,9 @@ def exact_dates(data: ChartData) -> list[date] | None:
     return dated if 0 < len(dated) <= EXACT_DATES else None
 
 
-def render_png(data: ChartData) -> bytes:
-    """The chart as PNG bytes (a Figure of its own, no pyplot state: safe in threads)."""
+def render_chart(data: ChartData, fmt: str = "png") -> bytes:
+    """The chart as bytes in matplotlib's format ``fmt`` (png, jpg, svg, pdf, ...): a Figure of
+    its own, no pyplot state, so safe in threads."""
     figure = Figure(figsize=SIZE_INCHES, dpi=DPI)
     axes = figure.subplots()
     colours = mpl.rcParams["axes.prop_cycle"].by_key()["color"]
@@ -197,5 +198,5 @@ def render_png(data: ChartData) -> bytes:
     )
     figure.tight_layout(rect=(0, 0.1, 1, 1))
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
+    figure.savefig(buffer, format=fmt)
     return buffer.getvalue()

@@ -43,7 +43,11 @@ class Core:
         return cls(settings, db.make_engine(settings.database_url, settings.database_timeouts))
 
     def require_schema(self) -> None:
-        """Stop with a clear message when ``claimbot init`` has not been run."""
+        """Stop with a clear message when ``claimbot init`` has not been run; a SQLite file
+        that does not exist is not created (connecting would create it empty)."""
+        missing = db.missing_sqlite_file(self.engine)
+        if missing:
+            raise ClaimBotError(f"There is no database at {missing}; run `claimbot init`.")
         if not db.is_migrated(self.engine):
             raise ClaimBotError("The database has no ClaimBot schema yet; run `claimbot init`.")
 

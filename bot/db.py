@@ -195,6 +195,17 @@ def migrate(engine: Engine) -> None:
     command.upgrade(alembic_config(engine), "head")
 
 
+def missing_sqlite_file(engine: Engine) -> str | None:
+    """The path of a SQLite database file that does not exist yet (connecting would create
+    it); None for any other database."""
+    url = engine.url
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    if url.database.startswith("file:") or url.query.get("uri"):
+        return None
+    return None if Path(url.database).exists() else url.database
+
+
 def is_migrated(engine: Engine) -> bool:
     """Whether the database has the schema at all (any revision)."""
     return inspect(engine).has_table("alembic_version")

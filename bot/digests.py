@@ -152,6 +152,28 @@ class DigestService:
             session.flush()
             return self._view(session, subscription, now)
 
+    def check_query(self, query: str) -> None:
+        """Refuse a digest question that matches no topic now: its digest would hold nothing
+        until such a topic is added. The error names the closest topics, if any. People are
+        asked (Slack, the command line); the service itself accepts any question."""
+        if self._answers.topic_ids(query):
+            return
+        closest = self._answers.ask(query).suggestions
+        hint = f" Closest topics: {'; '.join(closest)}." if closest else ""
+        raise ClaimBotError(
+            f'"{query}" matches no topic, so its digest would always be empty.{hint} '
+            "List the topics with `topics WORDS`."
+        )
+
+    def preview(self, subscription_id: int, now: datetime | None = None) -> Digest:
+        """What the subscription's digest would hold if it were posted at ``now``: everything
+        created or changed since its last digest (or since subscribing). Posts nothing."""
+        now = now or utcnow()
+        with self._sessions() as session:
+            subscription = self._current(session, subscription_id, None)
+            since, query = subscription.covered_until, subscription.query
+        return self.gather(f"{subscription_id}:preview", query, since, now)
+
     def subscriptions(
         self, channel: str | None = None, now: datetime | None = None
     ) -> list[SubscriptionView]:

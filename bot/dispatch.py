@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.answers import Answer
+from bot.answers import Answer, TopicsPage
 from bot.core import Core
 from bot.errors import ClaimBotError
 from bot.render_text import render_history, render_subscription
@@ -27,6 +27,7 @@ from bot.requests import (
     Help,
     History,
     Request,
+    Topics,
     parse,
 )
 from bot.schedules import Schedule
@@ -51,9 +52,16 @@ class Caller:
 
 @dataclass(frozen=True, slots=True)
 class HelpReply:
-    """How to use ClaimBot, with the topics it has claims on."""
+    """How to use ClaimBot, with how many topics it has claims on."""
 
-    topics: tuple[str, ...]
+    topic_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class TopicsReply:
+    """A page of the topics with claims."""
+
+    page: TopicsPage
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,11 +83,15 @@ class ChartReply:
     question: str
 
 
-Reply = Answer | HelpReply | Notice | OpenClaimForm | ChartReply
+Reply = Answer | HelpReply | TopicsReply | Notice | OpenClaimForm | ChartReply
 
 
 def _help(core: Core, _request: Help, _caller: Caller) -> Reply:
-    return HelpReply(tuple(core.answers.topics()))
+    return HelpReply(core.answers.topic_count())
+
+
+def _topics(core: Core, request: Topics, _caller: Caller) -> Reply:
+    return TopicsReply(core.answers.topics_page(request.query, request.page))
 
 
 def _ask(core: Core, request: Ask, _caller: Caller) -> Reply:
@@ -102,6 +114,8 @@ def _subscribe(core: Core, request: DigestSubscribe, caller: Caller) -> Reply:
     if caller.channel is None:
         return Notice(NO_CHANNEL)
     schedule = Schedule.parse(request.cron, request.timezone or caller.timezone())
+    if request.query:
+        core.digests.check_query(request.query)
     view = core.digests.subscribe(
         channel=caller.channel,
         schedule=schedule,
@@ -136,6 +150,7 @@ def _resume(core: Core, request: DigestResume, caller: Caller) -> Reply:
 #: Every request type and the one function that handles it.
 HANDLERS: dict[type[Any], Callable[[Core, Any, Caller], Reply]] = {
     Help: _help,
+    Topics: _topics,
     Ask: _ask,
     History: _history,
     AddClaim: _add,

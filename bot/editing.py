@@ -166,10 +166,22 @@ class EditService:
                 return None
             return store.import_records(records, author, progress=progress)
 
-    def export_records(self) -> list[ClaimRecord]:
-        """Every claim, retired ones included, as exchange records."""
+    def claim_count(self) -> int:
+        """How many claims an export holds (retired ones included)."""
         with self._sessions() as session:
-            return [to_record(c) for c in ClaimStore(session).all_claims()]
+            return ClaimStore(session).claim_count(include_retired=True)
+
+    def export_records(self, progress: Callable[[int], object] | None = None) -> list[ClaimRecord]:
+        """Every claim, retired ones included, as exchange records; ``progress`` is told how
+        many more are done, every 1,000."""
+        with self._sessions() as session:
+            claims = ClaimStore(session).all_claims()
+            records: list[ClaimRecord] = []
+            for start in range(0, len(claims), 1000):
+                records.extend(to_record(c) for c in claims[start : start + 1000])
+                if progress:
+                    progress(len(claims[start : start + 1000]))
+            return records
 
     def topic_of(self, claim_id: int) -> tuple[int, str]:
         """A claim's topic, as (id, title)."""

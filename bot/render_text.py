@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from textwrap import indent
 from zoneinfo import ZoneInfo
 
-from bot.answers import Answer, ClaimView, FigureView, TopicAnswer
-from bot.digests import SubscriptionView
+from bot.answers import Answer, ClaimView, FigureView, TopicAnswer, TopicsPage
+from bot.digests import Digest, SubscriptionView
 from bot.editing import RevisionView
 from bot.formatting import format_date
 
@@ -15,20 +15,55 @@ HELP = """\
 Ask about a contested figure and get every side's latest claim, with who made it, where it
 was published, when, and whether anyone has verified it.
 
-  /claims russian losses          answer in the channel (only you see it)
-  @claimbot russian losses        mention the bot; in a thread it answers in the thread
-  /claims help                    this help
+  /claims QUESTION              answer only you see, with a button to share it
+                                (e.g. /claims russian losses as of 1 June 2023)
+  @claimbot QUESTION            mention the bot; in a thread it answers in the thread
+  /claims topics [WORDS]        topics whose title or alias contains WORDS (all without),
+                                with claim counts and newest dates; add "page 2" for more
+  /claims chart QUESTION        post a chart of every claimant's figures over time
+  /claims history ID            every revision of claim ID
+  /claims add                   open the form for a new claim (editors)
+  /claims help                  this help
+
+Digests of new and changed claims, posted to the channel:
+  /claims digest daily HH:MM [TZ] [always] [QUESTION]
+  /claims digest weekly DAY HH:MM [TZ] [always] [QUESTION]
+  /claims digest list           this channel's digests
+  /claims digest off ID         end a digest
+  /claims digest resume ID      resume a digest paused after failures
+TZ is an IANA time zone (default: yours); "always" posts "nothing new" rather than
+skipping a quiet day; QUESTION limits the digest to the topics it matches.
 
 Questions can be typed loosely: "how many russian soldiers have died?" works too."""
 
 
-def render_help(topics: Sequence[str], most: int = 25) -> str:
-    lines = [HELP]
-    if topics:
-        lines.append("\nTopics with claims:")
-        lines.extend(f"  - {t}" for t in topics[:most])
-        if len(topics) > most:
-            lines.append(f"  ...and {len(topics) - most:,} more.")
+def topics_pointer(topic_count: int, prefix: str = "") -> str:
+    """Where help points for the topics: how many there are and how to list them."""
+    if not topic_count:
+        return "No topics have claims yet."
+    count = f"{topic_count:,} topic{'s have' if topic_count != 1 else ' has'} claims"
+    return f"{count}: type `{prefix}topics` to list them, or `{prefix}topics WORDS` to search."
+
+
+def render_help(topic_count: int, prefix: str = "") -> str:
+    """The help, pointing to the topics with ``prefix`` (``claimbot `` on the command line)."""
+    return HELP + "\n\n" + topics_pointer(topic_count, prefix)
+
+
+def render_topics(page: TopicsPage, more: str | None = None) -> str:
+    """A page of topics, one line each: title, claim count, newest claim's day; ``more`` says
+    how to get the next page (default: the request to type)."""
+    lines = [page.heading]
+    lines.extend(
+        f"  - {t.title}: {t.claims:,} claim{'s' if t.claims != 1 else ''}, "
+        f"newest {format_date(t.newest)}"
+        for t in page.topics
+    )
+    if page.suggestions:
+        lines.append("Closest topics: " + "; ".join(page.suggestions))
+    following = page.next_request()
+    if following:
+        lines.append(f"More: {more or f'`{following}`'}.")
     return "\n".join(lines)
 
 
@@ -50,7 +85,7 @@ def render_no_match(answer: Answer) -> str:
     if answer.suggestions:
         text += "\nClosest topics: " + "; ".join(answer.suggestions)
     else:
-        text += "\nType help to see the topics with claims."
+        text += "\nType `topics` to list the topics with claims, or `topics WORDS` to search."
     return text
 
 
@@ -133,3 +168,24 @@ def render_topic_history(topic: TopicAnswer | None, question: str) -> str:
         figures = "; ".join(f"{f.metric}: {f.amount}" for f in claim.figures) or "no figure given"
         lines.append(f"{claim.claimed_on.isoformat()}  {claim.claimant}: {figures}")
     return "\n".join(lines)
+
+
+def render_digest(digest: Digest) -> str:
+    """A digest as text: by topic, each new or changed claim."""
+    scope = f' on "{digest.query}"' if digest.query else ""
+    since = f"{format_date(digest.since.date())} {digest.since:%H:%M} UTC"
+    if not digest.total:
+        return f"Nothing new or changed{scope} since {since}."
+    count = f"{digest.total} claim{'s' if digest.total != 1 else ''}"
+    parts = [f"New and changed claims: {count}{scope} since {since}."]
+    shown = 0
+    for topic in digest.topics:
+        claims = "\n".join(
+            render_claim(item.claim).replace("* ", "* New: " if item.new else "* Changed: ", 1)
+            for item in topic.items
+        )
+        parts.append(f"{topic.topic}\n{claims}")
+        shown += len(topic.items)
+    if shown < digest.total:
+        parts.append(f"{digest.total - shown} more not shown.")
+    return "\n\n".join(parts)

@@ -22,6 +22,15 @@ class Help:
 
 
 @dataclass(frozen=True, slots=True)
+class Topics:
+    """List the topics with claims, alphabetically: those whose title or an alias contains
+    ``query``, or all; a page at a time."""
+
+    query: str | None = None
+    page: int = 1
+
+
+@dataclass(frozen=True, slots=True)
 class Ask:
     """Answer a question about the claims."""
 
@@ -78,6 +87,7 @@ class Chart:
 
 Request = (
     Help
+    | Topics
     | Ask
     | DigestSubscribe
     | DigestList
@@ -90,14 +100,16 @@ Request = (
 
 
 def parse(text: str) -> Request:
-    """``help`` or nothing asks for help; ``digest ...``, ``add``, ``history ID`` and
-    ``chart QUESTION`` are commands; the rest is a question."""
+    """``help`` or nothing asks for help; ``topics [QUERY] [page N]``, ``digest ...``, ``add``,
+    ``history ID`` and ``chart QUESTION`` are commands; the rest is a question."""
     words = text.split()
     if not words or (len(words) == 1 and words[0].casefold() in {"help", "?", "-h", "--help"}):
         return Help()
     verb = words[0].casefold()
     if verb == "digest":
         return _digest(words[1:])
+    if verb == "topics":
+        return _topics(words[1:])
     if verb == "chart":
         if len(words) == 1:
             raise ClaimBotError("Usage: `chart QUESTION`, e.g. `chart russian losses`.")
@@ -109,6 +121,16 @@ def parse(text: str) -> Request:
             raise ClaimBotError("Usage: `history ID`, with the claim's number.")
         return History(int(words[1].lstrip("#")))
     return Ask(" ".join(words))
+
+
+def _topics(words: list[str]) -> Topics:
+    page = 1
+    if len(words) >= 2 and words[-2].casefold() == "page":
+        if not words[-1].isdigit() or int(words[-1]) < 1:
+            raise ClaimBotError("Usage: `topics [QUERY] [page N]`, e.g. `topics refugees page 2`.")
+        page = int(words[-1])
+        words = words[:-2]
+    return Topics(" ".join(words) or None, page)
 
 
 def _digest(words: list[str]) -> Request:

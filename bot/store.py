@@ -37,6 +37,16 @@ TRACKED_FIELDS = (
 
 
 @dataclass(frozen=True, slots=True)
+class TopicSummary:
+    """A topic as listed when browsing: how many active claims it has and the newest's day."""
+
+    topic_id: int
+    title: str
+    claims: int
+    newest: date
+
+
+@dataclass(frozen=True, slots=True)
 class ImportResult:
     """What an import did."""
 
@@ -254,6 +264,40 @@ class ClaimStore:
         if text.strip():
             query = query.where(Topic.title.icontains(text.strip(), autoescape=True))
         return [(int(i), str(t)) for i, t in self.session.execute(query)]
+
+    def topic_summaries(
+        self, text: str | None, limit: int, offset: int = 0
+    ) -> tuple[int, list[TopicSummary]]:
+        """Topics with active claims whose title or an alias contains ``text`` (any case; all
+        of them without it), alphabetically: how many in all, and ``limit`` from ``offset`` on,
+        each with its count of active claims and the day of the newest."""
+        conditions: list[ColumnElement[bool]] = [Claim.retired_at.is_(None)]
+        needle = (text or "").strip()
+        if needle:
+            aliased = select(TopicAlias.topic_id).where(
+                TopicAlias.alias.icontains(needle, autoescape=True)
+            )
+            conditions.append(
+                Topic.title.icontains(needle, autoescape=True) | Topic.id.in_(aliased)
+            )
+        listed = (
+            select(
+                Topic.id,
+                Topic.title,
+                func.count(Claim.id).label("claims"),
+                func.max(Claim.claimed_on).label("newest"),
+            )
+            .join(Claim, Claim.topic_id == Topic.id)
+            .where(*conditions)
+            .group_by(Topic.id, Topic.title)
+        )
+        total = self.session.scalar(select(func.count()).select_from(listed.subquery())) or 0
+        rows = self.session.execute(
+            listed.order_by(func.lower(Topic.title), Topic.id).limit(limit).offset(offset)
+        )
+        return total, [
+            TopicSummary(int(i), str(title), int(count), newest) for i, title, count, newest in rows
+        ]
 
     def topic_title(self, topic_id: int) -> str:
         topic = self.session.get(Topic, topic_id)

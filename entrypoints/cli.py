@@ -6,6 +6,7 @@ go to stderr in one sentence.
 
 from __future__ import annotations
 
+import csv
 import json
 import logging
 import sys
@@ -17,15 +18,23 @@ import click
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.answers import Answer
-from bot.charts import chart_for, render_png
+from bot.charts import chart_for, render_chart
 from bot.claimreview import to_claimreview
 from bot.config import load_settings
 from bot.core import Core
-from bot.errors import ClaimBotError
+from bot.errors import ClaimBotError, DatabaseUnavailableError
 from bot.importing import FORMATS, read_claims
 from bot.models import utcnow
 from bot.records import dump_document
-from bot.render_text import render_answer, render_subscription, render_topic_history
+from bot.render_text import (
+    render_answer,
+    render_digest,
+    render_help,
+    render_subscription,
+    render_topic_history,
+    render_topics,
+)
+from bot.requests import Help, parse
 from bot.schedules import Schedule
 from entrypoints.clock import publisher, run_clock, send_due
 from entrypoints.console import run_console
@@ -41,6 +50,9 @@ class _OneSentence(click.Group):
             return super().invoke(ctx)
         except ClaimBotError as exc:
             raise click.ClickException(str(exc)) from exc
+        except OSError as exc:  # a file that cannot be read or written, told in one sentence
+            where = f" {exc.filename}" if exc.filename else ""
+            raise click.ClickException(f"Cannot use{where}: {exc.strerror or exc}.") from exc
         except SQLAlchemyError as exc:
             log.debug("database error", exc_info=exc)
             detail = str(getattr(exc, "orig", None) or exc).splitlines()[0]
@@ -48,6 +60,7 @@ class _OneSentence(click.Group):
 
 
 @click.group(cls=_OneSentence)
+@click.version_option(package_name="claimbot", prog_name="claimbot")
 @click.pass_context
 def cli(ctx: click.Context) -> None:
     """ClaimBot: contested figures, every side's claim, with sources and caveats."""
@@ -108,6 +121,9 @@ def ask(
     if (question is None) == (batch is None):
         raise click.UsageError("Give either a QUESTION or --batch FILE, not both or neither.")
     core.require_schema()
+    if question is not None and not history and fmt == "text" and _is_help(question):
+        click.echo(render_help(core.answers.topic_count(), prefix="claimbot "))
+        return
     if history and question is not None:
         topic = core.answers.history(question)
         if fmt == "json":
@@ -131,6 +147,94 @@ def ask(
         click.echo(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
     else:
         click.echo(render_answer(answer))
+
+
+def _is_help(question: str) -> bool:
+    try:
+        return isinstance(parse(question), Help)
+    except ClaimBotError:
+        return False
+
+
+@cli.command()
+@click.argument("query", nargs=-1)
+@click.option("--page", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=50,
+    show_default=True,
+    help="Topics per page.",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.pass_obj
+def topics(core: Core, query: tuple[str, ...], page: int, limit: int, fmt: str) -> None:
+    """List the topics with claims whose title or an alias contains QUERY (any case; every
+    topic without one), alphabetically, with claim counts and the newest claim's date."""
+    core.require_schema()
+    listing = core.answers.topics_page(" ".join(query) or None, page, limit)
+    if fmt == "json":
+        document = {
+            "query": listing.query,
+            "total": listing.total,
+            "page": listing.page,
+            "pages": listing.pages,
+            "topics": [
+                {"topic": t.title, "claims": t.claims, "newest": t.newest.isoformat()}
+                for t in listing.topics
+            ],
+            "suggestions": list(listing.suggestions),
+        }
+        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        return
+    click.echo(render_topics(listing, more=f"--page {listing.page + 1}"))
+
+
+def _check_import_file(path: Path, fmt: str | None) -> None:
+    """Refuse, with what to do, a file that is empty, a CSV whose quote never closes, and a
+    ClaimReview or General Staff file given without its --format."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return  # the reader says so, naming the file
+    if not text.strip():
+        raise ClaimBotError(
+            f"{path.name} is empty: there is nothing to import. Export the sheet again, or see "
+            "the README's Importing section for the columns a CSV needs."
+        )
+    chosen = fmt or ("csv" if path.suffix.casefold() in {".csv", ".tsv"} else "json")
+    if chosen == "csv":
+        try:
+            for _row in csv.reader(text.splitlines(keepends=True), strict=True):
+                pass
+        except csv.Error as exc:
+            if text.count('"') % 2:
+                raise ClaimBotError(
+                    f'{path.name} has a quote (") that is never closed, so the rest of the file '
+                    "would be read as one field: close or remove it, then import again."
+                ) from exc
+        return
+    if fmt is not None:
+        return
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return  # the reader says where the JSON is broken
+    items = data if isinstance(data, list) else [data]
+    if isinstance(data, dict) and isinstance(data.get("@graph"), list):
+        items = data["@graph"]
+    first = next((item for item in items if isinstance(item, dict)), {})
+    if first.get("@type") == "ClaimReview" or "claimReviewed" in first:
+        raise ClaimBotError(
+            f"{path.name} looks like schema.org ClaimReview: add --format claimreview."
+        )
+    if isinstance(data, list) and "date" in first and ("personnel" in first or "day" in first):
+        raise ClaimBotError(
+            f"{path.name} looks like the General Staff's daily losses series: "
+            "add --format ukraine-losses."
+        )
 
 
 @cli.command("import")
@@ -161,6 +265,7 @@ def import_(
 ) -> None:
     """Import claims from a file, all or nothing; known keys update, never duplicate."""
     core.require_schema()
+    _check_import_file(path, fmt)
     records = read_claims(path, fmt, maps, sets)
     with click.progressbar(
         length=len(records), label=f"Importing {path.name}", file=sys.stderr
@@ -192,7 +297,13 @@ def import_(
 def export(core: Core, output: Path | None, fmt: str, reviewer: str) -> None:
     """Export every claim, retired ones included."""
     core.require_schema()
-    records = core.editing.export_records()
+    if sys.stderr.isatty():
+        with click.progressbar(
+            length=core.editing.claim_count(), label="Exporting", file=sys.stderr
+        ) as bar:
+            records = core.editing.export_records(progress=bar.update)
+    else:
+        records = core.editing.export_records()
     if fmt == "json":
         text = dump_document(records)
     else:
@@ -202,7 +313,10 @@ def export(core: Core, output: Path | None, fmt: str, reviewer: str) -> None:
     if output is None:
         click.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise ClaimBotError(f"Cannot write {output}: {exc.strerror}.") from exc
         click.echo(f"Exported to {output}.", err=True)
 
 
@@ -240,23 +354,38 @@ def serve(core: Core, mode: str | None, host: str, port: int) -> None:
         server.serve_http(core.settings, host, port)
 
 
+#: Chart formats by the output's suffix.
+CHART_FORMATS = {".png": "png", ".jpg": "jpg", ".jpeg": "jpg", ".svg": "svg", ".pdf": "pdf"}
+
+
 @cli.command()
 @click.argument("question")
 @click.option(
     "--output",
     required=True,
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
-    help="Where to write the PNG.",
+    help="Where to write the chart: .png, .jpg/.jpeg, .svg or .pdf.",
 )
 @click.pass_obj
 def chart(core: Core, question: str, output: Path) -> None:
-    """Plot every claimant's figures over time for the topic QUESTION matches, as a PNG."""
+    """Plot every claimant's figures over time for the topic QUESTION matches, in the format
+    the output's suffix names (.png, .jpg/.jpeg, .svg, .pdf)."""
+    fmt = CHART_FORMATS.get(output.suffix.casefold())
+    if fmt is None:
+        raise click.BadParameter(
+            f"{output.name!r} must end in one of {', '.join(CHART_FORMATS)}.",
+            param_hint="'--output'",
+        )
     core.require_schema()
     data = chart_for(core.answers, question)
     if data is None:
         click.echo(render_answer(core.answers.ask(question)))
         return
-    output.write_bytes(render_png(data))
+    image = render_chart(data, fmt)
+    try:
+        output.write_bytes(image)
+    except OSError as exc:
+        raise ClaimBotError(f"Cannot write {output}: {exc.strerror}.") from exc
     click.echo(f"Chart of {data.topic!r} ({len(data.series)} series) written to {output}.")
 
 
@@ -282,9 +411,19 @@ def digest_subscribe(
 ) -> None:
     """Subscribe a channel to a digest."""
     core.require_schema()
+    try:
+        schedule = Schedule.parse(cron, timezone)
+        if query and query.strip():
+            core.digests.check_query(query.strip())
+    except DatabaseUnavailableError:
+        raise
+    except ClaimBotError as exc:
+        raise click.UsageError(
+            str(exc).replace("`topics WORDS`", "`claimbot topics WORDS`")
+        ) from exc
     view = core.digests.subscribe(
         channel=channel,
-        schedule=Schedule.parse(cron, timezone),
+        schedule=schedule,
         query=query,
         created_by="cli",
         post_when_empty=post_when_empty,
@@ -303,6 +442,16 @@ def digest_list(core: Core, channel: str | None) -> None:
         click.echo(render_subscription(view))
     if not views:
         click.echo("No digests.")
+
+
+@digest.command("preview")
+@click.argument("subscription_id", type=int)
+@click.pass_obj
+def digest_preview(core: Core, subscription_id: int) -> None:
+    """Print the digest subscription ID would post now, as text; posts nothing, needs no Slack."""
+    core.require_schema()
+    digest = core.digests.preview(subscription_id)
+    click.echo(render_digest(digest))
 
 
 @digest.command("unsubscribe")
@@ -344,11 +493,18 @@ def _moment(_ctx: click.Context, _param: click.Parameter, value: str | None) -> 
 def digest_send_due(core: Core, now: datetime | None) -> None:
     """Post every digest due now that has not been posted, then exit."""
     core.require_schema()
-    for outcome in send_due(core, publisher(core), now):
+    outcomes = send_due(core, publisher(core), now)
+    for outcome in outcomes:
         detail = f" ({outcome.error})" if outcome.error else ""
         click.echo(
             f"digest {outcome.subscription_id} slot {outcome.slot}: {outcome.status}, "
             f"{outcome.claims} claims{detail}"
+        )
+    failed = sum(outcome.status == "failed" for outcome in outcomes)
+    if failed:
+        raise ClaimBotError(
+            f"{failed} digest{'s' if failed != 1 else ''} could not be posted; "
+            "the next run tries again."
         )
 
 

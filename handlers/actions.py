@@ -10,18 +10,21 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.errors import ClaimBotError
+from bot.requests import Topics, parse
 from handlers.blocks import (
     ASK_TOPIC_ACTION,
     CHART_ACTION,
     FULL_TEXT_ACTION,
     HISTORY_ACTION,
     MORE_CLAIMS_ACTION,
+    MORE_TOPICS_ACTION,
     SHARE_ACTION,
     answer_message,
     full_text_message,
     history_message,
     more_claims_message,
     text_message,
+    topics_message,
 )
 from handlers.charts import upload_chart
 from handlers.context import core, editors
@@ -98,6 +101,24 @@ def more_claims(
     reply(body["response_url"], ephemeral(message))
 
 
+def more_topics(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext
+) -> None:
+    """The next page of a topic listing, in place of the page the button was on."""
+    ack()
+    try:
+        request = parse(action["value"])
+    except ClaimBotError:
+        request = None
+    if isinstance(request, Topics):
+        page = core(context).answers.topics_page(request.query, request.page)
+        message = topics_message(page)
+    else:
+        message = text_message("Type `/claims topics` to list the topics.")
+    in_place = bool(body.get("container", {}).get("is_ephemeral"))
+    reply(body["response_url"], ephemeral(message, replace_original=in_place))
+
+
 def register(app: App) -> None:
     app.action(SHARE_ACTION)(share_answer)
     app.action(re.compile(rf"^{ASK_TOPIC_ACTION}_\d+$"))(ask_topic)
@@ -105,3 +126,4 @@ def register(app: App) -> None:
     app.action(re.compile(rf"^{CHART_ACTION}_\d+$"))(topic_chart)
     app.action(re.compile(rf"^{FULL_TEXT_ACTION}_\d+$"))(full_text)
     app.action(re.compile(rf"^{MORE_CLAIMS_ACTION}_\d+$"))(more_claims)
+    app.action(MORE_TOPICS_ACTION)(more_topics)

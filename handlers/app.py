@@ -24,9 +24,18 @@ log = logging.getLogger(__name__)
 LISTENER_THREADS = 64
 
 
+def _not_the_token_notice(record: logging.LogRecord) -> bool:
+    """Bolt reads SLACK_BOT_TOKEN itself and warns, at every start, that the token it read is
+    unused beside the client given (which holds the same token): noise, dropped."""
+    return "`token` will be unused" not in record.getMessage()
+
+
 def build_app(core: Core, *, socket_mode: bool = False) -> App:
     """The Bolt app for the core's settings (tokens checked against Slack at start)."""
     settings = core.settings
+    bolt_log = logging.getLogger("slack_bolt.App")
+    if _not_the_token_notice not in bolt_log.filters:
+        bolt_log.addFilter(_not_the_token_notice)
     settings.require_slack(socket_mode=socket_mode)
     app = App(
         client=web_client(settings),

@@ -25,10 +25,10 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.answers import Answer, ClaimView, TopicAnswer
+from bot.answers import Answer, ClaimView, TopicAnswer, TopicsPage
 from bot.digests import Digest
 from bot.formatting import format_date
-from bot.render_text import HELP
+from bot.render_text import HELP, topics_pointer
 
 MAX_BLOCKS = 50
 #: Slack refuses a message whose blocks hold more text than about this (``msg_blocks_too_long``).
@@ -39,8 +39,10 @@ MAX_SECTION = 3000
 MAX_HEADER = 150
 MAX_BUTTON_TEXT = 75
 MAX_FALLBACK = 3000
-#: How many topic titles help lists.
-HELP_TOPICS = 25
+#: A topic's title in a listing is cut to this many characters, so a page always fits.
+TOPIC_LINE_TITLE = 150
+#: Topic lines per section of a listing.
+TOPIC_LINES_PER_SECTION = 10
 
 SHARE_ACTION = "share_answer"
 ASK_TOPIC_ACTION = "ask_topic"
@@ -49,6 +51,7 @@ CHART_ACTION = "topic_chart"
 CLAIM_MENU_ACTION = "claim_menu"
 FULL_TEXT_ACTION = "claim_full_text"
 MORE_CLAIMS_ACTION = "more_claims"
+MORE_TOPICS_ACTION = "more_topics"
 #: How much of a quote or caveat an answer shows; "Full text" shows the rest.
 PREVIEW = 600
 #: How many dated claims a history message lists.
@@ -282,7 +285,9 @@ def answer_message(
     if not answer.matches:
         text = f"No claims found for “{escape(answer.question)}”."
         text += (
-            " Closest topics:" if answer.suggestions else " Try `/claims help` to see the topics."
+            " Closest topics:"
+            if answer.suggestions
+            else " Try `/claims topics WORDS` to find a topic, or `/claims help`."
         )
         blocks.append(SectionBlock(text=_mrkdwn(text)))
         fallback = f"No claims found for “{escape(answer.question)}”."
@@ -313,20 +318,51 @@ def answer_message(
     return _message(blocks + tail, fallback)
 
 
-def help_message(topics: list[str]) -> Message:
-    """How to use ClaimBot, and the topics it has claims on."""
+def help_message(topic_count: int) -> Message:
+    """How to use ClaimBot, and how to find the topics it has claims on."""
     text = escape(HELP) + (
         "\n\nSlash commands cannot be used in threads: mention the bot there instead."
     )
-    blocks: list[Block] = [SectionBlock(text=_mrkdwn(text))]
-    if topics:
-        listing = "*Topics with claims:*\n" + "\n".join(
-            f"• {escape(t)}" for t in topics[:HELP_TOPICS]
-        )
-        if len(topics) > HELP_TOPICS:
-            listing += f"\n…and {len(topics) - HELP_TOPICS:,} more."
-        blocks.append(SectionBlock(text=_mrkdwn(listing)))
+    blocks: list[Block] = [
+        SectionBlock(text=_mrkdwn(text)),
+        ContextBlock(elements=[_mrkdwn(escape(topics_pointer(topic_count, "/claims ")))]),
+    ]
     return _message(blocks, "How to use ClaimBot")
+
+
+def topics_message(page: TopicsPage) -> Message:
+    """A page of topics, one line each (title, claim count, newest day), within Slack's limits
+    (a page of at most 40 lines of at most ~220 characters), with a button for the next page."""
+    blocks: list[Block] = [ContextBlock(elements=[_mrkdwn(f"*{escape(page.heading)}*")])]
+    lines = [
+        f"• *{fit(escape(t.title), TOPIC_LINE_TITLE)}*: {t.claims:,} "
+        f"claim{'s' if t.claims != 1 else ''}, newest {format_date(t.newest)}"
+        for t in page.topics
+    ]
+    for start in range(0, len(lines), TOPIC_LINES_PER_SECTION):
+        section = "\n".join(lines[start : start + TOPIC_LINES_PER_SECTION])
+        blocks.append(SectionBlock(text=_mrkdwn(section)))
+    if page.suggestions:
+        blocks.append(ContextBlock(elements=[_mrkdwn("Closest topics:")]))
+        blocks.append(
+            ActionsBlock(
+                elements=[
+                    ButtonElement(
+                        text=_plain(title, MAX_BUTTON_TEXT),
+                        action_id=f"{ASK_TOPIC_ACTION}_{i}",
+                        value=title,
+                    )
+                    for i, title in enumerate(page.suggestions)
+                ]
+            )
+        )
+    following = page.next_request()
+    if following:
+        note = f"Ask about a topic with `/claims TITLE`; more with `/claims {escape(following)}`."
+        blocks.append(ContextBlock(elements=[_mrkdwn(note)]))
+        more = ButtonElement(text="Next page", action_id=MORE_TOPICS_ACTION, value=following[:2000])
+        blocks.append(ActionsBlock(elements=[more]))
+    return _message(blocks, escape(page.heading))
 
 
 def text_message(text: str) -> Message:

@@ -8,7 +8,7 @@ import re
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.charts import chart_for, render_png
+from bot.charts import chart_for, render_chart
 from bot.core import Core
 from bot.errors import ClaimBotError
 from handlers.blocks import MAX_SECTION, Message, answer_message, escape, fit, text_message
@@ -26,7 +26,7 @@ def upload_chart(
             return answer_message(core.answers.ask(question))
     except ClaimBotError as exc:
         return text_message(str(exc))
-    png = render_png(data)
+    png = render_chart(data)
     filename = re.sub(r"[^a-z0-9]+", "-", data.topic.casefold()).strip("-")[:60] + ".png"
     try:
         client.files_upload_v2(

@@ -27,8 +27,23 @@ from slack_sdk.webhook import WebhookClient
 from bot.answers import Answer
 from bot.config import Settings
 from bot.core import Core
-from bot.dispatch import Caller, ChartReply, HelpReply, Notice, OpenClaimForm, Reply
-from handlers.blocks import APOLOGY, Message, answer_message, help_message, text_message
+from bot.dispatch import (
+    Caller,
+    ChartReply,
+    HelpReply,
+    Notice,
+    OpenClaimForm,
+    Reply,
+    TopicsReply,
+)
+from handlers.blocks import (
+    APOLOGY,
+    Message,
+    answer_message,
+    help_message,
+    text_message,
+    topics_message,
+)
 from handlers.charts import upload_chart
 from handlers.context import editors
 from handlers.modals import Context as FormContext
@@ -94,7 +109,8 @@ _SHOWN: dict[type[Any], Callable[[Any, bool, bool], Message]] = {
     Answer: lambda answer, shareable, editable: answer_message(
         answer, shareable=shareable, editable=editable
     ),
-    HelpReply: lambda help_reply, _s, _e: help_message(list(help_reply.topics)),
+    HelpReply: lambda help_reply, _s, _e: help_message(help_reply.topic_count),
+    TopicsReply: lambda topics, _s, _e: topics_message(topics.page),
     Notice: lambda notice, _s, _e: text_message(notice.text),
     OpenClaimForm: lambda _r, _s, _e: text_message(
         "Use `/claims add` to add a claim (editors only)."

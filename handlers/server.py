@@ -13,10 +13,14 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from gunicorn.app.base import BaseApplication
+from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
+from slack_bolt.error import BoltError
+from slack_sdk.errors import SlackApiError
 
 from bot.config import Settings
 from bot.core import Core
+from bot.errors import ClaimBotError
 from handlers.app import build_app
 from handlers.gate import SlackGate
 
@@ -66,14 +70,38 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
         return self._load()
 
 
+def checked_app(core: Core, *, socket_mode: bool = False) -> App:
+    """The Bolt app, its token checked against Slack once (``auth.test``); a Slack that cannot
+    be reached or refuses the token stops the start with one sentence, not a log of retries."""
+    settings = core.settings
+    quiet = [logging.getLogger("slack_sdk"), logging.getLogger("slack_bolt")]
+    levels = [logger.level for logger in quiet]
+    for logger in quiet:
+        logger.setLevel(logging.CRITICAL)
+    try:
+        return build_app(core, socket_mode=socket_mode)
+    except (BoltError, SlackApiError, OSError) as exc:
+        reason = str(getattr(exc, "reason", None) or exc).strip().splitlines()[0]
+        raise ClaimBotError(
+            f"Could not check SLACK_BOT_TOKEN with Slack at SLACK_API_URL "
+            f"{settings.slack_api_url} ({reason}); check that both are right and Slack is "
+            "reachable."
+        ) from exc
+    finally:
+        for logger, level in zip(quiet, levels, strict=True):
+            logger.setLevel(level)
+
+
 def serve_http(settings: Settings, host: str, port: int) -> None:
     """Run HTTP mode on gunicorn (threaded workers) until stopped."""
     # Fail here, once, with a clear message, rather than in every worker as it boots.
     settings.require_slack(socket_mode=False)
     check = Core.from_settings(settings)
     check.require_schema()
-    build_app(check)
-    check.engine.dispose()
+    try:
+        checked_app(check)
+    finally:
+        check.engine.dispose()
     options = {
         "bind": f"{host}:{port}",
         "workers": settings.web_concurrency,
@@ -92,6 +120,6 @@ def serve_socket(settings: Settings) -> None:
     settings.require_slack(socket_mode=True)
     core = Core.from_settings(settings)
     core.require_schema()
-    handler = SocketModeHandler(build_app(core, socket_mode=True), settings.slack_app_token)
+    handler = SocketModeHandler(checked_app(core, socket_mode=True), settings.slack_app_token)
     core.answers.topics()  # build the match index now, not during the first question
     handler.start()  # type: ignore[no-untyped-call]

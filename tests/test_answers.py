@@ -110,10 +110,12 @@ def test_render_ambiguous_and_uncertain_answers() -> None:
     assert "Verification: 1 disputed." in text
 
 
-def test_render_help_lists_topics() -> None:
-    text = render_help(["A", "B"])
+def test_render_help_points_to_topics() -> None:
+    text = render_help(2)
     assert "/claims help" in text
-    assert text.endswith("Topics with claims:\n  - A\n  - B")
+    assert text.endswith(
+        "2 topics have claims: type `topics` to list them, or `topics WORDS` to search."
+    )
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from PIL import Image
 
-from bot.charts import ChartData, Point, Series, exact_dates, log_scale, render_png
+from bot.charts import ChartData, Point, Series, exact_dates, log_scale, render_chart
 
 
 def series(claimant: str, *points: tuple[date, float]) -> Series:
@@ -40,5 +40,5 @@ def test_both_kinds_render() -> None:
         ChartData("Losses", (RUSSIA, GENERAL_STAFF), "Sources: ..."),
         ChartData("One claim", (RUSSIA,), "Sources: ..."),
     ]:
-        image = Image.open(io.BytesIO(render_png(data)))
+        image = Image.open(io.BytesIO(render_chart(data)))
         assert image.format == "PNG"

@@ -8,7 +8,7 @@ from datetime import date
 from PIL import Image
 
 from bot.answers import ClaimView, FigureView, TopicAnswer
-from bot.charts import DPI, SIZE_INCHES, Point, chart_data, chart_for, render_png
+from bot.charts import DPI, SIZE_INCHES, Point, chart_data, chart_for, render_chart
 from bot.core import Core
 from bot.models import Verification
 
@@ -61,7 +61,7 @@ def test_png_decodes_at_slack_preview_size() -> None:
     topic = TopicAnswer(
         1, "T", 1.0, (claim("A", date(2022, 3, 1), FigureView("k", 1e6, 2e6, None)),)
     )
-    png = render_png(chart_data(topic))
+    png = render_chart(chart_data(topic))
     image = Image.open(io.BytesIO(png))
     image.verify()
     assert image.format == "PNG"

@@ -13,7 +13,7 @@ from entrypoints.console import GREETING, PROMPT, reply, run_console
 @pytest.mark.parametrize(
     ("line", "expected"),
     [
-        ("help", "Topics with claims:\n  - Deployment of Russian conscripts in Ukraine"),
+        ("help", "4 topics have claims: type `topics` to list them"),
         ("/claims", "Ask about a contested figure and get every side's latest claim"),
         ("@claimbot russian losses", "Russian Ministry of Defence: killed: 498 troops"),
         ("/claims best pizza recipe", 'No claims found for "best pizza recipe".'),
@@ -42,4 +42,4 @@ def test_console_session_on_a_terminal_prompts_and_quits(core: Core) -> None:
     assert text.startswith(GREETING)
     assert text.count(PROMPT) == 3  # the question, the empty line, quit; help is never read
     assert "Russian military casualties in Ukraine" in text
-    assert "Topics with claims" not in text
+    assert "topics have claims" not in text

@@ -42,4 +42,4 @@ def test_bare_mention_in_a_thread_looks_up_the_parent(slack: Slack) -> None:
 def test_bare_mention_outside_a_thread_explains_usage(slack: Slack) -> None:
     slack.event(mention_event(f"<@{BOT_USER_ID}>", "1700000006.1"), "Ev04")
     (call,) = slack.stub.wait_for(post_messages)
-    assert "Topics with claims" in block_texts(call.body)
+    assert "type `/claims topics` to list them" in block_texts(call.body)
