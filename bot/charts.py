@@ -13,12 +13,9 @@ import textwrap
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-import matplotlib as mpl
-import matplotlib.dates as mdates
 import numpy as np
-from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
 
 from bot.answers import AnswerService, TopicAnswer
 from bot.formatting import format_number
@@ -117,6 +114,11 @@ def exact_dates(data: ChartData) -> list[date] | None:
 def render_chart(data: ChartData, fmt: str = "png") -> bytes:
     """The chart as bytes in matplotlib's format ``fmt`` (png, jpg, svg, pdf, ...): a Figure of
     its own, no pyplot state, so safe in threads."""
+    # matplotlib is loaded here, when a chart is drawn: a question never pays for it.
+    import matplotlib as mpl  # noqa: PLC0415
+    import matplotlib.dates as mdates  # noqa: PLC0415
+    from matplotlib.figure import Figure  # noqa: PLC0415
+
     figure = Figure(figsize=SIZE_INCHES, dpi=DPI)
     axes = figure.subplots()
     colours = mpl.rcParams["axes.prop_cycle"].by_key()["color"]
@@ -154,27 +156,7 @@ def render_chart(data: ChartData, fmt: str = "png") -> bytes:
             highs = np.array([p.value if p.high is None else p.high for p in series.points])
             axes.fill_between(days, values, highs, color=colour, alpha=0.2)
     axes.set_title(textwrap.shorten(data.topic, 90), fontsize=15, loc="left")
-    if log_scale(data):  # every claimant stays visible, however far apart
-        axes.set_yscale("log")
-        axes.set_ylabel("log scale", fontsize=10, color="#444444")
-    else:
-        axes.set_ylim(bottom=0)
-    axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _: format_number(value)))
-    exact = exact_dates(data)
-    if exact:  # few dates: each labelled as it is, not a month the claims fall inside
-        axes.set_xticks(mdates.date2num(exact))  # type: ignore[no-untyped-call]
-        axes.set_xticklabels([f"{d.day} {d:%b %Y}" for d in exact], rotation=20, ha="right")
-    else:
-        locator = mdates.AutoDateLocator()  # type: ignore[no-untyped-call]
-        axes.xaxis.set_major_locator(locator)
-        axes.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
-    axes.grid(alpha=0.3)
-    axes.tick_params(labelsize=11)
-    axes.margins(y=0.1)
-    dated = sorted({p.day for s in data.series for p in s.points})
-    if dated and (dated[-1] - dated[0]).days < 30:  # a few claims on close dates: a month's view
-        middle = mdates.date2num(dated[0] + (dated[-1] - dated[0]) / 2)  # type: ignore[no-untyped-call]
-        axes.set_xlim(middle - 20, middle + 20)
+    _scales(axes, data)
     if data.series:
         axes.legend(fontsize=10, loc="upper left", frameon=False)
     else:
@@ -200,3 +182,31 @@ def render_chart(data: ChartData, fmt: str = "png") -> bytes:
     buffer = io.BytesIO()
     figure.savefig(buffer, format=fmt)
     return buffer.getvalue()
+
+
+def _scales(axes: Any, data: ChartData) -> None:
+    """The value axis (log across orders of magnitude) and the date axis (exact when few)."""
+    import matplotlib.dates as mdates  # noqa: PLC0415
+    from matplotlib.ticker import FuncFormatter  # noqa: PLC0415
+
+    if log_scale(data):  # every claimant stays visible, however far apart
+        axes.set_yscale("log")
+        axes.set_ylabel("log scale", fontsize=10, color="#444444")
+    else:
+        axes.set_ylim(bottom=0)
+    axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _: format_number(value)))
+    exact = exact_dates(data)
+    if exact:  # few dates: each labelled as it is, not a month the claims fall inside
+        axes.set_xticks(mdates.date2num(exact))  # type: ignore[no-untyped-call]
+        axes.set_xticklabels([f"{d.day} {d:%b %Y}" for d in exact], rotation=20, ha="right")
+    else:
+        locator = mdates.AutoDateLocator()  # type: ignore[no-untyped-call]
+        axes.xaxis.set_major_locator(locator)
+        axes.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
+    axes.grid(alpha=0.3)
+    axes.tick_params(labelsize=11)
+    axes.margins(y=0.1)
+    dated = sorted({p.day for s in data.series for p in s.points})
+    if dated and (dated[-1] - dated[0]).days < 30:  # a few claims on close dates: a month's view
+        middle = mdates.date2num(dated[0] + (dated[-1] - dated[0]) / 2)  # type: ignore[no-untyped-call]
+        axes.set_xlim(middle - 20, middle + 20)
