@@ -224,6 +224,8 @@ class TopicAnswer:
     @property
     def verification_summary(self) -> str:
         """One sentence on how far the shown claims are verified."""
+        if not self.claims:
+            return ""
         counts = Counter(c.verification for c in self.claims)
         if counts.keys() == {Verification.UNVERIFIED}:
             if len(self.claims) == 1:
@@ -453,7 +455,7 @@ class AnswerService:
                 match.score,
                 views,
                 missing=tuple(sorted(set(claimants[match.topic_id]) - shown_claimants)),
-                latest_available=newest if newest and moment.end > newest else None,
+                latest_available=newest if views and newest and moment.end > newest else None,
                 moment=moment,
             )
 
@@ -524,9 +526,10 @@ def _read_and_match(index: TopicIndex, question: str, today: date) -> tuple[Read
     result = index.match(reading.question)
     if reading.moment or reading.problem:
         said = _plain_words(reading.moment.said if reading.moment else question)
-        titles = [m.title for m in (*result.matches, *result.suggestions)]
-        if said and any(said in _plain_words(title) for title in titles):
-            return Reading(question), index.match(question)
+        whole = index.match(question)
+        best = (whole.matches or whole.suggestions)[:1]
+        if said and best and f" {said} " in f" {_plain_words(best[0].title)} ":
+            return Reading(question), whole
     return reading, result
 
 

@@ -155,10 +155,12 @@ def render_chart(data: ChartData, fmt: str = "png") -> bytes:
         if any(p.high is not None for p in series.points):
             highs = np.array([p.value if p.high is None else p.high for p in series.points])
             axes.fill_between(days, values, highs, color=colour, alpha=0.2)
-    axes.set_title(textwrap.shorten(data.topic, 90), fontsize=15, loc="left")
+    # Stored text is drawn as it is: "$5bn and $6bn" is not matplotlib's math notation.
+    axes.set_title(textwrap.shorten(data.topic, 90), fontsize=15, loc="left", parse_math=False)
     _scales(axes, data)
     if data.series:
-        axes.legend(fontsize=10, loc="upper left", frameon=False)
+        for label in axes.legend(fontsize=10, loc="upper left", frameon=False).get_texts():
+            label.set_parse_math(False)
     else:
         axes.text(
             0.5,
@@ -177,6 +179,7 @@ def render_chart(data: ChartData, fmt: str = "png") -> bytes:
         va="bottom",
         ha="left",
         color="#444444",
+        parse_math=False,
     )
     figure.tight_layout(rect=(0, 0.1, 1, 1))
     buffer = io.BytesIO()

@@ -102,6 +102,18 @@ _LEFTOVER = re.compile(r"(?:\b(?:the|of|figures?|numbers?)\s*)+$", re.IGNORECASE
 
 Parts = dict[str, str | None]
 
+#: "1 and 3 March 2022", "1-5 March", "з 1 по 5 березня": the first day borrows the month.
+_DAY_RANGE = re.compile(
+    rf"(?<![\w.])(?P<first>{DAY})\s*(?P<join>{_RANGE_JOIN})\s*"
+    rf"(?P<second>{DAY}\s+(?P<month>{MONTH})(?P<year>\s*,?\s*{YEAR})?)(?!\w)",
+    re.IGNORECASE,
+)
+
+
+def _spell_out(found: re.Match[str]) -> str:
+    month_and_year = found.group("month") + (found.group("year") or "")
+    return f"{found.group('first')} {month_and_year} {found.group('join')} {found.group('second')}"
+
 
 class UnreadableDateError(ValueError):
     """Words that look like a date but are not one (``31 February 2023``)."""
@@ -143,6 +155,7 @@ class Reading:
 
 def read(question: str, today: date) -> Reading:
     """The question without its date words, and the moment they name (None without any)."""
+    question = _DAY_RANGE.sub(_spell_out, question)
     for found in _EXPRESSION.finditer(question):
         frame_match = _FRAME_BEFORE.search(question[: found.start()])
         frame = found.group("rs") or (frame_match.group("frame") if frame_match else "")
@@ -157,6 +170,8 @@ def read(question: str, today: date) -> Reading:
             moment = _moment(found, frame.casefold(), today, bool(_CYRILLIC.search(question)))
         except UnreadableDateError as exc:
             return Reading(rest or question, None, f"I could not read “{exc}” as a date.")
+        if (moment.start or moment.end) > today:
+            return Reading(rest or question, None, f"“{said}” has not come yet.")
         return Reading(rest or question, Moment(moment.end, moment.start, said))
     return Reading(question)
 
@@ -186,7 +201,7 @@ def _moment(found: re.Match[str], frame: str, today: date, cyrillic: bool) -> Mo
         start = _span(a, text_a, today, cyrillic, hint)[0]
         if start > second[1]:
             raise UnreadableDateError(f"{text_a} to {text_b}")
-        return Moment(second[1], start)
+        return Moment(min(second[1], today), start)
     start, end, granular = _span(a, text_a, today, cyrillic)
     if _SINCE_WORDS.match(frame) or frame.endswith("since") or found.group("rs"):
         return Moment(today, start)
@@ -225,7 +240,10 @@ def _span(
             day_text = re.search(r"(?<!\d)(\d{1,2})(?!\d)", without_year)
             if not day_text:
                 raise UnreadableDateError(text)
-            day = date(year, _month(text), int(day_text.group(1)))
+            month, number = _month(text), int(day_text.group(1))
+            if not year_text and not year_hint and (month, number) > (today.month, today.day):
+                year -= 1  # "20 March" asked on 15 March: the one that has come
+            day = date(year, month, number)
             return day, day, "day"
         if parts["my"]:
             month = _month(text)

@@ -96,7 +96,7 @@ def render_topic(topic: TopicAnswer) -> str:
         + (
             f"{count} competing claims, the latest from each claimant. "
             if count > 1
-            else "One claim. "
+            else ("One claim. " if count else "No claim to show.")
         )
         + topic.verification_summary
     )

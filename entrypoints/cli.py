@@ -53,6 +53,10 @@ class _OneSentence(click.Group):
         except OSError as exc:  # a file that cannot be read or written, told in one sentence
             where = f" {exc.filename}" if exc.filename else ""
             raise click.ClickException(f"Cannot use{where}: {exc.strerror or exc}.") from exc
+        except UnicodeDecodeError as exc:  # e.g. ask --batch on a file that is not UTF-8
+            raise click.ClickException(
+                f"The input is not UTF-8 text (byte {exc.start}); save it as UTF-8."
+            ) from exc
         except SQLAlchemyError as exc:
             log.debug("database error", exc_info=exc)
             detail = str(getattr(exc, "orig", None) or exc).splitlines()[0]

@@ -91,7 +91,8 @@ def more_claims(
     """The next page of a long answer on one topic, only to the clicker."""
     ack()
     page = json.loads(action["value"])
-    answer = core(context).answers.ask(page["topic"])
+    question = " ".join([page["topic"], page.get("when", "")]).strip()  # the moment asked, kept
+    answer = core(context).answers.ask(question)
     topic = next((m for m in answer.matches if m.topic == page["topic"]), None)
     if topic is None or int(page["start"]) >= len(topic.claims):
         message = text_message("That topic has changed since; ask again for its claims.")

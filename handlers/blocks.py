@@ -214,7 +214,8 @@ def topic_blocks(
     if shown < count:
         note = f"{count - shown} more claims not shown here: Slack limits the size of a message."
         blocks.append(ContextBlock(elements=[_mrkdwn(note)]))
-        page = json.dumps({"topic": topic.topic, "start": shown})
+        when = topic.moment.said if topic.moment else ""
+        page = json.dumps({"topic": topic.topic, "start": shown, "when": when})
         if len(page) <= 2000:  # a button's value holds at most 2,000 characters
             more_button = ButtonElement(
                 text="More claims", action_id=f"{MORE_CLAIMS_ACTION}_{topic.topic_id}", value=page

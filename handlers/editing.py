@@ -153,6 +153,9 @@ def save_claim(
         return
     try:
         fields = EDITABLE_FIELDS - set(form.kept)
+        if current is not None and record.topic != current.topic:
+            # The aliases the form showed were the old topic's: they do not follow the claim.
+            fields -= {"topic_aliases"}
         changed = editing.edit(form.claim_id, record, f"slack:{user}", fields)
     except ClaimBotError as exc:  # retired since the check above
         _confirm(client, form, user, str(exc))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from typing import Any
 
 from pydantic import ValidationError
@@ -28,7 +29,6 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.answers import VERIFICATION_LABELS
-from bot.formatting import format_number
 from bot.models import Verification
 from bot.records import LONG_TEXT_FIELDS, ClaimRecord, stored_context
 from handlers.blocks import escape
@@ -161,13 +161,20 @@ def _modal(
     ).to_dict()
 
 
+def _exact(value: float) -> str:
+    """A stored value written out in full (no rounding), so saving the form keeps it."""
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return format(Decimal(repr(float(value))), ",f")
+
+
 def figures_text(record: ClaimRecord) -> str:
     """A record's figures as the form shows them: one ``metric: value unit`` per line."""
     lines = []
     for figure in record.figures:
-        value = format_number(figure.value)
+        value = _exact(figure.value)
         if figure.value_high is not None:
-            value += "-" + format_number(figure.value_high)
+            value += "-" + _exact(figure.value_high)
         lines.append(f"{figure.metric}: {value} {figure.unit or ''}".rstrip())
     return "\n".join(lines)
 
@@ -194,9 +201,10 @@ def claim_view(
         _text("topic_new", "New topic", max_length=300),
         _prefilled(
             "topic_aliases",
-            "Other names for the topic (comma-separated)",
-            ", ".join(record.topic_aliases) if record else None,
+            "Other names for the topic (one a line)",
+            "\n".join(record.topic_aliases) if record else None,
             kept,
+            multiline=True,
         ),
         _text(
             "claimant",
@@ -320,7 +328,10 @@ def claim_from_form(
         figures = parse_figures(value_of(values, "figures"))
     except ValueError as exc:
         return {"figures": str(exc)}
-    aliases = [a.strip() for a in (value_of(values, "topic_aliases") or "").split(",") if a.strip()]
+    # One a line: an alias may hold a comma ("Congo, Democratic Republic of the").
+    aliases = [
+        a.strip() for a in (value_of(values, "topic_aliases") or "").splitlines() if a.strip()
+    ]
     data = {
         "topic": topic_title or new_topic,
         "topic_aliases": aliases,

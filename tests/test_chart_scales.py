@@ -42,3 +42,9 @@ def test_both_kinds_render() -> None:
     ]:
         image = Image.open(io.BytesIO(render_chart(data)))
         assert image.format == "PNG"
+
+
+def test_dollar_signs_in_stored_text_are_drawn_as_they_are() -> None:
+    aid = Series("Donor $\\x$ group", "pledged", "$bn", (Point(date(2023, 1, 5), 5, 6),))
+    data = ChartData("Aid between $5bn and $6bn", (aid,), "Sources: Donor $\\x$ group.")
+    assert Image.open(io.BytesIO(render_chart(data))).format == "PNG"

@@ -39,3 +39,33 @@ def test_as_of_answer_and_history_button_keep_the_moment(slack: Slack) -> None:
     text = json.dumps(listing.body)
     assert "Claims made as of 1 June 2023." in text
     assert "2023-06-01" in text and "2023-05-30" in text and "2023-06-03" not in text
+
+
+def test_more_claims_keeps_the_moment(slack: Slack) -> None:
+    many = [
+        {
+            "topic": "Shelters in Kharkiv",
+            "claimant": f"Claimant {i:02d}",
+            "claimed_on": "2023-05-01" if i < 30 else "2023-07-01",
+            "figures": [{"metric": "shelters", "value": 100 + i}],
+            "quote": "A long statement. " * 30,
+        }
+        for i in range(31)
+    ]
+    slack.add_claims(*many)
+    assert slack.command("shelters in kharkiv as of 1 June 2023", "m")[0] == 200
+    (first,) = slack.stub.wait_for(to_response("m"))
+    (more,) = [b for b in buttons(first.body) if b["action_id"].startswith("more_claims_")]
+    assert json.loads(more["value"])["when"] == "as of 1 June 2023"
+    pages = [first.body]
+    while more:
+        slack.stub.reset()
+        assert slack.interaction(block_actions(slack, more["action_id"], more["value"]))[0] == 200
+        (page,) = slack.stub.wait_for(to_response("button"))
+        pages.append(page.body)
+        found = [b for b in buttons(page.body) if b["action_id"].startswith("more_claims_")]
+        more = found[0] if found else {}
+    shown = json.dumps(pages)
+    assert all(f"Claimant {i:02d}" in shown for i in range(30))
+    assert "*Claimant 30*" not in shown  # its only claim came after 1 June 2023
+    assert "No claim by then: Claimant 30." in shown

@@ -46,7 +46,7 @@ def claim_ids(slack: Slack, question: str) -> dict[str, int]:
 NEW_CLAIM = {
     "topic_pick": None,
     "topic_new": "Ukrainian military casualties",
-    "topic_aliases": "ukrainian losses, ukrainian troop deaths",
+    "topic_aliases": "ukrainian losses\nukrainian troop deaths",
     "claimant": "US officials",
     "outlet": "The New York Times",
     "source_url": "https://example.org/nyt",
