@@ -16,7 +16,6 @@ from click.testing import CliRunner
 from slack_bolt import App, BoltRequest
 
 from bot import db
-from bot.config import Settings
 from bot.core import Core
 from bot.records import parse_document
 from bot.requests import Ask, Help, Topics, parse
@@ -24,6 +23,7 @@ from bot.store import ClaimStore
 from entrypoints.cli import cli
 from entrypoints.console import reply
 from handlers.app import build_app
+from tests.handlers.harness import sqlite_core
 from tests.slack_stub import (
     SlackStub,
     block_text,
@@ -199,14 +199,7 @@ def stub() -> Iterator[SlackStub]:
 
 @pytest.fixture
 def slack(tmp_path: Path, stub: SlackStub) -> Iterator[tuple[App, Core]]:
-    settings = Settings(
-        database_url=f"sqlite:///{tmp_path / 'claims.db'}",
-        slack_bot_token="xoxb-test",
-        slack_signing_secret=SECRET,
-        slack_api_url=f"{stub.url}/api/",
-    )
-    core = Core.from_settings(settings)
-    core.init(seed=True)
+    core = sqlite_core(tmp_path / "claims.db", stub)
     app = build_app(core)
     stub.reset()
     yield app, core

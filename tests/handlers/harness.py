@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.config import Settings
@@ -25,16 +26,23 @@ EDITORS = "U0001"
 EDITOR_GROUP = "S0EDITORS"
 
 
-def slack_settings(database_url: str, stub: SlackStub) -> Settings:
+def slack_settings(database_url: str, stub: SlackStub, *, editors: bool = True) -> Settings:
     """What the served bot is given, with the stand-in as the Slack Web API."""
     return Settings(
         database_url=database_url,
         slack_bot_token="xoxb-test-token",
         slack_signing_secret=SECRET,
         slack_api_url=f"{stub.url}/api/",
-        claimbot_editors=EDITORS,
-        claimbot_editor_group=EDITOR_GROUP,
+        claimbot_editors=EDITORS if editors else "",
+        claimbot_editor_group=EDITOR_GROUP if editors else None,
     )
+
+
+def sqlite_core(path: Path, stub: SlackStub, *, seed: bool = True) -> Core:
+    """A core on a new SQLite file at ``path``, wired to the stand-in, with no editors."""
+    core = Core.from_settings(slack_settings(f"sqlite:///{path}", stub, editors=False))
+    core.init(seed=seed)
+    return core
 
 
 @dataclass

@@ -13,10 +13,9 @@ from pathlib import Path
 import pytest
 from slack_bolt import BoltRequest
 
-from bot.config import Settings
 from bot.core import Core
 from handlers.app import build_app
-from tests.handlers.harness import Slack, post_messages
+from tests.handlers.harness import Slack, post_messages, sqlite_core
 from tests.slack_server import SECRET
 from tests.slack_stub import (
     BOT_USER_ID,
@@ -80,14 +79,7 @@ def test_app_rate_limited_is_acknowledged_and_logged(
 @pytest.fixture
 def broken_core(tmp_path: Path, stub: SlackStub) -> Iterator[Core]:
     """A core whose database has no schema: every question fails with a database error."""
-    settings = Settings(
-        database_url=f"sqlite:///{tmp_path / 'never-initialised.db'}",
-        slack_bot_token="xoxb-test",
-        slack_signing_secret=SECRET,
-        slack_api_url=f"{stub.url}/api/",
-    )
-    core = Core.from_settings(settings)
-    core.init(seed=False)
+    core = sqlite_core(tmp_path / "never-initialised.db", stub, seed=False)
     with core.engine.begin() as connection:
         connection.exec_driver_sql("DROP TABLE topics")
     stub.reset()

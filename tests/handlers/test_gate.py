@@ -18,11 +18,11 @@ from typing import Any
 import pytest
 from slack_bolt import BoltRequest
 
-from bot.config import Settings
 from bot.core import Core
 from handlers.app import build_app
 from handlers.gate import MAX_BODY_BYTES
 from handlers.server import wsgi_app
+from tests.handlers.harness import sqlite_core
 from tests.slack_stub import (
     BOT_USER_ID,
     SlackStub,
@@ -45,14 +45,7 @@ def stub() -> Iterator[SlackStub]:
 
 @pytest.fixture
 def slack_core(tmp_path: Path, stub: SlackStub) -> Iterator[Core]:
-    settings = Settings(
-        database_url=f"sqlite:///{tmp_path / 'claims.db'}",
-        slack_bot_token="xoxb-test",
-        slack_signing_secret=SECRET,
-        slack_api_url=f"{stub.url}/api/",
-    )
-    core = Core.from_settings(settings)
-    core.init(seed=True)
+    core = sqlite_core(tmp_path / "claims.db", stub)
     yield core
     core.engine.dispose()
 

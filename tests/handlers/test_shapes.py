@@ -17,12 +17,12 @@ import pytest
 from slack_bolt import App, BoltRequest
 
 from bot import db
-from bot.config import Settings
 from bot.core import Core
 from bot.records import parse_document
 from bot.store import ClaimStore
 from handlers.app import build_app
 from handlers.slack_text import decode
+from tests.handlers.harness import sqlite_core
 from tests.slack_stub import (
     BOT_USER_ID,
     Call,
@@ -48,14 +48,7 @@ def stub() -> Iterator[SlackStub]:
 
 @pytest.fixture
 def slack_core(tmp_path: Path, stub: SlackStub) -> Iterator[Core]:
-    settings = Settings(
-        database_url=f"sqlite:///{tmp_path / 'claims.db'}",
-        slack_bot_token="xoxb-test",
-        slack_signing_secret=SECRET,
-        slack_api_url=f"{stub.url}/api/",
-    )
-    core = Core.from_settings(settings)
-    core.init(seed=True)
+    core = sqlite_core(tmp_path / "claims.db", stub)
     yield core
     core.engine.dispose()
 
