@@ -203,7 +203,7 @@ def _moment(found: re.Match[str], frame: str, today: date, cyrillic: bool) -> Mo
             raise UnreadableDateError(f"{text_a} to {text_b}")
         return Moment(min(second[1], today), start)
     start, end, granular = _span(a, text_a, today, cyrillic)
-    if _SINCE_WORDS.match(frame) or frame.endswith("since") or found.group("rs"):
+    if _SINCE_WORDS.match(frame) or found.group("rs"):
         return Moment(today, start)
     if granular == "day":
         return Moment(start)

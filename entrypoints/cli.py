@@ -36,7 +36,7 @@ from bot.render_text import (
 )
 from bot.requests import Help, parse
 from bot.schedules import Schedule
-from entrypoints.clock import publisher, run_clock, send_due
+from entrypoints.clock import publisher, run_clock
 from entrypoints.console import run_console
 
 log = logging.getLogger("claimbot")
@@ -497,7 +497,7 @@ def _moment(_ctx: click.Context, _param: click.Parameter, value: str | None) -> 
 def digest_send_due(core: Core, now: datetime | None) -> None:
     """Post every digest due now that has not been posted, then exit."""
     core.require_schema()
-    outcomes = send_due(core, publisher(core), now)
+    outcomes = core.digests.send_due(publisher(core), now)
     for outcome in outcomes:
         detail = f" ({outcome.error})" if outcome.error else ""
         click.echo(

@@ -9,10 +9,9 @@ from __future__ import annotations
 import logging
 import signal
 import threading
-from datetime import datetime
 
 from bot.core import Core
-from bot.digests import Publisher, RunOutcome
+from bot.digests import Publisher
 from bot.models import utcnow
 
 log = logging.getLogger(__name__)
@@ -25,11 +24,6 @@ def publisher(core: Core) -> Publisher:
     return slack_publisher(core.settings)
 
 
-def send_due(core: Core, sender: Publisher, now: datetime | None = None) -> list[RunOutcome]:
-    """Post every digest due at ``now`` (default: now) that has not been posted."""
-    return core.digests.send_due(sender, now)
-
-
 def run_clock(core: Core) -> None:
     """Send due digests at the start of every minute until SIGTERM."""
     sender = publisher(core)
@@ -38,7 +32,7 @@ def run_clock(core: Core) -> None:
     log.info("clock started")
     while not stop.is_set():
         try:
-            for outcome in send_due(core, sender):
+            for outcome in core.digests.send_due(sender):
                 log.info(
                     "digest %s slot %s: %s", outcome.subscription_id, outcome.slot, outcome.status
                 )

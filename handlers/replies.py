@@ -173,12 +173,7 @@ def reply(response_url: str, message: Message) -> bool:
     except URLError:  # urllib's wrapper for failures before the request was sent
         log.exception("could not reach the response_url")
     except (OSError, HTTPException) as exc:
-        log.warning(
-            "the response_url did not confirm the answer (%s: %s); it may have been delivered, "
-            "so no apology is sent",
-            type(exc).__name__,
-            exc,
-        )
+        _unconfirmed("the response_url", exc)
         return False
     try:
         client.send_dict({"text": APOLOGY, "response_type": "ephemeral", "replace_original": False})
@@ -203,16 +198,22 @@ def post(client: WebClient, channel: str, thread_ts: str, message: Message) -> b
     except URLError:
         log.exception("could not reach Slack to post in %s", channel)
     except (OSError, HTTPException) as exc:
-        log.warning(
-            "Slack did not confirm the post in %s (%s: %s); it may have been delivered, "
-            "so no apology is sent",
-            channel,
-            type(exc).__name__,
-            exc,
-        )
+        _unconfirmed(f"chat.postMessage in {channel}", exc)
         return False
     try:
         client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=APOLOGY)
     except (SlackApiError, OSError):
         log.exception("could not deliver the apology either")
     return False
+
+
+def _unconfirmed(where: str, error: Exception) -> None:
+    """The request went out but no confirmation came back (a read timeout, a dropped
+    connection): the message may well have been delivered, so no apology follows it."""
+    log.warning(
+        "%s did not confirm the message (%s: %s); it may have been delivered, so no apology "
+        "is sent",
+        where,
+        type(error).__name__,
+        error,
+    )

@@ -123,3 +123,14 @@ def test_render_help_points_to_topics() -> None:
 )
 def test_format_number(value: float, text: str) -> None:
     assert format_number(value) == text
+
+
+def test_an_answer_with_no_claim_by_then_says_so_plainly(core: Core) -> None:
+    text = render_answer(core.answers.ask("russian losses as of 1 January 2022"))
+    assert "No claim to show." in text
+    assert "Verification: ." not in text and "latest available" not in text
+
+
+def test_a_date_is_dropped_only_when_the_best_topic_is_named_by_it(core: Core) -> None:
+    answer = core.answers.ask("refugees from ukraine in 2022")
+    assert answer.moment is not None

@@ -398,3 +398,14 @@ def test_serve_http_with_slack_unreachable_prints_one_line_as_a_process(seeded: 
     )
     assert done.returncode == 1
     assert "SLACK_API_URL http://127.0.0.1:9/api/" in one_sentence(done.stderr)
+
+
+def test_batch_of_text_that_is_not_utf8_is_one_sentence(core: Core) -> None:
+    result = CliRunner().invoke(
+        cli,
+        ["ask", "--batch", "-"],
+        input=b"\xff\n",
+        env={"DATABASE_URL": core.settings.database_url},
+    )
+    assert result.exit_code == 1
+    assert result.stderr.strip() == "Error: The input is not UTF-8 text (byte 0); save it as UTF-8."

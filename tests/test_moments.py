@@ -101,3 +101,28 @@ def test_labels_say_which_moment() -> None:
     assert spring is not None and spring.label == "from 1 March to 30 June 2023"
     years = read("x from 2022 to 2023", TODAY).moment
     assert years is not None and years.label == "from 1 January 2022 to 31 December 2023"
+
+
+MID_MARCH = date(2026, 3, 15)
+
+
+@pytest.mark.parametrize(
+    ("question", "start", "end"),
+    [
+        ("losses between 1 and 3 March 2022", date(2022, 3, 1), date(2022, 3, 3)),
+        ("потери с 1 по 5 марта 2023", date(2023, 3, 1), date(2023, 3, 5)),
+        ("losses 1-5 March 2023", date(2023, 3, 1), date(2023, 3, 5)),
+        ("losses between 2024 and 2027", date(2024, 1, 1), MID_MARCH),
+        ("losses 20 March", None, date(2025, 3, 20)),
+    ],
+)
+def test_day_ranges_future_ends_and_days_without_a_year(
+    question: str, start: date | None, end: date
+) -> None:
+    moment = read(question, MID_MARCH).moment
+    assert moment is not None and (moment.start, moment.end) == (start, end)
+
+
+def test_a_moment_that_has_not_come_is_said_so() -> None:
+    reading = read("russian losses in 2030", MID_MARCH)
+    assert (reading.moment, reading.problem) == (None, "“in 2030” has not come yet.")
