@@ -58,6 +58,8 @@ class Soak:
     stub: SlackStub
     asked: list[str]
     acks: list[float] = field(default_factory=list)
+    #: The baseline, measured under the same load: ``GET /healthz`` (gunicorn and SELECT 1).
+    health: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     sent: int = 0
     delivered: Counter[str] = field(default_factory=Counter)
@@ -68,6 +70,14 @@ class Soak:
             with self.lock:
                 self.delivered[call.path.removeprefix("/response/")] += 1
                 self.lock.notify_all()
+
+    def probe(self, until: float) -> None:
+        """Time a health check every second, beside the clients."""
+        while time.monotonic() < until:
+            started = time.monotonic()
+            urllib.request.urlopen(f"{self.url}/healthz", timeout=30).close()
+            self.health.append(time.monotonic() - started)
+            time.sleep(1)
 
     def client(self, number: int, until: float) -> None:
         sequence = 0
@@ -181,6 +191,7 @@ def main() -> int:
     clients = [
         threading.Thread(target=soak.client, args=(n, until)) for n in range(args.concurrency)
     ]
+    clients.append(threading.Thread(target=soak.probe, args=(until,)))
     try:
         for thread in clients:
             thread.start()
@@ -214,9 +225,13 @@ def report(soak: Soak, samples: list[Sample], steady_from: float) -> bool:
     print("| measure | value |")
     print("| --- | ---: |")
     print(f"| commands acknowledged | {soak.sent:,} ({len(soak.errors)} failed) |")
-    print(f"| acknowledgement median (ms) | {statistics.median(soak.acks) * 1000:.0f} |")
-    print(f"| acknowledgement p99 (ms) | {p99(soak.acks) * 1000:.0f} |")
-    print(f"| acknowledgement max (ms) | {max(soak.acks) * 1000:.0f} |")
+    for name, values in [("baseline: GET /healthz", soak.health), ("acknowledgement", soak.acks)]:
+        print(
+            f"| {name}: median / p99 / max (ms) | {statistics.median(values) * 1000:.0f} / "
+            f"{p99(values) * 1000:.0f} / {max(values) * 1000:.0f} |"
+        )
+    ratio = statistics.median(soak.acks) / statistics.median(soak.health)
+    print(f"| acknowledgement median / baseline median | {ratio:.2f} |")
     print(f"| answers delivered / lost / doubled | {len(delivered):,} / {lost} / {doubled} |")
     print(f"| workers' RSS, first → last (MB) | {first.rss_mb:.0f} → {last.rss_mb:.0f} |")
     print(f"| workers' open fds, first → last | {first.fds} → {last.fds} |")
