@@ -29,7 +29,7 @@ def statements() -> dict[str, str]:
     """Statement id -> statement text, over all three files."""
     out: dict[str, str] = {}
     for name in FILES:
-        with open(DATA / name, encoding="utf-8", newline="") as f:
+        with (DATA / name).open(encoding="utf-8", newline="") as f:
             for row in csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
                 if row[0] in out:
                     raise SystemExit(f"duplicate id {row[0]} in {name}")
@@ -88,8 +88,10 @@ def main() -> int:
     for e in errors:
         print(e, file=sys.stderr)
     summary = ", ".join(f"{k} {kinds[k]}" for k in MINIMUMS)
-    print(f"{len(lines)} messages ({summary}); {len(seen_ids)} distinct targets; "
-          f"{'FAILED' if errors else 'ok'}")
+    print(
+        f"{len(lines)} messages ({summary}); {len(seen_ids)} distinct targets; "
+        f"{'FAILED' if errors else 'ok'}"
+    )
     return 1 if errors else 0
 
 

@@ -17,14 +17,58 @@ SEED = 20261202
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "liar"
 FILES = ("train.tsv", "valid.tsv", "test.tsv")
 WORD = re.compile(r"[a-z0-9]+")
-STOP = set("the a an of to in and or is are was were for on that this it by with as at be has have "
-           "had from says said not but who what which its his her their they he she we our".split())
+STOP = set(
+    [
+        "the",
+        "a",
+        "an",
+        "of",
+        "to",
+        "in",
+        "and",
+        "or",
+        "is",
+        "are",
+        "was",
+        "were",
+        "for",
+        "on",
+        "that",
+        "this",
+        "it",
+        "by",
+        "with",
+        "as",
+        "at",
+        "be",
+        "has",
+        "have",
+        "had",
+        "from",
+        "says",
+        "said",
+        "not",
+        "but",
+        "who",
+        "what",
+        "which",
+        "its",
+        "his",
+        "her",
+        "their",
+        "they",
+        "he",
+        "she",
+        "we",
+        "our",
+    ]
+)
 
 
 def rows() -> list[list[str]]:
     out = []
     for name in FILES:
-        with open(DATA / name, encoding="utf-8", newline="") as f:
+        with (DATA / name).open(encoding="utf-8", newline="") as f:
             out.extend(csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
     return out
 
