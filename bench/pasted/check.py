@@ -85,8 +85,8 @@ def main() -> int:
             errors.append(f"kind {kind}: {kinds[kind]} messages, minimum {minimum}")
     if len(lines) < TOTAL_MINIMUM:
         errors.append(f"{len(lines)} messages, minimum {TOTAL_MINIMUM}")
-    for e in errors:
-        print(e, file=sys.stderr)
+    for error in errors:
+        print(error, file=sys.stderr)
     summary = ", ".join(f"{k} {kinds[k]}" for k in MINIMUMS)
     print(
         f"{len(lines)} messages ({summary}); {len(seen_ids)} distinct targets; "
