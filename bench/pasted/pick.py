@@ -64,7 +64,7 @@ STOP = {
 
 
 def rows() -> list[list[str]]:
-    out = []
+    out: list[list[str]] = []
     for name in FILES:
         with (DATA / name).open(encoding="utf-8", newline="") as f:
             out.extend(csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
