@@ -300,6 +300,7 @@ def test_slack_help_documents_every_subcommand(slack: tuple[App, Core], stub: Sl
         "/claims digest list",
         "/claims digest off ID",
         "/claims digest resume ID",
+        "/claims aliases",
         "4 topics have claims: type `/claims topics` to list them",
     ]:
         assert usage in text
