@@ -92,12 +92,13 @@ class ProposalsPage:
             return "No proposed aliases are waiting."
         if self.total == 1:
             return "1 proposed alias is waiting."
-        if len(self.proposals) < self.total:
-            return (
-                f"{self.total:,} proposed aliases are waiting; "
-                f"the {len(self.proposals)} most picked are shown."
-            )
         return f"{self.total:,} proposed aliases are waiting, most picked first."
+
+    def rest(self, shown: int) -> str | None:
+        """What to say of the proposals left out when ``shown`` of them are shown."""
+        if shown >= self.total:
+            return None
+        return f"{self.total - shown:,} more not shown: decide these to see the rest."
 
 
 @dataclass(frozen=True, slots=True)

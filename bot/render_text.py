@@ -130,6 +130,9 @@ def render_proposals(page: ProposalsPage, prefix: str = "") -> str:
     (``prefix``: ``claimbot `` on the command line)."""
     lines = [page.heading]
     lines.extend(f'  [{p.id}] "{p.alias}" -> {p.topic}: {p.detail}' for p in page.proposals)
+    rest = page.rest(len(page.proposals))
+    if rest:
+        lines.append(rest)
     if page.proposals:
         lines.append(
             f"Accept one with `{prefix}aliases accept ID`, reject it with "

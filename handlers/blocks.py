@@ -59,6 +59,8 @@ ACCEPT_ALIAS_ACTION = "accept_alias"
 REJECT_ALIAS_ACTION = "reject_alias"
 #: The most characters Slack allows in a button's value.
 MAX_BUTTON_VALUE = 2000
+#: A proposed alias and its topic are each cut to this many characters in a listing.
+PROPOSAL_TEXT = 1000
 #: How much of a quote or caveat an answer shows; "Full text" shows the rest.
 PREVIEW = 600
 #: How many dated claims a history message lists.
@@ -392,7 +394,8 @@ def aliases_message(page: ProposalsPage, done: str | None = None) -> Message:
     shown = 0
     for proposal in page.proposals:
         text = (
-            f"“{fit(escape(proposal.alias), 1000)}” → *{fit(escape(proposal.topic), 1000)}*\n"
+            f"“{fit(escape(proposal.alias), PROPOSAL_TEXT)}” → "
+            f"*{fit(escape(proposal.topic), PROPOSAL_TEXT)}*\n"
             f"{escape(proposal.detail)}"
         )
         decide = [
@@ -414,12 +417,14 @@ def aliases_message(page: ProposalsPage, done: str | None = None) -> Message:
             break
         blocks.extend(item)
         shown += 1
-    if shown < len(page.proposals):
-        note = f"{len(page.proposals) - shown} more: decide these to see the rest."
-        blocks.append(ContextBlock(elements=[_mrkdwn(note)]))
-    elif page.proposals:
-        note = "Accept adds the question to the topic's aliases; reject never proposes it again."
-        blocks.append(ContextBlock(elements=[_mrkdwn(note)]))
+    notes = [page.rest(shown) or ""]
+    if page.proposals:
+        notes.append(
+            "Accept makes a question one of the topic's aliases; Reject keeps it from being "
+            "proposed for that topic again."
+        )
+    if any(notes):
+        blocks.append(ContextBlock(elements=[_mrkdwn(" ".join(n for n in notes if n))]))
     return _message(blocks, escape(done or page.heading))
 
 

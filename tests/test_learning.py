@@ -137,7 +137,9 @@ def test_the_listing_is_most_picked_first_and_limited(core: Core) -> None:
             core.learning.picked(f"alias {question}", REFUGEES, "slack:U0002")
     page = core.learning.pending(limit=2)
     assert [p.alias for p in page.proposals] == ["alias three", "alias two"]
-    assert page.heading == "3 proposed aliases are waiting; the 2 most picked are shown."
+    assert page.heading == "3 proposed aliases are waiting, most picked first."
+    assert page.rest(2) == "1 more not shown: decide these to see the rest."
+    assert page.rest(3) is None
     assert core.learning.pending().heading == "3 proposed aliases are waiting, most picked first."
 
 
