@@ -53,7 +53,8 @@ CLAIM_MENU_ACTION = "claim_menu"
 FULL_TEXT_ACTION = "claim_full_text"
 MORE_CLAIMS_ACTION = "more_claims"
 MORE_TOPICS_ACTION = "more_topics"
-#: A topic suggested for a question ("did you mean"); the pick is proposed as an alias.
+#: A topic suggested for a question or a topic search ("did you mean"); the pick proposes the
+#: words asked as an alias of the topic.
 PICK_SUGGESTION_ACTION = "pick_suggestion"
 ACCEPT_ALIAS_ACTION = "accept_alias"
 REJECT_ALIAS_ACTION = "reject_alias"
@@ -368,8 +369,8 @@ def topics_message(page: TopicsPage) -> Message:
                 elements=[
                     ButtonElement(
                         text=_plain(title, MAX_BUTTON_TEXT),
-                        action_id=f"{ASK_TOPIC_ACTION}_{i}",
-                        value=title,
+                        action_id=f"{PICK_SUGGESTION_ACTION}_{i}",
+                        value=suggestion_value(title, page.query or "", ""),
                     )
                     for i, title in enumerate(page.suggestions)
                 ]

@@ -140,3 +140,15 @@ def test_a_forged_suggestion_is_answered_and_records_nothing(slack: Slack) -> No
     (call,) = slack.stub.wait_for(to_response("button"))
     assert block_texts(call.body) == "That button is out of date."
     assert slack.core.learning.pending().total == before
+
+
+def test_picking_a_closest_topic_after_a_topic_search_proposes_the_words(slack: Slack) -> None:
+    slack.command("topics zorblaxian refugees", user="U0002")
+    (listing,) = slack.stub.wait_for(to_response())
+    (pick,) = buttons(listing.body)
+    slack.stub.reset()
+    slack.interaction(grid_block_actions(slack, pick["action_id"], pick["value"], "W0002"))
+    (answer,) = slack.stub.wait_for(to_response("button"))
+    assert answer.body["blocks"][0]["text"]["text"] == "Refugees from Ukraine"
+    proposed = [(p.alias, p.topic) for p in slack.core.learning.pending().proposals]
+    assert ("zorblaxian refugees", "Refugees from Ukraine") in proposed
