@@ -437,3 +437,17 @@ def test_aliases_review_prompts_for_each(seeded: str) -> None:
     assert result.stdout.endswith("1 accepted, 1 rejected, 1 skipped.\n")
     left = json.loads(claimbot(seeded, "aliases", "list", "--format", "json").stdout)
     assert [p["alias"] for p in left] == ["zorblax three", "zorblax four"]
+
+
+def test_an_alias_accepted_by_the_command_is_answered_by_a_running_process(seeded: str) -> None:
+    running = Core.from_settings(Settings(database_url=seeded))
+    try:
+        assert not running.answers.ask("zorblax headcount").matches  # its index is built
+        assert running.learning.picked("zorblax headcount", "Refugees from Ukraine", "slack:U2")
+        (proposal,) = running.learning.pending().proposals
+        accepted = claimbot_process(seeded, "aliases", "accept", str(proposal.id))
+        assert accepted.returncode == 0, accepted.stderr
+        answer = running.answers.ask("zorblax headcount")
+        assert [m.topic for m in answer.matches] == ["Refugees from Ukraine"]
+    finally:
+        running.engine.dispose()
