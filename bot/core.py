@@ -14,6 +14,7 @@ from bot.config import Settings
 from bot.digests import DigestService
 from bot.editing import EditService
 from bot.errors import ClaimBotError
+from bot.learning import LearningService
 from bot.records import load_file
 from bot.store import ImportResult
 
@@ -28,6 +29,7 @@ class Core:
     answers: AnswerService = field(init=False)
     digests: DigestService = field(init=False)
     editing: EditService = field(init=False)
+    learning: LearningService = field(init=False)
     #: Whether the database answers within a second (``GET /healthz``).
     database_answers: db.HealthCheck = field(init=False)
 
@@ -37,6 +39,7 @@ class Core:
         self.answers = AnswerService(self.sessions)
         self.digests = DigestService(self.sessions, self.answers)
         self.editing = EditService(self.sessions)
+        self.learning = LearningService(self.sessions)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Core:

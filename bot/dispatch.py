@@ -15,11 +15,14 @@ from typing import Any
 from bot.answers import Answer, TopicsPage
 from bot.core import Core
 from bot.errors import ClaimBotError
+from bot.learning import ProposalsPage
 from bot.render_text import render_history, render_subscription
 from bot.requests import (
     AddClaim,
+    Aliases,
     Ask,
     Chart,
+    DecideAlias,
     DigestList,
     DigestOff,
     DigestResume,
@@ -31,6 +34,10 @@ from bot.requests import (
     parse,
 )
 from bot.schedules import Schedule
+
+#: How many proposed aliases one listing shows (Slack's limits allow this many with buttons).
+PROPOSALS_SHOWN = 20
+EDITORS_ONLY_ALIASES = "Only editors can review proposed aliases."
 
 NO_CHANNEL = (
     "Digests are managed with `/claims digest ...` in a channel, or `claimbot digest` on the "
@@ -48,6 +55,13 @@ class Caller:
     editor: bool = False
     #: The user's time zone, looked up only when a digest needs it.
     timezone: Callable[[], str] = field(default=lambda: "UTC")
+    #: Where the caller is: changes are recorded as made by ``slack:U0123`` or ``console``.
+    surface: str = "slack"
+
+    @property
+    def author(self) -> str:
+        """Who made a change, as the records name them."""
+        return f"{self.surface}:{self.user}" if self.user else self.surface
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +97,15 @@ class ChartReply:
     question: str
 
 
-Reply = Answer | HelpReply | TopicsReply | Notice | OpenClaimForm | ChartReply
+@dataclass(frozen=True, slots=True)
+class AliasesReply:
+    """The proposed aliases waiting for an editor; ``done`` says what was just decided."""
+
+    page: ProposalsPage
+    done: str | None = None
+
+
+Reply = Answer | HelpReply | TopicsReply | Notice | OpenClaimForm | ChartReply | AliasesReply
 
 
 def _help(core: Core, _request: Help, _caller: Caller) -> Reply:
@@ -120,7 +142,7 @@ def _subscribe(core: Core, request: DigestSubscribe, caller: Caller) -> Reply:
         channel=caller.channel,
         schedule=schedule,
         query=request.query,
-        created_by=f"slack:{caller.user}",
+        created_by=caller.author,
         post_when_empty=request.post_when_empty,
     )
     return Notice(f"Subscribed. {render_subscription(view)}")
@@ -147,6 +169,19 @@ def _resume(core: Core, request: DigestResume, caller: Caller) -> Reply:
     return Notice(f"Resumed. {render_subscription(resumed)}")
 
 
+def _aliases(core: Core, _request: Aliases, caller: Caller) -> Reply:
+    if not caller.editor:
+        return Notice(EDITORS_ONLY_ALIASES)
+    return AliasesReply(core.learning.pending(PROPOSALS_SHOWN))
+
+
+def _decide_alias(core: Core, request: DecideAlias, caller: Caller) -> Reply:
+    if not caller.editor:
+        return Notice(EDITORS_ONLY_ALIASES)
+    decide = core.learning.accept if request.accept else core.learning.reject
+    return Notice(decide(request.proposal_id, caller.author).summary)
+
+
 #: Every request type and the one function that handles it.
 HANDLERS: dict[type[Any], Callable[[Core, Any, Caller], Reply]] = {
     Help: _help,
@@ -159,6 +194,8 @@ HANDLERS: dict[type[Any], Callable[[Core, Any, Caller], Reply]] = {
     DigestList: _list,
     DigestOff: _off,
     DigestResume: _resume,
+    Aliases: _aliases,
+    DecideAlias: _decide_alias,
 }
 
 

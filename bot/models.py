@@ -226,3 +226,29 @@ class DigestRun(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     subscription: Mapped[Subscription] = relationship(back_populates="runs")
+
+
+class ProposedAlias(Base):
+    """A question someone resolved by picking a suggested topic, proposed to editors as another
+    name for that topic. Picks of the same question (any case) for the same topic count up; the
+    decision is kept, so a rejected question is never proposed again for that topic."""
+
+    __tablename__ = "proposed_aliases"
+    __table_args__ = (
+        UniqueConstraint("topic_id", "key"),
+        CheckConstraint("status IN ('pending', 'accepted', 'rejected')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    topic_id: Mapped[int] = mapped_column(ForeignKey("topics.id"))
+    #: The question as first asked (its date words left out).
+    alias: Mapped[str] = mapped_column(String(300))
+    #: The question casefolded: what makes two picks "the same question".
+    key: Mapped[str] = mapped_column(String(900))
+    picks: Mapped[int] = mapped_column(default=1)
+    proposed_by: Mapped[str] = mapped_column(String(300))
+    proposed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_picked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    decided_by: Mapped[str | None] = mapped_column(String(300))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

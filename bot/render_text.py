@@ -10,6 +10,7 @@ from bot.answers import Answer, ClaimView, FigureView, TopicAnswer, TopicsPage
 from bot.digests import Digest, SubscriptionView
 from bot.editing import RevisionView
 from bot.formatting import format_date
+from bot.learning import ProposalsPage
 
 HELP = """\
 Ask about a contested figure and get every side's latest claim, with who made it, where it
@@ -23,6 +24,8 @@ was published, when, and whether anyone has verified it.
   /claims chart QUESTION        post a chart of every claimant's figures over time
   /claims history ID            every revision of claim ID
   /claims add                   open the form for a new claim (editors)
+  /claims aliases               questions people resolved by picking a suggested topic,
+                                proposed as aliases of it; accept or reject each (editors)
   /claims help                  this help
 
 Digests of new and changed claims, posted to the channel:
@@ -120,6 +123,22 @@ def render_claim(claim: ClaimView) -> str:
     caveat = claim.verification_label + (f". {claim.caveat}" if claim.caveat else ".")
     lines.append(caveat)
     return lines[0] + "\n" + indent("\n".join(lines[1:]), "  ")
+
+
+def render_proposals(page: ProposalsPage, prefix: str = "") -> str:
+    """The proposed aliases waiting for an editor, one line each, and how to decide them
+    (``prefix``: ``claimbot `` on the command line)."""
+    lines = [page.heading]
+    lines.extend(f'  [{p.id}] "{p.alias}" -> {p.topic}: {p.detail}' for p in page.proposals)
+    rest = page.rest(len(page.proposals))
+    if rest:
+        lines.append(rest)
+    if page.proposals:
+        lines.append(
+            f"Accept one with `{prefix}aliases accept ID`, reject it with "
+            f"`{prefix}aliases reject ID`."
+        )
+    return "\n".join(lines)
 
 
 def render_subscription(view: SubscriptionView) -> str:

@@ -14,6 +14,10 @@ DIGEST_USAGE = (
     "`digest off ID`, `digest resume ID`. The time zone defaults to yours; `always` posts "
     '"nothing new" rather than skipping a quiet day.'
 )
+ALIASES_USAGE = (
+    "Proposed aliases (editors): `aliases` lists them, `aliases accept ID` and "
+    "`aliases reject ID` decide one."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +89,19 @@ class Chart:
     question: str
 
 
+@dataclass(frozen=True, slots=True)
+class Aliases:
+    """List the proposed aliases waiting for an editor."""
+
+
+@dataclass(frozen=True, slots=True)
+class DecideAlias:
+    """Accept a proposed alias (it becomes one of its topic's names) or reject it (editors)."""
+
+    proposal_id: int
+    accept: bool
+
+
 Request = (
     Help
     | Topics
@@ -96,12 +113,15 @@ Request = (
     | AddClaim
     | History
     | Chart
+    | Aliases
+    | DecideAlias
 )
 
 
 def parse(text: str) -> Request:
     """``help`` or nothing asks for help; ``topics [QUERY] [page N]``, ``digest ...``, ``add``,
-    ``history ID`` and ``chart QUESTION`` are commands; the rest is a question."""
+    ``history ID``, ``chart QUESTION`` and ``aliases ...`` are commands; the rest is a
+    question."""
     words = text.split()
     if not words or (len(words) == 1 and words[0].casefold() in {"help", "?", "-h", "--help"}):
         return Help()
@@ -110,6 +130,8 @@ def parse(text: str) -> Request:
         return _digest(words[1:])
     if verb == "topics":
         return _topics(words[1:])
+    if verb == "aliases":
+        return _aliases(words[1:])
     if verb == "chart":
         if len(words) == 1:
             raise ClaimBotError("Usage: `chart QUESTION`, e.g. `chart russian losses`.")
@@ -131,6 +153,15 @@ def _topics(words: list[str]) -> Topics:
         page = int(words[-1])
         words = words[:-2]
     return Topics(" ".join(words) or None, page)
+
+
+def _aliases(words: list[str]) -> Aliases | DecideAlias:
+    if not words:
+        return Aliases()
+    verb = words[0].casefold()
+    if verb in {"accept", "reject"} and len(words) == 2 and words[1].lstrip("#").isdigit():
+        return DecideAlias(int(words[1].lstrip("#")), accept=verb == "accept")
+    raise ClaimBotError(ALIASES_USAGE)
 
 
 def _digest(words: list[str]) -> Request:

@@ -430,6 +430,16 @@ class ClaimStore:
         self.session.flush()
         return changed
 
+    def add_alias(self, topic_id: int, alias: str, now: datetime | None = None) -> bool:
+        """Give a topic another name; False when it has that name already (in any case)."""
+        topic = self.session.get(Topic, topic_id, options=[selectinload(Topic.aliases)])
+        if topic is None:
+            raise ClaimBotError(f"There is no topic {topic_id}.")
+        count = len(topic.aliases)
+        self._add_aliases(topic, [alias], now or utcnow())
+        self.session.flush()
+        return len(topic.aliases) > count
+
     def _add_aliases(self, topic: Topic, aliases: Iterable[str], now: datetime) -> None:
         known = {a.alias.casefold() for a in topic.aliases} | {topic.title.casefold()}
         for alias in aliases:

@@ -24,12 +24,14 @@ from bot.config import load_settings
 from bot.core import Core
 from bot.errors import ClaimBotError, DatabaseUnavailableError
 from bot.importing import FORMATS, read_claims
+from bot.learning import ProposalView
 from bot.models import utcnow
 from bot.records import dump_document
 from bot.render_text import (
     render_answer,
     render_digest,
     render_help,
+    render_proposals,
     render_subscription,
     render_topic_history,
     render_topics,
@@ -510,6 +512,93 @@ def digest_send_due(core: Core, now: datetime | None) -> None:
             f"{failed} digest{'s' if failed != 1 else ''} could not be posted; "
             "the next run tries again."
         )
+
+
+@cli.group()
+def aliases() -> None:
+    """Proposed aliases: questions people resolved by picking a suggested topic, for editors to
+    accept as another name of that topic or reject."""
+
+
+#: Who the command line records as having decided a proposal.
+CLI_AUTHOR = "cli"
+
+
+@aliases.command("list")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.pass_obj
+def aliases_list(core: Core, fmt: str) -> None:
+    """List the proposed aliases waiting for an editor, most picked first."""
+    core.require_schema()
+    page = core.learning.pending()
+    if fmt == "json":
+        document = [p.to_json() for p in page.proposals]
+        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        return
+    click.echo(render_proposals(page, prefix="claimbot "))
+
+
+@aliases.command("accept")
+@click.argument("proposal_id", type=int)
+@click.pass_obj
+def aliases_accept(core: Core, proposal_id: int) -> None:
+    """Make proposal PROPOSAL_ID one of its topic's aliases."""
+    core.require_schema()
+    click.echo(core.learning.accept(proposal_id, CLI_AUTHOR).summary)
+
+
+@aliases.command("reject")
+@click.argument("proposal_id", type=int)
+@click.pass_obj
+def aliases_reject(core: Core, proposal_id: int) -> None:
+    """Turn proposal PROPOSAL_ID down: it is never proposed again for that topic."""
+    core.require_schema()
+    click.echo(core.learning.reject(proposal_id, CLI_AUTHOR).summary)
+
+
+#: What each answer to the review's prompt does.
+REVIEW_CHOICES = {"a": "accepted", "r": "rejected", "s": "skipped", "q": "quit"}
+
+
+@aliases.command("review")
+@click.pass_obj
+def aliases_review(core: Core) -> None:
+    """Go through the proposed aliases one by one: accept, reject or skip each (or quit)."""
+    core.require_schema()
+    page = core.learning.pending()
+    click.echo(page.heading)
+    counts = dict.fromkeys(("accepted", "rejected", "skipped"), 0)
+    for proposal in page.proposals:
+        outcome = _review(core, proposal)
+        if outcome == "quit":
+            break
+        counts[outcome] += 1
+    click.echo(", ".join(f"{n} {outcome}" for outcome, n in counts.items()) + ".")
+
+
+def _review(core: Core, proposal: ProposalView) -> str:
+    """Ask about one proposal and act on the answer; what was done."""
+    click.echo(f'\n[{proposal.id}] "{proposal.alias}" -> {proposal.topic}: {proposal.detail}')
+    choice = click.prompt(
+        "[a]ccept, [r]eject, [s]kip or [q]uit?",
+        type=click.Choice(list(REVIEW_CHOICES), case_sensitive=False),
+        default="s",
+        show_choices=False,
+    ).casefold()
+    outcome = REVIEW_CHOICES[choice]
+    if outcome not in {"accepted", "rejected"}:
+        return outcome
+    decide = core.learning.accept if outcome == "accepted" else core.learning.reject
+    try:
+        click.echo(decide(proposal.id, CLI_AUTHOR).summary)
+    except DatabaseUnavailableError:
+        raise
+    except ClaimBotError as exc:  # decided by someone else since the list was read
+        click.echo(str(exc))
+        return "skipped"
+    return outcome
 
 
 @cli.command()

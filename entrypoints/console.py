@@ -12,6 +12,7 @@ from typing import Any, TextIO
 from bot.answers import Answer
 from bot.core import Core
 from bot.dispatch import (
+    AliasesReply,
     Caller,
     ChartReply,
     HelpReply,
@@ -20,7 +21,7 @@ from bot.dispatch import (
     TopicsReply,
     respond,
 )
-from bot.render_text import render_answer, render_help, render_topics
+from bot.render_text import render_answer, render_help, render_proposals, render_topics
 
 PROMPT = "you> "
 GREETING = (
@@ -31,7 +32,7 @@ GREETING = (
 HISTORY_LENGTH = 1000
 _PREFIXES = ("/claims", "@claimbot")
 #: Whoever runs the console owns the database; digests have no channel here.
-CONSOLE = Caller(user="console", editor=True)
+CONSOLE = Caller(editor=True, surface="console")
 
 _SHOWN: dict[type[Any], Callable[[Any], str]] = {
     Answer: render_answer,
@@ -40,6 +41,7 @@ _SHOWN: dict[type[Any], Callable[[Any], str]] = {
     Notice: lambda notice: notice.text,
     OpenClaimForm: lambda _: "Editing is done in Slack by editors, or with `claimbot import`.",
     ChartReply: lambda chart: f'Charts: `claimbot chart "{chart.question}" --output chart.png`.',
+    AliasesReply: lambda aliases: render_proposals(aliases.page),
 }
 
 

@@ -1,4 +1,6 @@
-"""Where buttons on answers enter: share in channel, and ask about a suggested topic."""
+"""Where buttons on answers enter: share in channel, ask about a suggested topic (a pick after
+"did you mean" is recorded, for editors to accept as an alias), history, chart, full text and
+more claims or topics."""
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from handlers.blocks import (
     HISTORY_ACTION,
     MORE_CLAIMS_ACTION,
     MORE_TOPICS_ACTION,
+    PICK_SUGGESTION_ACTION,
     SHARE_ACTION,
     answer_message,
     full_text_message,
@@ -44,14 +47,52 @@ def share_answer(
 
 
 def ask_topic(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
-    """Answer, only to the clicker, for the chosen topic: in place of an ephemeral answer,
-    below a message everyone sees (a digest)."""
+    """Answer, only to the clicker, for the chosen topic."""
     ack()
+    _answer_topic(body, context, action["value"])
+
+
+def _answer_topic(body: dict[str, Any], context: BoltContext, question: str) -> None:
+    """The answer for a topic, only to the clicker: in place of an ephemeral answer, below a
+    message everyone sees (a digest, an answer to a mention)."""
     editable = editors(context).is_editor(body["user"]["id"])
-    answer = core(context).answers.ask(action["value"])
+    answer = core(context).answers.ask(question)
     message = answer_message(answer, shareable=True, editable=editable)
     in_place = bool(body.get("container", {}).get("is_ephemeral"))
     reply(body["response_url"], ephemeral(message, replace_original=in_place))
+
+
+def read_pick(value: str) -> tuple[str, str, str | None] | None:
+    """A suggested topic's button value (see :func:`handlers.blocks.suggestion_value`) as
+    (topic, moment asked, question); None when it is not one."""
+    try:
+        data = json.loads(value)
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("topic"), str):
+        return None
+    when, question = data.get("when"), data.get("question")
+    return (
+        data["topic"],
+        when if isinstance(when, str) else "",
+        question if isinstance(question, str) else None,
+    )
+
+
+def pick_suggestion(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext
+) -> None:
+    """A topic suggested for a question, picked: answered for the moment asked, and the
+    question recorded against the topic, for editors to accept as one of its aliases."""
+    ack()
+    pick = read_pick(action["value"])
+    if pick is None or not pick[0].strip():
+        reply(body["response_url"], ephemeral(text_message("That button is out of date.")))
+        return
+    topic, when, question = pick
+    if question:
+        core(context).learning.picked(question, topic, f"slack:{body['user']['id']}")
+    _answer_topic(body, context, f"{topic} {when}".strip())
 
 
 def topic_history(
@@ -123,6 +164,7 @@ def more_topics(
 def register(app: App) -> None:
     app.action(SHARE_ACTION)(share_answer)
     app.action(re.compile(rf"^{ASK_TOPIC_ACTION}_\d+$"))(ask_topic)
+    app.action(re.compile(rf"^{PICK_SUGGESTION_ACTION}_\d+$"))(pick_suggestion)
     app.action(re.compile(rf"^{HISTORY_ACTION}_\d+$"))(topic_history)
     app.action(re.compile(rf"^{CHART_ACTION}_\d+$"))(topic_chart)
     app.action(re.compile(rf"^{FULL_TEXT_ACTION}_\d+$"))(full_text)

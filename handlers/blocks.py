@@ -28,6 +28,7 @@ from slack_sdk.models.blocks import (
 from bot.answers import Answer, ClaimView, TopicAnswer, TopicsPage
 from bot.digests import Digest
 from bot.formatting import format_date
+from bot.learning import ProposalsPage
 from bot.render_text import HELP, topics_pointer
 
 MAX_BLOCKS = 50
@@ -52,6 +53,15 @@ CLAIM_MENU_ACTION = "claim_menu"
 FULL_TEXT_ACTION = "claim_full_text"
 MORE_CLAIMS_ACTION = "more_claims"
 MORE_TOPICS_ACTION = "more_topics"
+#: A topic suggested for a question or a topic search ("did you mean"); the pick proposes the
+#: words asked as an alias of the topic.
+PICK_SUGGESTION_ACTION = "pick_suggestion"
+ACCEPT_ALIAS_ACTION = "accept_alias"
+REJECT_ALIAS_ACTION = "reject_alias"
+#: The most characters Slack allows in a button's value.
+MAX_BUTTON_VALUE = 2000
+#: A proposed alias and its topic are each cut to this many characters in a listing.
+PROPOSAL_TEXT = 1000
 #: How much of a quote or caveat an answer shows; "Full text" shows the rest.
 PREVIEW = 600
 #: How many dated claims a history message lists.
@@ -263,12 +273,21 @@ def _buttons(answer: Answer, *, shareable: bool) -> list[ButtonElement]:
         buttons.extend(
             ButtonElement(
                 text=_plain(title, MAX_BUTTON_TEXT),
-                action_id=f"{ASK_TOPIC_ACTION}_{i}",
-                value=title,
+                action_id=f"{PICK_SUGGESTION_ACTION}_{i}",
+                value=suggestion_value(title, answer.question, when.strip()),
             )
             for i, title in enumerate(answer.suggestions)
         )
     return buttons
+
+
+def suggestion_value(topic: str, question: str, when: str) -> str:
+    """What a suggested topic's button carries back: the topic, the moment asked and the
+    question it was suggested for (left out when the whole would not fit in a button)."""
+    value = json.dumps({"topic": topic, "when": when, "question": question}, ensure_ascii=False)
+    if len(value) <= MAX_BUTTON_VALUE:
+        return value
+    return json.dumps({"topic": topic, "when": when}, ensure_ascii=False)
 
 
 def answer_message(
@@ -350,8 +369,8 @@ def topics_message(page: TopicsPage) -> Message:
                 elements=[
                     ButtonElement(
                         text=_plain(title, MAX_BUTTON_TEXT),
-                        action_id=f"{ASK_TOPIC_ACTION}_{i}",
-                        value=title,
+                        action_id=f"{PICK_SUGGESTION_ACTION}_{i}",
+                        value=suggestion_value(title, page.query or "", ""),
                     )
                     for i, title in enumerate(page.suggestions)
                 ]
@@ -364,6 +383,50 @@ def topics_message(page: TopicsPage) -> Message:
         more = ButtonElement(text="Next page", action_id=MORE_TOPICS_ACTION, value=following[:2000])
         blocks.append(ActionsBlock(elements=[more]))
     return _message(blocks, escape(page.heading))
+
+
+def aliases_message(page: ProposalsPage, done: str | None = None) -> Message:
+    """The proposed aliases waiting for an editor, each with Accept and Reject buttons, within
+    Slack's limits; ``done`` says first what was just decided."""
+    blocks: list[Block] = []
+    if done:
+        blocks.append(SectionBlock(text=_mrkdwn(escape(done))))
+    blocks.append(ContextBlock(elements=[_mrkdwn(f"*{escape(page.heading)}*")]))
+    shown = 0
+    for proposal in page.proposals:
+        text = (
+            f"“{fit(escape(proposal.alias), PROPOSAL_TEXT)}” → "
+            f"*{fit(escape(proposal.topic), PROPOSAL_TEXT)}*\n"
+            f"{escape(proposal.detail)}"
+        )
+        decide = [
+            ButtonElement(
+                text="Accept",
+                action_id=f"{ACCEPT_ALIAS_ACTION}_{proposal.id}",
+                value=str(proposal.id),
+                style="primary",
+            ),
+            ButtonElement(
+                text="Reject",
+                action_id=f"{REJECT_ALIAS_ACTION}_{proposal.id}",
+                value=str(proposal.id),
+                style="danger",
+            ),
+        ]
+        item: list[Block] = [SectionBlock(text=_mrkdwn(text)), ActionsBlock(elements=decide)]
+        if len(blocks) + len(item) >= MAX_BLOCKS or text_length(blocks + item) > TEXT_BUDGET:
+            break
+        blocks.extend(item)
+        shown += 1
+    notes = [page.rest(shown) or ""]
+    if page.proposals:
+        notes.append(
+            "Accept makes a question one of the topic's aliases; Reject keeps it from being "
+            "proposed for that topic again."
+        )
+    if any(notes):
+        blocks.append(ContextBlock(elements=[_mrkdwn(" ".join(n for n in notes if n))]))
+    return _message(blocks, escape(done or page.heading))
 
 
 def text_message(text: str) -> Message:

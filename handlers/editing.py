@@ -1,4 +1,5 @@
-"""Where editors' actions enter: the claim menu, the topic picker and the three forms.
+"""Where editors' actions enter: the claim menu, the topic picker, the three forms, and the
+Accept and Reject buttons on proposed aliases.
 
 Every listener here runs behind :func:`editors_only`: a non-editor never sees the controls, and a
 forged payload from one changes nothing and is logged.
@@ -7,18 +8,27 @@ forged payload from one changes nothing and is logged.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.dispatch import AliasesReply, Notice, handle
 from bot.editing import EDITABLE_FIELDS, duplicate_message, retired_message
 from bot.errors import ClaimBotError
 from bot.models import Verification
 from bot.render_text import render_history
-from handlers.blocks import CLAIM_MENU_ACTION, text_message
+from bot.requests import Aliases, DecideAlias
+from handlers.blocks import (
+    ACCEPT_ALIAS_ACTION,
+    CLAIM_MENU_ACTION,
+    REJECT_ALIAS_ACTION,
+    text_message,
+)
 from handlers.context import core, editors
 from handlers.modals import (
     CLAIM_VIEW,
@@ -32,7 +42,7 @@ from handlers.modals import (
     value_of,
     verify_view,
 )
-from handlers.replies import ephemeral, reply
+from handlers.replies import caller, ephemeral, reply, show
 
 log = logging.getLogger(__name__)
 
@@ -215,9 +225,31 @@ def save_retirement(
     _confirm(client, form, user, f"Claim {claim_id} retired.")
 
 
+def decide_alias(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    """Accept or reject a proposed alias, then show, in place, what was done and the proposals
+    still waiting."""
+    ack()
+    editor = caller(context, client, body["user"]["id"])
+    accept = action["action_id"].startswith(ACCEPT_ALIAS_ACTION)
+    if action.get("value", "").isdigit():
+        decided = handle(core(context), DecideAlias(int(action["value"]), accept), editor)
+        done = decided.text if isinstance(decided, Notice) else None
+    else:
+        log.warning("an alias button from %s names no proposal", editor.user)
+        done = "That button names no proposed alias."
+    listing = handle(core(context), Aliases(), editor)
+    if isinstance(listing, AliasesReply):
+        listing = replace(listing, done=done)
+    reply(body["response_url"], ephemeral(show(listing, shareable=False), replace_original=True))
+
+
 def register(app: App) -> None:
     app.action(CLAIM_MENU_ACTION, middleware=[editors_only()])(claim_menu_selected)
     app.options(TOPIC_OPTIONS, middleware=[editors_only()])(topic_options)
     app.view(CLAIM_VIEW, middleware=[editors_only("claimant")])(save_claim)
     app.view(VERIFY_VIEW, middleware=[editors_only("note")])(save_verification)
     app.view(RETIRE_VIEW, middleware=[editors_only("reason")])(save_retirement)
+    decisions = re.compile(rf"^({ACCEPT_ALIAS_ACTION}|{REJECT_ALIAS_ACTION})_\d+$")
+    app.action(decisions, middleware=[editors_only()])(decide_alias)

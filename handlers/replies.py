@@ -28,6 +28,7 @@ from bot.answers import Answer
 from bot.config import Settings
 from bot.core import Core
 from bot.dispatch import (
+    AliasesReply,
     Caller,
     ChartReply,
     HelpReply,
@@ -39,6 +40,7 @@ from bot.dispatch import (
 from handlers.blocks import (
     APOLOGY,
     Message,
+    aliases_message,
     answer_message,
     help_message,
     text_message,
@@ -118,6 +120,7 @@ _SHOWN: dict[type[Any], Callable[[Any, bool, bool], Message]] = {
     ChartReply: lambda _r, _s, _e: text_message(
         "Use `/claims chart QUESTION` in a channel for a chart."
     ),
+    AliasesReply: lambda aliases, _s, _e: aliases_message(aliases.page, aliases.done),
 }
 
 

@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from bot.config import Settings
+from bot.core import Core
 from entrypoints.cli import cli
 
 
@@ -368,3 +370,84 @@ def test_bad_configuration_stops_serve_at_start(
     )
     assert result.exit_code in (1, 2)
     assert message in result.stderr.strip().splitlines()[-1]
+
+
+def propose(database_url: str, *picks: tuple[str, str]) -> None:
+    """Picks of suggested topics, as Slack records them."""
+    core = Core.from_settings(Settings(database_url=database_url))
+    try:
+        for question, topic in picks:
+            assert core.learning.picked(question, topic, "slack:U0002")
+    finally:
+        core.engine.dispose()
+
+
+def test_aliases_list_accept_and_reject_for_scripts(seeded: str) -> None:
+    assert claimbot(seeded, "aliases", "list").stdout == "No proposed aliases are waiting.\n"
+    propose(
+        seeded,
+        ("zorblax exodus", "Refugees from Ukraine"),
+        ("zorblax exodus", "Refugees from Ukraine"),
+        ("zorblax tally", "Russian military casualties in Ukraine"),
+    )
+    listed = json.loads(claimbot(seeded, "aliases", "list", "--format", "json").stdout)
+    assert [(p["alias"], p["topic"], p["picks"], p["status"]) for p in listed] == [
+        ("zorblax exodus", "Refugees from Ukraine", 2, "pending"),
+        ("zorblax tally", "Russian military casualties in Ukraine", 1, "pending"),
+    ]
+    exodus, tally = (p["id"] for p in listed)
+    text = claimbot(seeded, "aliases", "list").stdout
+    assert f'[{exodus}] "zorblax exodus" -> Refugees from Ukraine: picked 2 times' in text
+    assert "`claimbot aliases accept ID`" in text
+    accepted = claimbot(seeded, "aliases", "accept", str(exodus))
+    assert accepted.returncode == 0
+    assert accepted.stdout == (
+        "Accepted: “zorblax exodus” is now an alias of “Refugees from Ukraine”.\n"
+    )
+    answer = json.loads(claimbot(seeded, "ask", "zorblax exodus", "--format", "json").stdout)
+    assert [m["topic"] for m in answer["matches"]] == ["Refugees from Ukraine"]
+    rejected = claimbot(seeded, "aliases", "reject", str(tally))
+    assert rejected.stdout.startswith("Rejected: “zorblax tally” will not be proposed again")
+    again = claimbot(seeded, "aliases", "reject", str(tally))
+    assert (again.returncode, again.stderr) == (
+        1,
+        f"Error: Proposed alias {tally} (“zorblax tally” for “Russian military casualties in "
+        "Ukraine”) was already rejected by cli.\n",
+    )
+    assert claimbot(seeded, "aliases", "accept", "999").stderr == (
+        "Error: There is no proposed alias 999.\n"
+    )
+    assert claimbot(seeded, "aliases", "accept", "x").returncode == 2
+
+
+def test_aliases_review_prompts_for_each(seeded: str) -> None:
+    propose(
+        seeded,
+        ("zorblax one", "Refugees from Ukraine"),
+        ("zorblax two", "Refugees from Ukraine"),
+        ("zorblax three", "Refugees from Ukraine"),
+        ("zorblax four", "Refugees from Ukraine"),
+    )
+    result = claimbot(seeded, "aliases", "review", stdin="a\nR\n\nq\n")
+    assert result.returncode == 0
+    assert "4 proposed aliases are waiting, most picked first." in result.stdout
+    assert '"zorblax one" -> Refugees from Ukraine: picked once' in result.stdout
+    assert "Accepted: “zorblax one” is now an alias" in result.stdout
+    assert "Rejected: “zorblax two”" in result.stdout
+    assert result.stdout.endswith("1 accepted, 1 rejected, 1 skipped.\n")
+    left = json.loads(claimbot(seeded, "aliases", "list", "--format", "json").stdout)
+    assert [p["alias"] for p in left] == ["zorblax three", "zorblax four"]
+
+
+def test_an_alias_accepted_by_the_command_is_answered_by_a_running_process(seeded: str) -> None:
+    running = Core.from_settings(Settings(database_url=seeded))
+    try:
+        assert not running.answers.ask("zorblax headcount").matches  # its index is built
+        assert running.learning.picked("zorblax headcount", "Refugees from Ukraine", "slack:U2")
+        (proposal,) = running.learning.pending().proposals
+        accepted = claimbot_process(seeded, "aliases", "accept", str(proposal.id))
+        assert accepted.returncode == 0, accepted.stderr
+        answer = running.answers.ask("zorblax headcount")
+        assert [m.topic for m in answer.matches] == ["Refugees from Ukraine"]
+    finally:
+        running.engine.dispose()

@@ -43,3 +43,19 @@ def test_console_session_on_a_terminal_prompts_and_quits(core: Core) -> None:
     assert text.count(PROMPT) == 3  # the question, the empty line, quit; help is never read
     assert "Russian military casualties in Ukraine" in text
     assert "topics have claims" not in text
+
+
+def test_console_reviews_proposed_aliases(core: Core) -> None:
+    assert reply(core, "aliases") == "No proposed aliases are waiting."
+    core.learning.picked("zorblax exodus", "Refugees from Ukraine", "slack:U0002")
+    (proposal,) = core.learning.pending().proposals
+    listing = reply(core, "/claims aliases")
+    assert f'[{proposal.id}] "zorblax exodus" -> Refugees from Ukraine: picked once' in listing
+    assert "Accept one with `aliases accept ID`, reject it with `aliases reject ID`." in listing
+    assert reply(core, f"aliases accept {proposal.id}") == (
+        "Accepted: “zorblax exodus” is now an alias of “Refugees from Ukraine”."
+    )
+    assert core.learning.pending().total == 0
+    assert reply(core, f"aliases reject {proposal.id}").endswith("already accepted by console.")
+    assert reply(core, "aliases maybe 1").startswith("Proposed aliases (editors): `aliases`")
+    assert "Refugees from Ukraine" in reply(core, "zorblax exodus")

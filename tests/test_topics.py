@@ -283,7 +283,9 @@ def test_slack_topics_search_and_closest(slack: tuple[App, Core], stub: SlackStu
     buttons = [
         e for b in none["blocks"] for e in b.get("elements", []) if e.get("type") == "button"
     ]
-    assert [b["value"] for b in buttons] == ["Refugees from Ukraine"]
+    assert [json.loads(b["value"]) for b in buttons] == [
+        {"topic": "Refugees from Ukraine", "when": "", "question": "refugeez"}
+    ]
 
 
 def test_slack_help_documents_every_subcommand(slack: tuple[App, Core], stub: SlackStub) -> None:
@@ -300,6 +302,7 @@ def test_slack_help_documents_every_subcommand(slack: tuple[App, Core], stub: Sl
         "/claims digest list",
         "/claims digest off ID",
         "/claims digest resume ID",
+        "/claims aliases",
         "4 topics have claims: type `/claims topics` to list them",
     ]:
         assert usage in text

@@ -136,3 +136,13 @@ def block_actions(slack: Slack, action_id: str, value: str) -> dict[str, Any]:
             }
         ],
     }
+
+
+def grid_block_actions(slack: Slack, action_id: str, value: str, user: str) -> dict[str, Any]:
+    """:func:`block_actions` as an Enterprise Grid workspace sends it, pressed by ``user``."""
+    payload = block_actions(slack, action_id, value)
+    payload["user"] = {"id": user, "username": user.lower(), "team_id": "T0001"}
+    payload["team"] = {"id": "T0001", "domain": "example", "enterprise_id": "E0001"}
+    payload["enterprise"] = {"id": "E0001", "name": "Example Grid"}
+    payload["is_enterprise_install"] = False
+    return payload

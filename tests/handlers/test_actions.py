@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from tests.handlers.harness import Slack, block_actions, block_texts, buttons, uploads_completed
+from handlers.actions import read_pick
+from handlers.blocks import suggestion_value
+from tests.handlers.harness import (
+    Slack,
+    block_actions,
+    block_texts,
+    buttons,
+    grid_block_actions,
+    uploads_completed,
+)
 from tests.slack_stub import to_response
 
 
@@ -88,3 +97,58 @@ def test_chart_button_on_a_series_answer(slack: Slack) -> None:
     (complete,) = slack.stub.wait_for(uploads_completed)
     assert complete.body["channel_id"] == "C0001"
     assert "Water deliveries to Mariupol" in complete.body["initial_comment"]
+
+
+def test_picking_a_suggested_topic_answers_it_and_proposes_the_question(slack: Slack) -> None:
+    slack.command("zorblax refugees as of 1 June 2022", user="U0002")
+    (answer,) = slack.stub.wait_for(to_response())
+    (pick,) = [b for b in buttons(answer.body) if b["action_id"].startswith("pick_suggestion_")]
+    assert pick["text"]["text"] == "Refugees from Ukraine"
+    for picker in ("W0002", "W0003"):
+        slack.stub.reset()
+        payload = grid_block_actions(slack, pick["action_id"], pick["value"], picker)
+        assert slack.interaction(payload)[0] == 200
+        (call,) = slack.stub.wait_for(to_response("button"))
+        assert call.body["replace_original"] is True
+        shown = block_texts(call.body)
+        assert "*As of 1 June 2022: each claimant's latest claim made by then.*" in shown
+        assert "Refugees from Ukraine" in shown
+    (proposal,) = [p for p in slack.core.learning.pending().proposals if "zorblax" in p.alias]
+    assert (proposal.alias, proposal.topic, proposal.picks) == (
+        "zorblax refugees",
+        "Refugees from Ukraine",
+        2,
+    )
+    assert proposal.proposed_by == "slack:W0002"
+
+
+def test_a_suggestion_carries_its_question_within_slacks_limit() -> None:
+    question = '"\\' * 250  # every character escaped in JSON: 1,000 characters become 2,000
+    value = suggestion_value("Refugees from Ukraine", question, "")
+    assert read_pick(value) == ("Refugees from Ukraine", "", question)
+    longest = "\x01" * 500  # six characters each in JSON: too long to carry
+    value = suggestion_value("Refugees from Ukraine", longest, "in 2023")
+    assert len(value) <= 2000
+    assert read_pick(value) == ("Refugees from Ukraine", "in 2023", None)
+    assert read_pick("Refugees from Ukraine") is None
+    assert read_pick('["a list"]') is None
+
+
+def test_a_forged_suggestion_is_answered_and_records_nothing(slack: Slack) -> None:
+    before = slack.core.learning.pending().total
+    slack.interaction(block_actions(slack, "pick_suggestion_0", "not what the bot sent"))
+    (call,) = slack.stub.wait_for(to_response("button"))
+    assert block_texts(call.body) == "That button is out of date."
+    assert slack.core.learning.pending().total == before
+
+
+def test_picking_a_closest_topic_after_a_topic_search_proposes_the_words(slack: Slack) -> None:
+    slack.command("topics zorblaxian refugees", user="U0002")
+    (listing,) = slack.stub.wait_for(to_response())
+    (pick,) = buttons(listing.body)
+    slack.stub.reset()
+    slack.interaction(grid_block_actions(slack, pick["action_id"], pick["value"], "W0002"))
+    (answer,) = slack.stub.wait_for(to_response("button"))
+    assert answer.body["blocks"][0]["text"]["text"] == "Refugees from Ukraine"
+    proposed = [(p.alias, p.topic) for p in slack.core.learning.pending().proposals]
+    assert ("zorblaxian refugees", "Refugees from Ukraine") in proposed

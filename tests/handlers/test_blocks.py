@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 
 from bot.answers import Answer, ClaimView, FigureView, TopicAnswer
+from bot.learning import ProposalsPage, ProposalView
 from bot.models import Verification
 from handlers.blocks import (
     MAX_BLOCKS,
+    aliases_message,
     answer_message,
     escape,
     fit,
@@ -16,6 +18,7 @@ from handlers.blocks import (
     link,
     text_message,
 )
+from tests.slack_stub import message_problem
 
 
 def claim(i: int, *, quote: str = "q", caveat: str = "c", claimant: str | None = None) -> ClaimView:
@@ -107,3 +110,33 @@ def test_help_points_to_the_topics_rather_than_listing_them() -> None:
     message = help_message(1000)
     check_limits(message)
     assert "1,000 topics have claims: type `/claims topics` to list them" in json.dumps(message)
+
+
+def test_a_long_listing_of_proposed_aliases_stays_within_slacks_limits() -> None:
+    moment = datetime(2026, 12, 1, tzinfo=UTC)
+    proposals = tuple(
+        ProposalView(
+            i,
+            "&<" * 150,
+            1,
+            "<!channel> " + "T" * 289,
+            3,
+            "slack:U1",
+            moment,
+            moment,
+            "pending",
+            None,
+            None,
+        )
+        for i in range(20)
+    )
+    message = aliases_message(ProposalsPage(45, proposals), "Accepted: “x” is now an alias.")
+    check_limits(message)
+    assert message_problem(message) is None
+    texts = json.dumps(message)
+    assert "<!channel>" not in texts
+    assert "&amp;&lt;" in texts
+    shown = [b for b in message["blocks"] if b["type"] == "actions"]
+    assert 0 < len(shown) < 20
+    note = message["blocks"][-1]["elements"][0]["text"]
+    assert note.startswith(f"{45 - len(shown)} more not shown: decide these to see the rest.")

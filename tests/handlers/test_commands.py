@@ -53,8 +53,12 @@ def test_claims_no_match_offers_close_topics(slack: Slack) -> None:
     (call,) = slack.stub.wait_for(to_response())
     assert "No claims found for “refugees in hungary”. Closest topics:" in block_texts(call.body)
     (button,) = buttons(call.body)
-    assert button["action_id"] == "ask_topic_0"
-    assert button["value"] == "Refugees from Ukraine"
+    assert button["action_id"] == "pick_suggestion_0"
+    assert json.loads(button["value"]) == {
+        "topic": "Refugees from Ukraine",
+        "when": "",
+        "question": "refugees in hungary",
+    }
 
 
 def test_claims_unrelated_question(slack: Slack) -> None:

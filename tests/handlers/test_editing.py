@@ -13,7 +13,7 @@ from bot.config import Settings
 from bot.core import Core
 from bot.models import Claim
 from bot.records import ClaimRecord
-from tests.handlers.harness import Slack, block_actions, block_texts
+from tests.handlers.harness import Slack, block_actions, block_texts, grid_block_actions
 from tests.slack_stub import to_response, user, view_submission
 
 CASUALTIES = "Russian military casualties in Ukraine"
@@ -338,3 +338,71 @@ def test_topic_picker_offers_matching_topics(slack: Slack) -> None:
     assert status == 200
     titles = [o["text"]["text"] for o in json.loads(body)["options"]]
     assert CASUALTIES in titles
+
+
+def alias_buttons(message: dict[str, Any], alias: str) -> dict[str, dict[str, Any]]:
+    """The Accept and Reject buttons of the proposal for ``alias``, by verb."""
+    blocks = message["blocks"]
+    for i, block in enumerate(blocks):
+        if block["type"] == "section" and block["text"]["text"].startswith(f"“{alias}”"):
+            return {b["text"]["text"]: b for b in blocks[i + 1]["elements"]}
+    raise AssertionError(f"no proposal for {alias!r} in {block_texts(message)}")
+
+
+def test_editors_accept_or_reject_proposed_aliases_with_one_click(slack: Slack) -> None:
+    learning = slack.core.learning
+    learning.picked("ukr exodus count", "Refugees from Ukraine", "slack:U0002")
+    learning.picked("ukr exodus count", "Refugees from Ukraine", "slack:U0003")
+    learning.picked("<!channel> kremlin tally", CASUALTIES, "slack:U0002")
+    slack.command("aliases", user="U0001")
+    (listing,) = slack.stub.wait_for(to_response())
+    shown = block_texts(listing.body)
+    assert "“ukr exodus count” → *Refugees from Ukraine*\npicked 2 times, last on" in shown
+    assert f"“&lt;!channel&gt; kremlin tally” → *{CASUALTIES}*" in shown
+    accept = alias_buttons(listing.body, "ukr exodus count")["Accept"]
+    reject = alias_buttons(listing.body, "&lt;!channel&gt; kremlin tally")["Reject"]
+
+    slack.stub.reset()
+    slack.interaction(grid_block_actions(slack, accept["action_id"], accept["value"], "U0001"))
+    (accepted,) = slack.stub.wait_for(to_response("button"))
+    assert accepted.body["replace_original"] is True
+    shown = block_texts(accepted.body)
+    assert "Accepted: “ukr exodus count” is now an alias of “Refugees from Ukraine”." in shown
+    assert "ukr exodus count” →" not in shown
+    assert "kremlin tally” →" in shown
+    slack.stub.reset()
+    slack.command("ukr exodus count", user="U0002")
+    (answer,) = slack.stub.wait_for(to_response())
+    assert answer.body["blocks"][0]["text"]["text"] == "Refugees from Ukraine"
+
+    slack.stub.reset()
+    slack.interaction(grid_block_actions(slack, reject["action_id"], reject["value"], "U0001"))
+    (rejected,) = slack.stub.wait_for(to_response("button"))
+    assert (
+        f"Rejected: “&lt;!channel&gt; kremlin tally” will not be proposed again for “{CASUALTIES}”."
+        in block_texts(rejected.body)
+    )
+    assert not learning.picked("<!channel> kremlin tally", CASUALTIES, "slack:U0002")
+
+    slack.stub.reset()
+    slack.interaction(grid_block_actions(slack, accept["action_id"], accept["value"], "U0001"))
+    (again,) = slack.stub.wait_for(to_response("button"))
+    assert "was already accepted by slack:U0001." in block_texts(again.body)
+
+
+def test_non_editors_cannot_review_proposed_aliases(slack: Slack) -> None:
+    learning = slack.core.learning
+    learning.picked("ukr flight tally", "Refugees from Ukraine", "slack:U0002")
+    slack.command("aliases", user="U0002")
+    (refusal,) = slack.stub.wait_for(to_response())
+    assert block_texts(refusal.body) == "Only editors can review proposed aliases."
+    slack.stub.reset()
+    slack.command("aliases accept 1", user="U0002")
+    (typed,) = slack.stub.wait_for(to_response())
+    assert block_texts(typed.body) == "Only editors can review proposed aliases."
+    (proposal,) = [p for p in learning.pending().proposals if p.alias == "ukr flight tally"]
+    slack.stub.reset()
+    forged = grid_block_actions(slack, f"accept_alias_{proposal.id}", str(proposal.id), "U0002")
+    assert slack.interaction(forged) == (200, "")
+    assert slack.stub.calls_to("/response/button") == []
+    assert proposal in learning.pending().proposals
