@@ -75,7 +75,9 @@ def test_ask_text_shows_competing_claims_side_by_side(seeded: str) -> None:
     out = result.stdout
     assert "Russian military casualties in Ukraine" in out
     assert "Russian Ministry of Defence: killed: 498 troops; wounded: 1,597 troops" in out
-    assert "published by RIA Novosti; claimed 2 March 2022" in out
+    assert (
+        "published by RIA Novosti, citing Russian Ministry of Defence; claimed 2 March 2022" in out
+    )
     assert "UK Ministry of Defence: losses: 450 troops" in out
     assert "None of these 3 claims is independently verified." in out
     assert "Government of Ukraine: no figure given" in out
@@ -96,9 +98,31 @@ def test_ask_json_document(seeded: str) -> None:
         "UK Ministry of Defence",
     ]
     ru = match["claims"][0]
+    official = {
+        "basis": "official_claim",
+        "coverage_from": "2022-02-24",
+        "coverage_to": "2022-03-02",
+        "area": "Ukraine",
+    }
     assert ru["figures"] == [
-        {"metric": "killed", "value": 498, "value_high": None, "unit": "troops"},
-        {"metric": "wounded", "value": 1597, "value_high": None, "unit": "troops"},
+        {
+            "metric": "killed",
+            "value": 498,
+            "value_high": None,
+            "unit": "troops",
+            "counts": "killed",
+            "counts_label": "killed",
+            **official,
+        },
+        {
+            "metric": "wounded",
+            "value": 1597,
+            "value_high": None,
+            "unit": "troops",
+            "counts": "wounded",
+            "counts_label": "wounded",
+            **official,
+        },
     ]
     assert ru["claimed_on"] == "2022-03-02"
     assert ru["verification"] == "unverified"
@@ -116,7 +140,17 @@ def test_ask_json_document(seeded: str) -> None:
         "ago",
         "change",
         "stale_days",
+        "cites",
+        "what_it_counts",
+        "repeated_by",
     }
+    assert ru["cites"] == "Russian Ministry of Defence" and ru["repeated_by"] == []
+    assert ru["what_it_counts"].startswith("Counts killed and wounded, separately; an official")
+    assert match["comparability"] == (
+        "These figures count different things: Russian Ministry of Defence counts killed and "
+        "wounded, separately; UK Ministry of Defence counts losses of unspecified kind."
+    )
+    assert [g["counts"] for g in match["groups"]] == [["killed", "wounded"], ["losses_unspecified"]]
     assert ru["change"] is None and ru["stale_days"] is None and ru["ago"].endswith("ago")
     assert (document["as_of"], document["period"], document["date_problem"]) == (None, None, None)
     assert (match["no_claim_by_then"], match["latest_available"]) == ([], None)

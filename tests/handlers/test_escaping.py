@@ -204,11 +204,12 @@ def test_every_message_and_view_escapes_stored_text(hostile_core: Core) -> None:
     for name, message in messages.items():
         check(name, message)
 
-    views = {"add": claim_view(Context("C1"))}
+    kinds = core.editing.kinds()
+    views = {"add": claim_view(Context("C1"), kinds)}
     for claim_id in [*ids.values(), retired]:
         record = core.editing.record(claim_id)
         form = Context("C1", claim_id)
-        views[f"edit {claim_id}"] = claim_view(form, record, core.editing.topic_of(claim_id))
+        views[f"edit {claim_id}"] = claim_view(form, kinds, record, core.editing.topic_of(claim_id))
         views[f"verify {claim_id}"] = verify_view(form, record.verification, record.claimant)
         views[f"retire {claim_id}"] = retire_view(form, record.claimant)
     for name, view in views.items():
