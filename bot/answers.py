@@ -631,52 +631,57 @@ def _group_json(group: ComparableGroup) -> dict[str, Any]:
 
 
 def _claim_json(claim: ClaimView) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        name: getattr(claim, name)
-        for name in ("id", "claimant", "outlet", "source_url", "caveat", "quote", "ago", "cites")
+    return {
+        "id": claim.id,
+        "claimant": claim.claimant,
+        "outlet": claim.outlet,
+        "source_url": claim.source_url,
+        "claimed_on": claim.claimed_on.isoformat(),
+        "as_of": claim.as_of.isoformat() if claim.as_of else None,
+        "figures": [
+            {
+                "metric": f.metric,
+                "value": _plain(f.value),
+                "value_high": None if f.value_high is None else _plain(f.value_high),
+                "unit": f.unit,
+                "counts": f.counts,
+                "counts_label": f.counts_label,
+                "basis": f.basis.value if f.basis else None,
+                "coverage_from": f.coverage_from.isoformat() if f.coverage_from else None,
+                "coverage_to": f.coverage_to.isoformat() if f.coverage_to else None,
+                "area": f.area,
+            }
+            for f in claim.figures
+        ],
+        "verification": claim.verification.value,
+        "caveat": claim.caveat,
+        "quote": claim.quote,
+        "ago": claim.ago,
+        "change": (
+            {
+                "metric": claim.change.first.metric,
+                "from_claimed_on": claim.change.first_on.isoformat(),
+                "from": _plain(claim.change.first.value),
+                "to": _plain(claim.change.last.value),
+                "difference": _plain(claim.change.difference),
+            }
+            if claim.change
+            else None
+        ),
+        "stale_days": claim.series.stale_days if claim.series else None,
+        "cites": claim.cites,
+        "what_it_counts": claim.what_it_counts,
+        "repeated_by": [
+            {
+                "id": e.id,
+                "claimant": e.claimant,
+                "outlet": e.outlet,
+                "claimed_on": e.claimed_on.isoformat(),
+                "source_url": e.source_url,
+            }
+            for e in claim.repeated_by
+        ],
     }
-    data["what_it_counts"] = claim.what_it_counts
-    data["repeated_by"] = [
-        {
-            "id": e.id,
-            "claimant": e.claimant,
-            "outlet": e.outlet,
-            "claimed_on": e.claimed_on.isoformat(),
-            "source_url": e.source_url,
-        }
-        for e in claim.repeated_by
-    ]
-    data["stale_days"] = claim.series.stale_days if claim.series else None
-    data["change"] = (
-        {
-            "metric": claim.change.first.metric,
-            "from_claimed_on": claim.change.first_on.isoformat(),
-            "from": _plain(claim.change.first.value),
-            "to": _plain(claim.change.last.value),
-            "difference": _plain(claim.change.difference),
-        }
-        if claim.change
-        else None
-    )
-    data["claimed_on"] = claim.claimed_on.isoformat()
-    data["as_of"] = claim.as_of.isoformat() if claim.as_of else None
-    data["verification"] = claim.verification.value
-    data["figures"] = [
-        {
-            "metric": f.metric,
-            "value": _plain(f.value),
-            "value_high": None if f.value_high is None else _plain(f.value_high),
-            "unit": f.unit,
-            "counts": f.counts,
-            "counts_label": f.counts_label,
-            "basis": f.basis.value if f.basis else None,
-            "coverage_from": f.coverage_from.isoformat() if f.coverage_from else None,
-            "coverage_to": f.coverage_to.isoformat() if f.coverage_to else None,
-            "area": f.area,
-        }
-        for f in claim.figures
-    ]
-    return data
 
 
 def _plain(value: float) -> float | int:

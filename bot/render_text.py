@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from textwrap import indent
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.answers import Answer, ClaimView, FigureView, TopicAnswer, TopicsPage
@@ -168,9 +169,19 @@ def _value(value: object) -> str:
     if value is None or value == []:
         return "(none)"
     if isinstance(value, list):
-        figures = (FigureView(f["metric"], f["value"], f["value_high"], f["unit"]) for f in value)
-        return "; ".join(f"{f.metric}: {f.amount}" for f in figures)
+        return "; ".join(_figure_value(f) for f in value)
     return repr(value) if isinstance(value, str) else str(value)
+
+
+#: A figure's details as a revision shows them, in this order.
+_DETAILS = ("counts", "basis", "coverage_from", "coverage_to", "area")
+
+
+def _figure_value(figure: dict[str, Any]) -> str:
+    """A figure in a revision: "killed: 498 troops (counts=killed, basis=official_claim)"."""
+    view = FigureView(figure["metric"], figure["value"], figure["value_high"], figure["unit"])
+    details = [f"{name}={figure[name]}" for name in _DETAILS if figure.get(name) is not None]
+    return f"{view.metric}: {view.amount}" + (f" ({', '.join(details)})" if details else "")
 
 
 def render_topic_history(topic: TopicAnswer | None, question: str) -> str:

@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from entrypoints.cli import cli
+from tests.quality import SHARED_DATA
 
 
 @dataclass(frozen=True)
@@ -402,3 +403,70 @@ def test_bad_configuration_stops_serve_at_start(
     )
     assert result.exit_code in (1, 2)
     assert message in result.stderr.strip().splitlines()[-1]
+
+
+ORYX = SHARED_DATA / "ukraine-russia-war-losses"
+
+
+@pytest.mark.skipif(not ORYX.exists(), reason="the shared data sets are not there")
+def test_import_oryx_needs_its_date_and_stands_beside_the_general_staff(seeded: str) -> None:
+    oryx = str(ORYX / "russia_losses_equipment_oryx.json")
+    guessed = claimbot(seeded, "import", oryx)
+    assert guessed.returncode == 1
+    assert "looks like Oryx's equipment losses: add --format oryx" in guessed.stderr
+    undated = claimbot(seeded, "import", oryx, "--format", "oryx")
+    assert undated.returncode == 1
+    assert "give the day of its snapshot with --date YYYY-MM-DD" in undated.stderr
+    done = claimbot(seeded, "import", oryx, "--format", "oryx", "--date", "2024-01-01")
+    assert done.returncode == 0, done.stderr
+    assert "11 created" in done.stdout
+    equipment = str(ORYX / "russia_losses_equipment.json")
+    assert claimbot(seeded, "import", equipment, "--format", "ukraine-losses").returncode == 0
+    answer = claimbot(seeded, "ask", "russian tank losses")
+    assert "* General Staff of the Armed Forces of Ukraine: tanks lost: " in answer.stdout
+    assert "* Oryx: tanks lost: 1,673\n" in answer.stdout
+    assert "a confirmed count, so a floor: at least this many" in answer.stdout
+    assert "claims range from 1,673 (Oryx, confirmed floor) to " in answer.stdout
+
+
+def test_kinds_are_listed_and_added(seeded: str) -> None:
+    listed = claimbot(seeded, "kinds", "list")
+    assert "killed_and_wounded\tkilled and wounded together\n" in listed.stdout
+    added = claimbot(seeded, "kinds", "add", "civilians_killed", "civilians killed")
+    assert (added.returncode, added.stdout) == (
+        0,
+        "Added the kind civilians_killed: civilians killed.\n",
+    )
+    again = claimbot(seeded, "kinds", "add", "civilians_killed", "x")
+    assert (again.returncode, again.stderr) == (
+        1,
+        "Error: There is already a kind 'civilians_killed'.\n",
+    )
+    assert "civilians_killed\tcivilians killed" in claimbot(seeded, "kinds", "list").stdout
+
+
+def test_ask_lists_the_outlets_repeating_a_source_on_request(seeded: str, tmp_path: Path) -> None:
+    claims = [
+        {
+            "external_id": f"echo-{outlet}",
+            "topic": "Russian military casualties in Ukraine",
+            "claimant": outlet,
+            "outlet": outlet,
+            "cites": "Russian Ministry of Defence",
+            "claimed_on": "2022-03-02",
+            "figures": [
+                {"metric": "killed", "value": 498, "unit": "troops", "counts": "killed"},
+                {"metric": "wounded", "value": 1597, "unit": "troops", "counts": "wounded"},
+            ],
+        }
+        for outlet in ("TASS", "Interfax")
+    ]
+    path = tmp_path / "echoes.json"
+    path.write_text(json.dumps({"version": 1, "claims": claims}), encoding="utf-8")
+    assert claimbot(seeded, "import", str(path)).returncode == 0
+    plain = claimbot(seeded, "ask", "russian losses").stdout
+    assert "Citing Russian Ministry of Defence: repeated by 3 outlets." in plain
+    assert "- RIA Novosti, 2 March 2022" not in plain
+    listed = claimbot(seeded, "ask", "russian losses", "--outlets").stdout
+    for outlet in ("TASS", "Interfax", "RIA Novosti"):
+        assert f"- {outlet}, 2 March 2022" in listed

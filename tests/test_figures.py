@@ -16,7 +16,7 @@ from bot.core import Core
 from bot.errors import ClaimBotError
 from bot.importing import read_claims, ukraine_losses
 from bot.records import ClaimRecord, dump_document, load_file, parse_document
-from bot.render_text import render_answer, render_digest
+from bot.render_text import render_answer, render_digest, render_history
 from tests.test_importing import LOSSES, RELIEFWEB, UNHCR, needs_shared_data, save, write
 
 #: Every new field, set.
@@ -343,3 +343,16 @@ def test_unhcr_and_reliefweb_presets_fill_the_fields(empty_core: Core) -> None:
     assert reliefweb["Ukraine: IDPs"].figures[0].counts == "displaced"
     save(empty_core, [*unhcr, *reliefweb.values()])
     assert empty_core.editing.claim_count() == 635 + 580
+
+
+def test_history_shows_a_change_of_what_a_figure_counts(empty_core: Core) -> None:
+    save(empty_core, [record()])
+    save(empty_core, [record(figures=[{**DETAILED["figures"][0], "basis": "estimate"}])])
+    claim_id = empty_core.editing.existing_id(record())
+    assert claim_id is not None
+    text = render_history(claim_id, empty_core.editing.history(claim_id))
+    assert (
+        "figures: killed: 498 troops (counts=killed, basis=official_claim, "
+        "coverage_from=2022-02-24, coverage_to=2022-03-02, area=Ukraine); wounded: "
+    ) in text
+    assert "-> killed: 498 troops (counts=killed, basis=estimate, coverage_from" in text
