@@ -460,8 +460,8 @@ def _group(members: Sequence[ClaimView]) -> ComparableGroup:
         if len(by_claim) < 2 or len({figure.unit for figure, _ in ends}) > 1:
             continue
         low = min(ends, key=lambda e: e[0].value)
-        high = max(ends, key=lambda e: e[0].value_high or e[0].value)
-        top = high[0].value_high or high[0].value
+        high = max(ends, key=lambda e: _top(e[0]))
+        top = _top(high[0])
         if low[0].value == top:
             continue
         spreads.append(
@@ -480,6 +480,10 @@ def _group(members: Sequence[ClaimView]) -> ComparableGroup:
     return ComparableGroup(
         tuple(labels), tuple(labels.values()), tuple(c.id for c in members), tuple(spreads)
     )
+
+
+def _top(figure: FigureView) -> float:
+    return figure.value if figure.value_high is None else figure.value_high
 
 
 def topic_answer(
