@@ -23,7 +23,7 @@ from bot.claimreview import to_claimreview
 from bot.config import load_settings
 from bot.core import Core
 from bot.errors import ClaimBotError, DatabaseUnavailableError
-from bot.importing import FORMATS, read_claims
+from bot.importing import CSV_PRESETS, FORMATS, read_claims
 from bot.models import utcnow
 from bot.records import dump_document
 from bot.render_text import (
@@ -213,7 +213,7 @@ def _check_import_file(path: Path, fmt: str | None) -> None:
             "the README's Importing section for the columns a CSV needs."
         )
     chosen = fmt or ("csv" if path.suffix.casefold() in {".csv", ".tsv"} else "json")
-    if chosen == "csv":
+    if chosen == "csv" or chosen in CSV_PRESETS:
         try:
             for _row in csv.reader(text.splitlines(keepends=True), strict=True):
                 pass

@@ -470,3 +470,11 @@ def test_ask_lists_the_outlets_repeating_a_source_on_request(seeded: str, tmp_pa
     listed = claimbot(seeded, "ask", "russian losses", "--outlets").stdout
     for outlet in ("TASS", "Interfax", "RIA Novosti"):
         assert f"- {outlet}, 2 March 2022" in listed
+
+
+def test_a_csv_preset_refuses_a_quote_never_closed(seeded: str, tmp_path: Path) -> None:
+    path = tmp_path / "figures.csv"
+    path.write_text('crisis_name,figure_name\nUkraine,"IDPs\nSudan,x\n', encoding="utf-8")
+    result = claimbot(seeded, "import", str(path), "--format", "reliefweb")
+    assert result.returncode == 1
+    assert 'figures.csv has a quote (") that is never closed' in result.stderr
