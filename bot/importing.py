@@ -54,8 +54,8 @@ FIELDS = CLAIM_FIELDS + FIGURE_FIELDS
 
 _TEMPLATE_PART = re.compile(r"\{([^{}]+)\}")
 
-#: A preset's rule: from a CSV row and the fields mapped so far, more fields.
-Derive = Callable[[Mapping[str, str | None], Mapping[str, str | None]], dict[str, str | None]]
+#: A preset's rule: from a CSV row, fields its columns do not give directly.
+Derive = Callable[[Mapping[str, str | None]], dict[str, str | None]]
 
 
 def guess_format(path: Path) -> str:
@@ -173,7 +173,7 @@ class CsvMapping:
             value = value.strip() if value else None
             out[name] = value or None
         if self.derive:
-            derived = self.derive(row, out)
+            derived = self.derive(row)
             out.update({name: value for name, value in derived.items() if out[name] is None})
         return out
 
@@ -337,7 +337,7 @@ def ukraine_losses(data: Any) -> list[ClaimRecord]:
             continue
         for key, (metric, aliases) in EQUIPMENT.items():
             if row.get(key) is not None:
-                topic = f"Russian {metric} lost in Ukraine"
+                topic = equipment_topic(key)
                 figures = [
                     _ua_figure(row["date"], f"{metric} lost", row[key], EQUIPMENT_LOST, None)
                 ]
@@ -510,9 +510,8 @@ def _since(name: str) -> str | None:
         return None
 
 
-def _reliefweb(
-    row: Mapping[str, str | None], fields: Mapping[str, str | None]
-) -> dict[str, str | None]:
+def _reliefweb(row: Mapping[str, str | None]) -> dict[str, str | None]:
+    """What a ReliefWeb figure counts, and since when, as its name says."""
     name = (row.get("figure_name") or "").strip()
     kind = next((kind for pattern, kind in RELIEFWEB_KINDS if pattern.search(name)), None)
     return {"counts": kind, "coverage_from": _since(name)}

@@ -69,6 +69,10 @@ FIGURE_DETAILS = {
     "to": "coverage_to",
     "area": "area",
 }
+#: Where a figure's details begin: ``|`` before a detail's name (a ``|`` elsewhere, in a metric
+#: or a place, is text).
+_DETAIL = re.compile(rf"\s*\|\s*(?=(?:{'|'.join(FIGURE_DETAILS)})\s*:)", re.IGNORECASE)
+_UNKNOWN_DETAIL = re.compile(r"\|\s*[\w ]+:.*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -336,11 +340,17 @@ def parse_figures(text: str | None, kinds: dict[str, str]) -> list[dict[str, Any
     for number, line in enumerate((text or "").splitlines(), start=1):
         if not line.strip():
             continue
-        amount, *details = line.split("|")
+        amount, *details = _DETAIL.split(line)
         match = _FIGURE.match(amount)
         if not match:
             raise ValueError(
                 f"Line {number}: write it as metric: value unit, e.g. killed: 498 troops."
+            )
+        unknown = _UNKNOWN_DETAIL.search(match["unit"])
+        if unknown:
+            raise ValueError(
+                f"Line {number}: after | write counts:, basis:, from:, to: or area: and a "
+                f"value, not {unknown.group(0).strip()!r}."
             )
         high = match["high"]
         figure: dict[str, Any] = {
@@ -350,12 +360,9 @@ def parse_figures(text: str | None, kinds: dict[str, str]) -> list[dict[str, Any
             "unit": match["unit"] or None,
         }
         for detail in details:
-            name, sep, value = (part.strip() for part in detail.partition(":"))
-            if not sep or name.casefold() not in FIGURE_DETAILS or not value:
-                raise ValueError(
-                    f"Line {number}: after | write counts:, basis:, from:, to: or area: and a "
-                    f"value, not {detail.strip()!r}."
-                )
+            name, _, value = (part.strip() for part in detail.partition(":"))
+            if not value:
+                raise ValueError(f"Line {number}: {name}: is empty; give a value or leave it out.")
             figure[FIGURE_DETAILS[name.casefold()]] = _detail(number, name.casefold(), value, kinds)
         figures.append(figure)
     return figures

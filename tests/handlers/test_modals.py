@@ -47,6 +47,13 @@ def test_the_form_writes_and_reads_what_a_figure_counts_its_basis_and_coverage()
     )
     (parsed,) = parse_figures(text, {"killed": "killed"})
     assert parsed == {**figure, "value": 498.0, "value_high": None}
+    # A | that starts no detail is text: a metric or a place may hold one.
+    (piped,) = parse_figures("deaths | injuries: 7 | area: Kharkiv | Kupiansk", KINDS)
+    assert (piped["metric"], piped["value"], piped["area"]) == (
+        "deaths | injuries",
+        7.0,
+        "Kharkiv | Kupiansk",
+    )
     # Labels work as well as keys; a kind or basis the store does not know names the line.
     (labelled,) = parse_figures("a: 1 | counts: Killed | basis: Confirmed floor", KINDS)
     assert (labelled["counts"], labelled["basis"]) == ("killed", "confirmed_floor")
@@ -54,6 +61,7 @@ def test_the_form_writes_and_reads_what_a_figure_counts_its_basis_and_coverage()
         ("a: 1\nb: 2 | counts: dead", "Line 2: no kind 'dead'; the kinds are killed, wounded."),
         ("a: 1 | basis: rumour", "Line 1: no basis 'rumour'; use one of official_claim,"),
         ("a: 1 | colour: red", "Line 1: after | write counts:, basis:, from:, to: or area:"),
+        ("a: 1 | area:", "Line 1: area: is empty; give a value or leave it out."),
     ]:
         with pytest.raises(ValueError, match=re.escape(message)):
             parse_figures(line, KINDS)
