@@ -11,7 +11,7 @@ import re
 import threading
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.errors import ClaimBotError
 from bot.formatting import format_date, format_number
 from bot.matching import Lexicon, Match, MatchResult, TopicIndex
-from bot.models import Claim, Verification, utcnow
+from bot.models import Basis, Claim, Figure, Verification, utcnow
 from bot.moments import Moment, Reading
 from bot.moments import read as read_moment
 from bot.store import ClaimStore, TopicSummary
@@ -39,12 +39,67 @@ VERIFICATION_LABELS = {
 }
 
 
+#: A figure's basis as an answer says it.
+BASIS_LABELS = {
+    Basis.OFFICIAL_CLAIM: "an official claim",
+    Basis.ESTIMATE: "an estimate",
+    Basis.CONFIRMED_FLOOR: "a confirmed count, so a floor: at least this many",
+    Basis.PROJECTION: "a projection, not a count",
+    Basis.MODEL: "a model's output, not a count",
+}
+#: The same, in a word or two (in spreads and forms).
+BASIS_SHORT = {
+    Basis.OFFICIAL_CLAIM: "official claim",
+    Basis.ESTIMATE: "estimate",
+    Basis.CONFIRMED_FLOOR: "confirmed floor",
+    Basis.PROJECTION: "projection",
+    Basis.MODEL: "model",
+}
+
+
+def and_join(items: Sequence[str]) -> str:
+    """ "a", "a and b", "a, b and c"."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _unique(items: Iterator[Any]) -> list[Any]:
+    return list(dict.fromkeys(items))
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 @dataclass(frozen=True, slots=True)
 class FigureView:
     metric: str
     value: float
     value_high: float | None
     unit: str | None
+    #: What the figure counts: a kind's key and its label.
+    counts: str | None = None
+    counts_label: str | None = None
+    basis: Basis | None = None
+    coverage_from: date | None = None
+    coverage_to: date | None = None
+    area: str | None = None
+
+    @classmethod
+    def of(cls, figure: Figure) -> FigureView:
+        return cls(
+            figure.metric,
+            figure.value,
+            figure.value_high,
+            figure.unit,
+            figure.counts,
+            figure.kind.label if figure.kind else figure.counts,
+            Basis(figure.basis) if figure.basis else None,
+            figure.coverage_from,
+            figure.coverage_to,
+            figure.area,
+        )
 
     @property
     def amount(self) -> str:
@@ -52,9 +107,28 @@ class FigureView:
         text = format_number(self.value)
         if self.value_high is not None and self.value_high != self.value:
             text += "–" + format_number(self.value_high)
-        if self.unit == "%":
-            return text + "%"
-        return f"{text} {self.unit}" if self.unit else text
+        return _with_unit(text, self.unit)
+
+    @property
+    def coverage(self) -> str | None:
+        """The span and place covered: "24 February 2022 to 2 March 2022, in Ukraine"."""
+        start, end = self.coverage_from, self.coverage_to
+        span = ""
+        if start and end:
+            span = f"{format_date(start)} to {format_date(end)}"
+        elif start:
+            span = f"since {format_date(start)}"
+        elif end:
+            span = f"up to {format_date(end)}"
+        if span and self.area:
+            return f"{span}, in {self.area}"
+        return span or self.area or None
+
+
+def _with_unit(text: str, unit: str | None) -> str:
+    if unit == "%":
+        return text + "%"
+    return f"{text} {unit}" if unit else text
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +209,21 @@ def _signed(value: float) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class Echo:
+    """One outlet's report of a claim repeated by several."""
+
+    id: int
+    claimant: str
+    outlet: str | None
+    claimed_on: date
+    source_url: str | None
+
+    @property
+    def name(self) -> str:
+        return self.outlet or self.claimant
+
+
+@dataclass(frozen=True, slots=True)
 class ClaimView:
     id: int
     claimant: str
@@ -151,6 +240,10 @@ class ClaimView:
     ago: str = ""
     #: How the figure moved over the period asked about, when the claimant has several claims.
     change: ChangeView | None = None
+    #: The upstream source the claim cites.
+    cites: str | None = None
+    #: The reports, this one first, that repeat one source's figures (two or more); else empty.
+    repeated_by: tuple[Echo, ...] = ()
 
     @classmethod
     def of(
@@ -167,16 +260,64 @@ class ClaimView:
             source_url=claim.source_url,
             claimed_on=claim.claimed_on,
             as_of=claim.as_of,
-            figures=tuple(
-                FigureView(f.metric, f.value, f.value_high, f.unit) for f in claim.figures
-            ),
+            figures=tuple(FigureView.of(f) for f in claim.figures),
             verification=Verification(claim.verification),
             caveat=claim.caveat,
             quote=claim.quote,
             series=series,
             ago=how_long_ago(claim.claimed_on, today) if today else "",
             change=change,
+            cites=claim.cites,
         )
+
+    @property
+    def what_it_counts(self) -> str | None:
+        """What the figures count, on what basis and what they cover, in one sentence:
+        "Counts killed and wounded, separately; an official claim; covers ..."."""
+        parts = []
+        kinds = _unique(f.counts_label for f in self.figures if f.counts_label)
+        if kinds:
+            parts.append("counts " + and_join(kinds) + (", separately" if len(kinds) > 1 else ""))
+        # Said once when every figure has the same, else figure by figure.
+        bases = _unique(f.basis for f in self.figures)
+        if len(bases) == 1 and bases[0]:
+            parts.append(BASIS_LABELS[bases[0]])
+        elif any(bases):
+            parts.append(
+                ", ".join(f"{f.metric}: {BASIS_SHORT[f.basis]}" for f in self.figures if f.basis)
+            )
+        coverages = _unique(f.coverage for f in self.figures)
+        if len(coverages) == 1 and coverages[0]:
+            parts.append(f"covers {coverages[0]}")
+        elif any(coverages):
+            parts.append(
+                ", ".join(f"{f.metric} covers {f.coverage}" for f in self.figures if f.coverage)
+            )
+        return _capital("; ".join(parts)) + "." if parts else None
+
+    @property
+    def who(self) -> str:
+        """Whom the answer names for the figures: the source a repeated claim cites, else the
+        claimant."""
+        return self.source if self.repeated_by else self.claimant
+
+    @property
+    def source(self) -> str:
+        """Whose figures these are at the source: what the claim cites, else the claimant."""
+        return self.cites or self.claimant
+
+    @property
+    def echo_note(self) -> str | None:
+        """ "Citing X: repeated by 3 outlets." when several reports repeat one source."""
+        if len(self.repeated_by) < 2:
+            return None
+        count = len(_unique(e.name for e in self.repeated_by))
+        return f"Citing {self.source}: repeated by {count} outlets."
+
+    @property
+    def outlets(self) -> list[str]:
+        """The reports that repeat this claim's source, one line each."""
+        return [f"{e.name}, {format_date(e.claimed_on)}" for e in self.repeated_by]
 
     @property
     def verification_label(self) -> str:
@@ -194,6 +335,166 @@ class ClaimView:
 
 
 @dataclass(frozen=True, slots=True)
+class Spread:
+    """How far comparable figures of one kind differ."""
+
+    counts: str
+    label: str
+    unit: str | None
+    low: float
+    low_by: str
+    low_basis: Basis | None
+    high: float
+    high_by: str
+    high_basis: Basis | None
+
+    @property
+    def range(self) -> str:
+        def end(value: float, who: str, basis: Basis | None) -> str:
+            said = f"{who}, {BASIS_SHORT[basis]}" if basis else who
+            return f"{_with_unit(format_number(value), self.unit)} ({said})"
+
+        return (
+            f"claims range from {end(self.low, self.low_by, self.low_basis)} "
+            f"to {end(self.high, self.high_by, self.high_basis)}"
+        )
+
+    @property
+    def summary(self) -> str:
+        return f"{_capital(self.label)}: {self.range}."
+
+
+@dataclass(frozen=True, slots=True)
+class ComparableGroup:
+    """Claims whose figures count the same kind of thing, with the spread of each kind."""
+
+    counts: tuple[str, ...]
+    labels: tuple[str, ...]
+    claims: tuple[int, ...]
+    spreads: tuple[Spread, ...]
+
+    @property
+    def summary(self) -> str:
+        count = len(self.claims)
+        head = f"Counting {and_join(self.labels)} ({count} claim{'s' if count != 1 else ''})"
+        if len(self.spreads) == 1 and len(self.labels) == 1:
+            return f"{head}: {self.spreads[0].range}."
+        return " ".join([head + ".", *(s.summary for s in self.spreads)])
+
+
+def collapse_echoes(claims: Sequence[ClaimView]) -> list[ClaimView]:
+    """Claims that cite one source (or are its own) with the same figures, shown once: the
+    most recent, with every report in ``repeated_by``."""
+    groups: dict[tuple[Any, ...], list[ClaimView]] = {}
+    for claim in claims:
+        figures = tuple((f.metric.casefold(), f.value, f.value_high, f.unit) for f in claim.figures)
+        key = (claim.source.strip().casefold(), figures) if figures else ("claim", claim.id)
+        groups.setdefault(key, []).append(claim)
+    return [
+        replace(
+            members[0],
+            repeated_by=tuple(
+                Echo(m.id, m.claimant, m.outlet, m.claimed_on, m.source_url) for m in members
+            ),
+        )
+        if len(members) > 1
+        else members[0]
+        for members in groups.values()
+    ]
+
+
+def compare(
+    claims: Sequence[ClaimView],
+) -> tuple[tuple[ClaimView, ...], tuple[ComparableGroup, ...], str | None]:
+    """The claims group by group (claims whose figures share a kind are one group; when every
+    group holds one claim, in their order), the groups with their spreads, and one plain line
+    when the groups count different things."""
+    found: list[tuple[set[str], list[int]]] = []
+    for index, claim in enumerate(claims):
+        kinds = {f.counts for f in claim.figures if f.counts}
+        if not kinds:
+            continue
+        touching = [g for g in found if g[0] & kinds]
+        members = sorted([index, *(i for g in touching for i in g[1])])
+        merged = (kinds.union(*(g[0] for g in touching)), members)
+        place = found.index(touching[0]) if touching else len(found)
+        found = [g for g in found if g not in touching]
+        found.insert(min(place, len(found)), merged)
+    groups = tuple(_group([claims[i] for i in members]) for _, members in found)
+    grouped = {i for _, members in found for i in members}
+    ordered = tuple(claims)
+    if any(len(members) > 1 for _, members in found):  # else the order by recency stays
+        ordered = tuple(
+            [claims[i] for _, members in found for i in members]
+            + [c for i, c in enumerate(claims) if i not in grouped]
+        )
+    line = None
+    if len(groups) > 1:
+        parts = []
+        for group, (_, members) in zip(groups, found, strict=True):
+            names = _unique(claims[i].who for i in members)
+            one = len(members) == 1
+            said = and_join(group.labels) + (
+                ", separately" if one and len(group.labels) > 1 else ""
+            )
+            parts.append(f"{and_join(names)} {'counts' if len(names) == 1 else 'count'} {said}")
+        line = "These figures count different things: " + "; ".join(parts) + "."
+    return ordered, groups, line
+
+
+def _group(members: Sequence[ClaimView]) -> ComparableGroup:
+    labels: dict[str, str] = {}
+    for claim in members:
+        for figure in claim.figures:
+            if figure.counts:
+                labels.setdefault(figure.counts, figure.counts_label or figure.counts)
+    spreads = []
+    for kind, label in labels.items():
+        ends = [
+            (figure, claim)
+            for claim in members
+            for figure in claim.figures
+            if figure.counts == kind
+        ]
+        by_claim = _unique(claim.id for _, claim in ends)
+        if len(by_claim) < 2 or len({figure.unit for figure, _ in ends}) > 1:
+            continue
+        low = min(ends, key=lambda e: e[0].value)
+        high = max(ends, key=lambda e: _top(e[0]))
+        top = _top(high[0])
+        if low[0].value == top:
+            continue
+        spreads.append(
+            Spread(
+                kind,
+                label,
+                low[0].unit,
+                low[0].value,
+                low[1].who,
+                low[0].basis,
+                top,
+                high[1].who,
+                high[0].basis,
+            )
+        )
+    return ComparableGroup(
+        tuple(labels), tuple(labels.values()), tuple(c.id for c in members), tuple(spreads)
+    )
+
+
+def _top(figure: FigureView) -> float:
+    return figure.value if figure.value_high is None else figure.value_high
+
+
+def topic_answer(
+    topic_id: int, title: str, score: float, claims: Sequence[ClaimView], **more: Any
+) -> TopicAnswer:
+    """A topic's answer: echoes shown once, claims grouped by what their figures count."""
+    ordered, groups, line = compare(collapse_echoes(claims))
+    return TopicAnswer(topic_id, title, score, ordered, groups=groups, comparability=line, **more)
+
+
+@dataclass(frozen=True, slots=True)
 class TopicAnswer:
     topic_id: int
     topic: str
@@ -205,6 +506,26 @@ class TopicAnswer:
     latest_available: date | None = None
     #: The moment or period the claims were chosen for (None: the latest).
     moment: Moment | None = None
+    #: The claims' figures in groups that count the same thing (claims ordered group by group).
+    groups: tuple[ComparableGroup, ...] = ()
+    #: One plain line when the groups count different things.
+    comparability: str | None = None
+
+    @property
+    def comparison(self) -> list[str]:
+        """What the reader must know before comparing: that the figures count different
+        things; else, where they differ, their spread."""
+        if self.comparability:
+            return [self.comparability]
+        return [s.summary for g in self.groups for s in g.spreads]
+
+    def group_heading(self, index: int) -> str | None:
+        """The heading of the group whose first claim is ``self.claims[index]``, when the
+        figures fall into several groups and one holds more than one claim."""
+        if len(self.groups) < 2 or all(len(g.claims) == 1 for g in self.groups):
+            return None
+        claim_id = self.claims[index].id
+        return next((g.summary for g in self.groups if g.claims[0] == claim_id), None)
 
     @property
     def notes(self) -> list[str]:
@@ -280,6 +601,8 @@ class Answer:
                     "topic": m.topic,
                     "score": m.score,
                     "claims": [_claim_json(c) for c in m.claims],
+                    "comparability": m.comparability,
+                    "groups": [_group_json(g) for g in m.groups],
                     "no_claim_by_then": list(m.missing),
                     "latest_available": (
                         m.latest_available.isoformat() if m.latest_available else None
@@ -291,34 +614,78 @@ class Answer:
         }
 
 
+def _group_json(group: ComparableGroup) -> dict[str, Any]:
+    return {
+        "counts": list(group.counts),
+        "labels": list(group.labels),
+        "claims": list(group.claims),
+        "spreads": [
+            {
+                "counts": s.counts,
+                "label": s.label,
+                "unit": s.unit,
+                "low": _plain(s.low),
+                "low_claimant": s.low_by,
+                "high": _plain(s.high),
+                "high_claimant": s.high_by,
+            }
+            for s in group.spreads
+        ],
+    }
+
+
 def _claim_json(claim: ClaimView) -> dict[str, Any]:
-    data = asdict(claim)
-    del data["series"]
-    data["stale_days"] = claim.series.stale_days if claim.series else None
-    data["change"] = (
-        {
-            "metric": claim.change.first.metric,
-            "from_claimed_on": claim.change.first_on.isoformat(),
-            "from": _plain(claim.change.first.value),
-            "to": _plain(claim.change.last.value),
-            "difference": _plain(claim.change.difference),
-        }
-        if claim.change
-        else None
-    )
-    data["claimed_on"] = claim.claimed_on.isoformat()
-    data["as_of"] = claim.as_of.isoformat() if claim.as_of else None
-    data["verification"] = claim.verification.value
-    data["figures"] = [
-        {
-            "metric": f.metric,
-            "value": _plain(f.value),
-            "value_high": None if f.value_high is None else _plain(f.value_high),
-            "unit": f.unit,
-        }
-        for f in claim.figures
-    ]
-    return data
+    return {
+        "id": claim.id,
+        "claimant": claim.claimant,
+        "outlet": claim.outlet,
+        "source_url": claim.source_url,
+        "claimed_on": claim.claimed_on.isoformat(),
+        "as_of": claim.as_of.isoformat() if claim.as_of else None,
+        "figures": [
+            {
+                "metric": f.metric,
+                "value": _plain(f.value),
+                "value_high": None if f.value_high is None else _plain(f.value_high),
+                "unit": f.unit,
+                "counts": f.counts,
+                "counts_label": f.counts_label,
+                "basis": f.basis.value if f.basis else None,
+                "coverage_from": f.coverage_from.isoformat() if f.coverage_from else None,
+                "coverage_to": f.coverage_to.isoformat() if f.coverage_to else None,
+                "area": f.area,
+            }
+            for f in claim.figures
+        ],
+        "verification": claim.verification.value,
+        "caveat": claim.caveat,
+        "quote": claim.quote,
+        "ago": claim.ago,
+        "change": (
+            {
+                "metric": claim.change.first.metric,
+                "from_claimed_on": claim.change.first_on.isoformat(),
+                "from": _plain(claim.change.first.value),
+                "to": _plain(claim.change.last.value),
+                "difference": _plain(claim.change.difference),
+            }
+            if claim.change
+            else None
+        ),
+        "stale_days": claim.series.stale_days if claim.series else None,
+        "cites": claim.cites,
+        "what_it_counts": claim.what_it_counts,
+        "repeated_by": [
+            {
+                "id": e.id,
+                "claimant": e.claimant,
+                "outlet": e.outlet,
+                "claimed_on": e.claimed_on.isoformat(),
+                "source_url": e.source_url,
+            }
+            for e in claim.repeated_by
+        ],
+    }
 
 
 def _plain(value: float) -> float | int:
@@ -404,7 +771,7 @@ class AnswerService:
             if moment is None:
                 latest = store.latest_claims(ids)
                 matches = tuple(
-                    TopicAnswer(
+                    topic_answer(
                         m.topic_id, m.title, m.score, _views(store, latest[m.topic_id], today)
                     )
                     for m in shown
@@ -449,7 +816,7 @@ class AnswerService:
             )
             shown_claimants = {view.claimant for view in views}
             newest = max(claimants[match.topic_id].values(), default=None)
-            yield TopicAnswer(
+            yield topic_answer(
                 match.topic_id,
                 match.title,
                 match.score,
@@ -571,8 +938,8 @@ def _change(first: Claim | None, last: Claim) -> ChangeView | None:
         return None
     return ChangeView(
         first.claimed_on,
-        FigureView(before.metric, before.value, before.value_high, before.unit),
-        FigureView(metric.metric, metric.value, metric.value_high, metric.unit),
+        FigureView.of(before),
+        FigureView.of(metric),
     )
 
 
@@ -606,9 +973,7 @@ def _series(
     return SeriesView(
         count=count,
         first_on=first.claimed_on,
-        first=FigureView(
-            first_figure.metric, first_figure.value, first_figure.value_high, first_figure.unit
-        ),
+        first=FigureView.of(first_figure),
         change_7=change(7),
         change_30=change(30),
         cadence_days=cadence,

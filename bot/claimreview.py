@@ -8,8 +8,9 @@ verification status; the review's ``author`` and ``url`` go into the verificatio
 review's ``url`` keys the claim, so importing it again updates rather than duplicates.
 
 Out: one ClaimReview per claim. The topic and its aliases go in ``about``; what schema.org has
-no term for (figures, the date figures refer to, caveat, retirement) goes in terms of ClaimBot's
-own namespace (``claimbot:figures``, ``claimbot:asOf``, ...), so an export imports back
+no term for (figures with what each counts, its basis and coverage; the date figures refer to;
+the source a claim cites; caveat; retirement) goes in terms of ClaimBot's own namespace
+(``claimbot:figures``, ``claimbot:asOf``, ``claimbot:cites``, ...), so an export imports back
 unchanged.
 """
 
@@ -175,6 +176,7 @@ def _record(review: dict[str, Any]) -> dict[str, Any]:
         "caveat": review.get("claimbot:caveat"),
         "topic_aliases": _aliases(review.get("about")),
         "as_of": claim.get("claimbot:asOf"),
+        "cites": claim.get("claimbot:cites"),
         "retired_reason": review.get("claimbot:retiredReason"),
     }
 
@@ -205,6 +207,8 @@ def to_claimreview(record: ClaimRecord, reviewer: str, reviewed_on: date) -> dic
     }
     if record.as_of:
         item["claimbot:asOf"] = record.as_of.isoformat()
+    if record.cites:
+        item["claimbot:cites"] = record.cites
     if record.figures:
         item["claimbot:figures"] = [
             f.model_dump(mode="json", exclude_none=True) for f in record.figures

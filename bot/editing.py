@@ -33,6 +33,7 @@ EDITABLE_FIELDS = frozenset(
         "verification",
         "caveat",
         "quote",
+        "cites",
     }
 )
 
@@ -140,6 +141,16 @@ class EditService:
             current = to_record(store.claim(claim_id))
             changed = _merged(current, fields)
             return store.replace(claim_id, changed, author)
+
+    def kinds(self) -> dict[str, str]:
+        """What figures may count: each kind's key and label."""
+        with self._sessions() as session:
+            return ClaimStore(session).kinds()
+
+    def add_kind(self, key: str, label: str) -> None:
+        """Add a kind figures may count."""
+        with db.transaction(self._sessions) as session:
+            ClaimStore(session).add_kind(key, label)
 
     def topics_like(self, text: str, limit: int = 100) -> list[tuple[int, str]]:
         """Topics whose title contains ``text`` (any case), alphabetically: for pickers."""

@@ -8,8 +8,9 @@ from __future__ import annotations
 import csv
 import json
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from bot.claimreview import parse_claimreview
 from bot.errors import ClaimBotError
 from bot.records import ClaimRecord, check_unique_keys, describe, first_duplicate, load_file
 
-FORMATS = ("json", "csv", "claimreview", "ukraine-losses")
+FORMATS = ("json", "csv", "claimreview", "ukraine-losses", "oryx", "unhcr-refugees", "reliefweb")
 
 #: The CSV columns ClaimBot reads by default (a column of the same name as the field).
 CLAIM_FIELDS = (
@@ -34,13 +35,27 @@ CLAIM_FIELDS = (
     "verification_note",
     "caveat",
     "quote",
+    "cites",
     "external_id",
     "retired_reason",
 )
-FIGURE_FIELDS = ("metric", "value", "value_high", "unit")
+FIGURE_FIELDS = (
+    "metric",
+    "value",
+    "value_high",
+    "unit",
+    "counts",
+    "basis",
+    "coverage_from",
+    "coverage_to",
+    "area",
+)
 FIELDS = CLAIM_FIELDS + FIGURE_FIELDS
 
 _TEMPLATE_PART = re.compile(r"\{([^{}]+)\}")
+
+#: A preset's rule: from a CSV row, fields its columns do not give directly.
+Derive = Callable[[Mapping[str, str | None]], dict[str, str | None]]
 
 
 def guess_format(path: Path) -> str:
@@ -54,20 +69,35 @@ def read_claims(
     fmt: str | None = None,
     maps: Iterable[str] = (),
     sets: Iterable[str] = (),
+    on: date | None = None,
 ) -> list[ClaimRecord]:
-    """Every claim in a file, validated; raises ClaimBotError naming the first bad one."""
+    """Every claim in a file, validated; raises ClaimBotError naming the first bad one. ``on``
+    is the day an undated snapshot was taken (the Oryx file)."""
     fmt = fmt or guess_format(path)
     if fmt not in FORMATS:
         raise ClaimBotError(f"Unknown format {fmt!r}; use one of {', '.join(FORMATS)}.")
-    if (maps or sets) and fmt != "csv":
+    if (maps or sets) and fmt != "csv" and fmt not in CSV_PRESETS:
         raise ClaimBotError("--map and --set apply to CSV files only.")
+    if (on is None) != (fmt != "oryx"):
+        raise ClaimBotError(
+            "The Oryx file holds no dates: give the day of its snapshot with --date YYYY-MM-DD."
+            if fmt == "oryx"
+            else "--date applies to the Oryx file only (--format oryx)."
+        )
     if fmt == "json":
         return load_file(path)
     if fmt == "csv":
         return CsvMapping.parse(maps, sets).read(path)
+    if fmt in CSV_PRESETS:
+        preset = CSV_PRESETS[fmt]
+        mapping = CsvMapping.parse([*preset.maps, *maps], [*preset.sets, *sets])
+        return replace(mapping, derive=preset.derive).read(path)
     data = _read_json(path)
     if fmt == "claimreview":
         return parse_claimreview(data)
+    if fmt == "oryx":
+        assert on is not None
+        return oryx(data, on)
     return ukraine_losses(data)
 
 
@@ -90,6 +120,8 @@ class CsvMapping:
     columns: dict[str, str] = field(default_factory=dict)
     templates: dict[str, str] = field(default_factory=dict)
     values: dict[str, str] = field(default_factory=dict)
+    #: A preset's own rule for fields read from the row (see :data:`CSV_PRESETS`).
+    derive: Derive | None = None
 
     @classmethod
     def parse(cls, maps: Iterable[str], sets: Iterable[str]) -> CsvMapping:
@@ -140,6 +172,9 @@ class CsvMapping:
                 value = row.get(self.columns.get(name, name))
             value = value.strip() if value else None
             out[name] = value or None
+        if self.derive:
+            derived = self.derive(row)
+            out.update({name: value for name, value in derived.items() if out[name] is None})
         return out
 
     def read(self, path: Path) -> list[ClaimRecord]:
@@ -232,7 +267,9 @@ class CsvMapping:
         known.extend(a for a in aliases if a not in known)
 
     def _figure(self, line: int, fields: dict[str, str | None]) -> dict[str, Any]:
-        figure: dict[str, Any] = {"metric": fields["metric"], "unit": fields["unit"]}
+        figure: dict[str, Any] = {
+            name: fields[name] for name in FIGURE_FIELDS if name not in ("value", "value_high")
+        }
         for name in ("value", "value_high"):
             text = fields[name]
             if text is None:
@@ -255,6 +292,9 @@ UA_OUTLET = (
 )
 UA_URL = "https://github.com/PetroIvaniuk/2022-Ukraine-Russia-War-Dataset"
 UA_CAVEAT = "A party to the conflict. Cumulative since 24 February 2022."
+#: What the series covers: since the invasion began, in Ukraine.
+WAR_START = "2022-02-24"
+WAR_AREA = "Ukraine"
 PERSONNEL_TOPIC = "Russian military casualties in Ukraine"
 #: Equipment series: the dataset's key, the metric shown, and the words a reader would use.
 EQUIPMENT = {
@@ -282,13 +322,14 @@ def ukraine_losses(data: Any) -> list[ClaimRecord]:
     records: list[dict[str, Any]] = []
     for row in data:
         if "personnel" in row:
+            # SOURCE.md: "cumulative Russian personnel losses (killed + wounded as reported)".
             figures = [
-                {"metric": "killed and wounded", "value": row["personnel"], "unit": "troops"}
+                _ua_figure(
+                    row["date"], "killed and wounded", row["personnel"], "killed_and_wounded"
+                )
             ]
             if row.get("POW") is not None:
-                figures.append(
-                    {"metric": "prisoners of war", "value": row["POW"], "unit": "troops"}
-                )
+                figures.append(_ua_figure(row["date"], "prisoners of war", row["POW"], "captured"))
             about = " Reported as approximate." if row.get("personnel*") == "about" else ""
             records.append(
                 _ua_record(row["date"], PERSONNEL_TOPIC, [], "personnel", figures, about)
@@ -296,8 +337,10 @@ def ukraine_losses(data: Any) -> list[ClaimRecord]:
             continue
         for key, (metric, aliases) in EQUIPMENT.items():
             if row.get(key) is not None:
-                topic = f"Russian {metric} lost in Ukraine"
-                figures = [{"metric": f"{metric} lost", "value": row[key]}]
+                topic = equipment_topic(key)
+                figures = [
+                    _ua_figure(row["date"], f"{metric} lost", row[key], EQUIPMENT_LOST, None)
+                ]
                 records.append(_ua_record(row["date"], topic, aliases, key, figures, ""))
     out = []
     for index, record in enumerate(records):
@@ -307,6 +350,27 @@ def ukraine_losses(data: Any) -> list[ClaimRecord]:
             raise ClaimBotError(f"Record {index}: {describe(exc)}") from exc
     check_unique_keys(out)
     return out
+
+
+#: Equipment losses: what the General Staff's equipment series and Oryx's count.
+EQUIPMENT_LOST = "equipment_destroyed_damaged_captured"
+
+
+def _ua_figure(
+    day: str, metric: str, value: Any, counts: str, unit: str | None = "troops"
+) -> dict[str, Any]:
+    """A figure of the General Staff's series: an official claim, cumulative since the
+    invasion began, in Ukraine."""
+    return {
+        "metric": metric,
+        "value": value,
+        "unit": unit,
+        "counts": counts,
+        "basis": "official_claim",
+        "coverage_from": WAR_START,
+        "coverage_to": day,
+        "area": WAR_AREA,
+    }
 
 
 def _ua_record(
@@ -325,3 +389,178 @@ def _ua_record(
         "verification": "unverified",
         "caveat": UA_CAVEAT + note,
     }
+
+
+def equipment_topic(key: str) -> str:
+    """The topic of one of the General Staff's equipment series ("Russian tanks lost in
+    Ukraine"), which Oryx's count of the same equipment joins."""
+    return f"Russian {EQUIPMENT[key][0]} lost in Ukraine"
+
+
+# Oryx's visually confirmed equipment losses ----------------------------------------------------
+
+ORYX_CLAIMANT = "Oryx"
+ORYX_OUTLET = "Oryx (compiled by PetroIvaniuk/2022-Ukraine-Russia-War-Dataset)"
+ORYX_URL = "https://www.oryxspioenkop.com/2022/02/attack-on-europe-documenting-equipment.html"
+ORYX_CAVEAT = (
+    "Counts only losses with photo or video evidence, so a floor: at least this many. "
+    "Oryx's categories are summed into the General Staff's as the data set matches them "
+    "(e.g. surface-to-air missile systems with multiple rocket launchers)."
+)
+#: The data set's ``equipment_ua`` category: the General Staff series it matches.
+ORYX_CATEGORIES = {
+    "Tanks": "tank",
+    "Armoured Personnel Carriers": "APC",
+    "Artillery Systems": "field artillery",
+    "Multiple Rocket Launchers": "MRL",
+    "Aircrafts": "aircraft",
+    "Helicopters": "helicopter",
+    "Unmanned Aerial Vehicles": "drone",
+    "Warships, Boats": "naval ship",
+    "Anti-aircraft Warfare Systems": "anti-aircraft warfare",
+    "Vehicle and Fuel Tank": "vehicles and fuel tanks",
+    "Special Equipment": "special equipment",
+}
+
+
+def oryx(data: Any, on: date) -> list[ClaimRecord]:
+    """Claims of Oryx from ``russia_losses_equipment_oryx.json``: its per-model totals summed
+    per equipment type, dated ``on`` (the file holds no dates), on the General Staff's topics."""
+    if not isinstance(data, list) or not all(
+        isinstance(r, dict) and "losses_total" in r and "equipment_ua" in r for r in data
+    ):
+        raise ClaimBotError(
+            "Expected the Oryx file: a list of objects with equipment_ua and losses_total."
+        )
+    totals: dict[str, int] = {}
+    for index, row in enumerate(data):
+        key = ORYX_CATEGORIES.get(row["equipment_ua"])
+        if key is None:
+            raise ClaimBotError(
+                f"Record {index}: field 'equipment_ua': unknown category {row['equipment_ua']!r};"
+                f" known: {', '.join(ORYX_CATEGORIES)}."
+            )
+        total = row["losses_total"]
+        if not isinstance(total, int) or total < 0:
+            raise ClaimBotError(f"Record {index}: field 'losses_total': {total!r} is not a count.")
+        totals[key] = totals.get(key, 0) + total
+    day = on.isoformat()
+    records = []
+    for key, total in totals.items():
+        metric = f"{EQUIPMENT[key][0]} lost"
+        figure = {
+            **_ua_figure(day, metric, total, EQUIPMENT_LOST, None),
+            "basis": "confirmed_floor",
+        }
+        records.append(
+            ClaimRecord.model_validate(
+                {
+                    "external_id": f"oryx-{key.replace(' ', '-').lower()}-{day}",
+                    "topic": equipment_topic(key),
+                    "topic_aliases": EQUIPMENT[key][1],
+                    "claimant": ORYX_CLAIMANT,
+                    "outlet": ORYX_OUTLET,
+                    "source_url": ORYX_URL,
+                    "claimed_on": day,
+                    "as_of": day,
+                    "figures": [figure],
+                    "caveat": ORYX_CAVEAT,
+                }
+            )
+        )
+    return records
+
+
+# CSV presets: UNHCR's refugees by host country, ReliefWeb's crisis figures ---------------------
+
+
+@dataclass(frozen=True)
+class CsvPreset:
+    """A CSV data set's mapping, and its rule for what the columns cannot say directly."""
+
+    maps: tuple[str, ...]
+    sets: tuple[str, ...]
+    derive: Derive | None = None
+
+
+#: ReliefWeb's figure names, and what they count; checked in order. Flows ("per month") and
+#: returns are not counts of the kinds below, so they are left without one.
+RELIEFWEB_KINDS = [
+    (re.compile(r"\bper (month|year)\b|return", re.I), None),
+    (re.compile(r"casualties|killed & injured", re.I), "killed_and_wounded"),
+    (re.compile(r"\b(killed|deaths)\b", re.I), "killed"),
+    (re.compile(r"\b(injured|injuries)\b", re.I), "wounded"),
+    (re.compile(r"\bIDPs?\b|internally displaced", re.I), "displaced"),
+    (re.compile(r"^people in (acute )?need$", re.I), "people_in_need"),
+    (re.compile(r"^[\w .-]*refugees (in|across) ", re.I), "refugees_recorded"),
+]
+_SINCE = re.compile(r"\bsince ((?:\d{1,2} )?[A-Z][a-z]{2} \d{4})")
+
+
+def _since(name: str) -> str | None:
+    """The day a figure name counts from: "since 24 Feb 2022", "since Nov 2020"."""
+    found = _SINCE.search(name)
+    if not found:
+        return None
+    text = found.group(1)
+    pattern = "%d %b %Y" if text[0].isdigit() else "%b %Y"
+    try:
+        return datetime.strptime(text, pattern).date().isoformat()
+    except ValueError:
+        return None
+
+
+def _reliefweb(row: Mapping[str, str | None]) -> dict[str, str | None]:
+    """What a ReliefWeb figure counts, and since when, as its name says."""
+    name = (row.get("figure_name") or "").strip()
+    kind = next((kind for pattern, kind in RELIEFWEB_KINDS if pattern.search(name)), None)
+    return {"counts": kind, "coverage_from": _since(name)}
+
+
+CSV_PRESETS = {
+    # SOURCE.md: UNHCR's compilation of host-government data on refugees from Ukraine recorded
+    # in each country, as of the country's date; Russia's as its authorities report them.
+    "unhcr-refugees": CsvPreset(
+        maps=(
+            "topic=Refugees from Ukraine in {country}",
+            "claimed_on=data_date",
+            "value=refugees_recorded",
+            "coverage_to=data_date",
+            "area=country",
+            "cites=authorities of {country}",
+        ),
+        sets=(
+            "claimant=UNHCR",
+            "metric=refugees recorded",
+            "unit=people",
+            "outlet=UNHCR Operational Data Portal",
+            "source_url=https://data.unhcr.org/en/situations/ukraine",
+            "counts=refugees_recorded",
+            "basis=official_claim",
+            "caveat=UNHCR's compilation of host-government data on refugees from Ukraine "
+            "recorded in the country; countries record differently, so their numbers are not "
+            "comparable one to one.",
+        ),
+    ),
+    # SOURCE.md: each row a headline figure with its publisher, date and URL; what it counts
+    # is in its name, and some are yearly or monthly flows.
+    "reliefweb": CsvPreset(
+        maps=(
+            "topic={crisis_name}: {figure_name}",
+            "claimant=figure_source",
+            "claimed_on=figure_date",
+            "source_url=figure_url",
+            "metric=figure_name",
+            "value=figure_value",
+            "coverage_to=figure_date",
+            "area=crisis_name",
+        ),
+        sets=(
+            "outlet=ReliefWeb",
+            "caveat=A headline figure compiled by ReliefWeb's editors (UN OCHA) from the source "
+            "named, as of the date given; some figures are yearly or monthly flows, as the name "
+            "says.",
+        ),
+        derive=_reliefweb,
+    ),
+}

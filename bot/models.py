@@ -58,6 +58,17 @@ class Verification(enum.StrEnum):
     FALSE = "false"
 
 
+class Basis(enum.StrEnum):
+    """On what a figure rests: a party's statement, an estimate, a count of what is documented
+    (so at least this many), a projection, or a model's output."""
+
+    OFFICIAL_CLAIM = "official_claim"
+    ESTIMATE = "estimate"
+    CONFIRMED_FLOOR = "confirmed_floor"
+    PROJECTION = "projection"
+    MODEL = "model"
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(
         naming_convention={
@@ -125,6 +136,8 @@ class Claim(Base):
     # Who verified (or disputed) the claim and how.
     verification_note: Mapped[str | None] = mapped_column(Text)
     caveat: Mapped[str | None] = mapped_column(Text)
+    #: The upstream source the claim cites ("Russian Ministry of Defence" for RIA's report).
+    cites: Mapped[str | None] = mapped_column(String(300))
     external_id: Mapped[str | None] = mapped_column(String(300), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
@@ -138,10 +151,27 @@ class Claim(Base):
     revisions: Mapped[list[Revision]] = relationship(back_populates="claim", order_by="Revision.id")
 
 
+class FigureKind(Base):
+    """What a figure counts ("killed and wounded together"): a controlled list, seeded by the
+    migrations, that editors extend (``claimbot kinds add``). Figures of one kind compare."""
+
+    __tablename__ = "figure_kinds"
+
+    key: Mapped[str] = mapped_column(String(50), primary_key=True)
+    label: Mapped[str] = mapped_column(String(200))
+
+
 class Figure(Base):
-    """One number in a claim: a metric ("killed"), a value or range, and a unit."""
+    """One number in a claim: a metric ("killed"), a value or range, and a unit; what it counts,
+    its basis and its coverage (from, to, area)."""
 
     __tablename__ = "figures"
+    __table_args__ = (
+        CheckConstraint(
+            "basis IN ('official_claim', 'estimate', 'confirmed_floor', 'projection', 'model')",
+            name="basis",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id"), index=True)
@@ -150,8 +180,15 @@ class Figure(Base):
     value: Mapped[float]
     value_high: Mapped[float | None]
     unit: Mapped[str | None] = mapped_column(String(50))
+    counts: Mapped[str | None] = mapped_column(ForeignKey("figure_kinds.key"))
+    basis: Mapped[str | None] = mapped_column(String(20))
+    coverage_from: Mapped[date | None]
+    coverage_to: Mapped[date | None]
+    area: Mapped[str | None] = mapped_column(String(200))
 
     claim: Mapped[Claim] = relationship(back_populates="figures")
+    #: The kind's label comes with the figure (one small join).
+    kind: Mapped[FigureKind | None] = relationship(lazy="joined", viewonly=True)
 
 
 class Revision(Base):

@@ -23,7 +23,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from bot.errors import ClaimBotError
-from bot.models import Verification
+from bot.models import Basis, Verification
 
 FORMAT_VERSION = 1
 #: The longest quote, caveat, verification note or retirement reason: what a Slack form's text
@@ -47,11 +47,20 @@ class FigureRecord(BaseModel):
     value: float = Field(allow_inf_nan=False)
     value_high: float | None = Field(default=None, allow_inf_nan=False)
     unit: str | None = Field(default=None, max_length=50)
+    #: What the figure counts: the key of a figure kind ("killed_and_wounded").
+    counts: str | None = Field(default=None, max_length=50, pattern=r"^[a-z0-9_]+$")
+    basis: Basis | None = None
+    #: The span and place the figure covers.
+    coverage_from: date | None = None
+    coverage_to: date | None = None
+    area: str | None = Field(default=None, max_length=200)
 
     @model_validator(mode="after")
     def _range_is_ordered(self) -> Self:
         if self.value_high is not None and self.value_high < self.value:
             raise ValueError("value_high must not be below value")
+        if self.coverage_from and self.coverage_to and self.coverage_to < self.coverage_from:
+            raise ValueError("coverage_to must not be before coverage_from")
         return self
 
 
@@ -72,6 +81,8 @@ class ClaimRecord(BaseModel):
     verification_note: str | None = None
     caveat: str | None = None
     quote: str | None = None
+    #: The upstream source the claim cites ("Russian Ministry of Defence").
+    cites: str | None = Field(default=None, max_length=300)
     external_id: str | None = Field(default=None, max_length=300)
     retired_reason: str | None = None
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from textwrap import indent
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.answers import Answer, ClaimView, FigureView, TopicAnswer, TopicsPage
@@ -70,10 +71,11 @@ def render_topics(page: TopicsPage, more: str | None = None) -> str:
     return "\n".join(lines)
 
 
-def render_answer(answer: Answer) -> str:
+def render_answer(answer: Answer, *, outlets: bool = False) -> str:
+    """An answer as text; ``outlets`` lists the outlets that repeat each claim."""
     if not answer.matches:
         return render_no_match(answer)
-    parts = [render_topic(m) for m in answer.matches]
+    parts = [render_topic(m, outlets=outlets) for m in answer.matches]
     if answer.when:
         parts.insert(0, answer.when)
     if len(answer.matches) > 1:
@@ -92,7 +94,7 @@ def render_no_match(answer: Answer) -> str:
     return text
 
 
-def render_topic(topic: TopicAnswer) -> str:
+def render_topic(topic: TopicAnswer, *, outlets: bool = False) -> str:
     count = len(topic.claims)
     heading = (
         f"{topic.topic}\n"
@@ -104,16 +106,30 @@ def render_topic(topic: TopicAnswer) -> str:
         + topic.verification_summary
     )
     notes = [" ".join(topic.notes)] if topic.notes else []
-    return "\n\n".join([heading, *notes, *(render_claim(c) for c in topic.claims)])
+    if topic.comparison:
+        notes.append(" ".join(topic.comparison))
+    claims = []
+    for index, claim in enumerate(topic.claims):
+        group = topic.group_heading(index)
+        claims.append((f"{group}\n" if group else "") + render_claim(claim, outlets=outlets))
+    return "\n\n".join([heading, *notes, *claims])
 
 
-def render_claim(claim: ClaimView) -> str:
+def render_claim(claim: ClaimView, *, outlets: bool = False) -> str:
     figures = "; ".join(f"{f.metric}: {f.amount}" for f in claim.figures) or "no figure given"
     lines = [f"* {claim.claimant}: {figures}"]
+    if claim.what_it_counts:
+        lines.append(claim.what_it_counts)
     source = f"published by {claim.outlet}" if claim.outlet else "no outlet recorded"
     if claim.source_url:
         source += f" <{claim.source_url}>"
+    if claim.cites:
+        source += f", citing {claim.cites}"
     lines.append(f"{source}; {claim.dates}")
+    if claim.echo_note:
+        lines.append(claim.echo_note)
+        if outlets:
+            lines.extend(f"- {line}" for line in claim.outlets)
     if claim.change:
         lines.append(f"Change in the period: {claim.change.summary}.")
     if claim.series:
@@ -172,9 +188,19 @@ def _value(value: object) -> str:
     if value is None or value == []:
         return "(none)"
     if isinstance(value, list):
-        figures = (FigureView(f["metric"], f["value"], f["value_high"], f["unit"]) for f in value)
-        return "; ".join(f"{f.metric}: {f.amount}" for f in figures)
+        return "; ".join(_figure_value(f) for f in value)
     return repr(value) if isinstance(value, str) else str(value)
+
+
+#: A figure's details as a revision shows them, in this order.
+_DETAILS = ("counts", "basis", "coverage_from", "coverage_to", "area")
+
+
+def _figure_value(figure: dict[str, Any]) -> str:
+    """A figure in a revision: "killed: 498 troops (counts=killed, basis=official_claim)"."""
+    view = FigureView(figure["metric"], figure["value"], figure["value_high"], figure["unit"])
+    details = [f"{name}={figure[name]}" for name in _DETAILS if figure.get(name) is not None]
+    return f"{view.metric}: {view.amount}" + (f" ({', '.join(details)})" if details else "")
 
 
 def render_topic_history(topic: TopicAnswer | None, question: str) -> str:

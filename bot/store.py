@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -13,7 +14,17 @@ from sqlalchemy.orm import Session, selectinload
 
 from bot.errors import ClaimBotError
 from bot.matching import TopicNames
-from bot.models import Claim, Figure, Revision, Topic, TopicAlias, Verification, utcnow
+from bot.models import (
+    Basis,
+    Claim,
+    Figure,
+    FigureKind,
+    Revision,
+    Topic,
+    TopicAlias,
+    Verification,
+    utcnow,
+)
 from bot.records import ClaimRecord, FigureRecord, check_unique_keys, stored_context
 
 #: Records written between flushes during an import.
@@ -32,6 +43,7 @@ TRACKED_FIELDS = (
     "verification_note",
     "caveat",
     "quote",
+    "cites",
     "retired_reason",
 )
 
@@ -64,24 +76,48 @@ def claim_snapshot(claim: Claim) -> dict[str, Any]:
         "source_url": claim.source_url,
         "claimed_on": claim.claimed_on.isoformat(),
         "as_of": claim.as_of.isoformat() if claim.as_of else None,
-        "figures": [
-            FigureRecord(
-                metric=f.metric, value=f.value, value_high=f.value_high, unit=f.unit
-            ).model_dump(mode="json")
-            for f in claim.figures
-        ],
+        "figures": [_figure_snapshot(figure_record(f)) for f in claim.figures],
         "verification": claim.verification,
         "verification_note": claim.verification_note,
         "caveat": claim.caveat,
         "quote": claim.quote,
+        "cites": claim.cites,
         "retired_reason": claim.retired_reason if claim.retired_at else None,
     }
+
+
+def figure_record(figure: Figure) -> FigureRecord:
+    """A stored figure in the exchange format."""
+    return FigureRecord(
+        metric=figure.metric,
+        value=figure.value,
+        value_high=figure.value_high,
+        unit=figure.unit,
+        counts=figure.counts,
+        basis=Basis(figure.basis) if figure.basis else None,
+        coverage_from=figure.coverage_from,
+        coverage_to=figure.coverage_to,
+        area=figure.area,
+    )
+
+
+def figure_columns(figure: FigureRecord) -> dict[str, Any]:
+    """The figure columns a record's figure sets."""
+    return {**figure.model_dump(), "basis": figure.basis.value if figure.basis else None}
 
 
 def record_snapshot(record: ClaimRecord) -> dict[str, Any]:
     """A record's tracked fields in the same shape as :func:`claim_snapshot`."""
     data = record.model_dump(mode="json")
+    data["figures"] = [_figure_snapshot(f) for f in record.figures]
     return {name: data[name] for name in TRACKED_FIELDS}
+
+
+def _figure_snapshot(figure: FigureRecord) -> dict[str, Any]:
+    """A figure as revisions hold it: metric, value, value_high and unit always (as since the
+    first revision), what it counts, its basis and coverage when given."""
+    data = figure.model_dump(mode="json")
+    return {k: v for k, v in data.items() if v is not None or k in ("value_high", "unit")}
 
 
 def to_record(claim: Claim) -> ClaimRecord:
@@ -95,14 +131,12 @@ def to_record(claim: Claim) -> ClaimRecord:
             "source_url": claim.source_url,
             "claimed_on": claim.claimed_on,
             "as_of": claim.as_of,
-            "figures": tuple(
-                FigureRecord(metric=f.metric, value=f.value, value_high=f.value_high, unit=f.unit)
-                for f in claim.figures
-            ),
+            "figures": tuple(figure_record(f) for f in claim.figures),
             "verification": Verification(claim.verification),
             "verification_note": claim.verification_note,
             "caveat": claim.caveat,
             "quote": claim.quote,
+            "cites": claim.cites,
             "external_id": claim.external_id,
             "retired_reason": claim.retired_reason if claim.retired_at else None,
         },
@@ -335,7 +369,41 @@ class ClaimStore:
             )
         )
 
+    def kinds(self) -> dict[str, str]:
+        """What figures may count: each kind's key and label, by key."""
+        query = select(FigureKind.key, FigureKind.label).order_by(FigureKind.key)
+        return {str(key): str(label) for key, label in self.session.execute(query).all()}
+
     # Writes ------------------------------------------------------------------------------
+
+    def add_kind(self, key: str, label: str) -> None:
+        """Add a kind figures may count; a key that exists is refused."""
+        if not re.fullmatch(r"[a-z0-9_]{1,50}", key):
+            raise ClaimBotError(
+                f"Kind {key!r}: a key is up to 50 lowercase letters, digits and underscores."
+            )
+        label = label.strip()
+        if not label or len(label) > 200:
+            raise ClaimBotError(f"Kind {key!r}: the label must be 1 to 200 characters.")
+        if self.session.get(FigureKind, key) is not None:
+            raise ClaimBotError(f"There is already a kind {key!r}.")
+        self.session.add(FigureKind(key=key, label=label))
+        self.session.flush()
+
+    def check_kinds(self, records: Sequence[ClaimRecord]) -> None:
+        """Refuse a record whose figure counts a kind the store does not know, naming it."""
+        known: dict[str, str] | None = None
+        for index, record in enumerate(records):
+            for position, figure in enumerate(record.figures):
+                if figure.counts is None:
+                    continue
+                known = self.kinds() if known is None else known
+                if figure.counts not in known:
+                    raise ClaimBotError(
+                        f"Record {index}: field 'figures.{position}.counts': unknown kind "
+                        f"{figure.counts!r}; the kinds are {', '.join(known)} "
+                        "(`claimbot kinds add KEY LABEL` adds one)."
+                    )
 
     def import_records(
         self,
@@ -351,6 +419,7 @@ class ClaimStore:
         second would overwrite the first. ``now`` stamps every change (default: the clock).
         """
         check_unique_keys(records)
+        self.check_kinds(records)
         now = now or utcnow()
         topics = {t.title: t for t in self.session.scalars(select(Topic))}
         created = updated = unchanged = 0
@@ -419,6 +488,7 @@ class ClaimStore:
     ) -> bool:
         """Give a claim the fields of ``record`` (its key stays); whether anything changed."""
         now = now or utcnow()
+        self.check_kinds([record])
         claim = self.claim(claim_id)
         record = record.model_copy(update={"external_id": claim.external_id})
         topic = self.session.scalar(select(Topic).where(Topic.title == record.topic))
@@ -467,7 +537,7 @@ class ClaimStore:
             ],
         ).all()
         figures = [
-            {**figure.model_dump(), "claim_id": claim_id, "position": position}
+            {**figure_columns(figure), "claim_id": claim_id, "position": position}
             for claim_id, (record, _) in zip(ids, new, strict=True)
             for position, figure in enumerate(record.figures)
         ]
@@ -519,14 +589,7 @@ class ClaimStore:
         for name, value in _columns(record).items():
             setattr(claim, name, value)
         claim.figures = [
-            Figure(
-                position=i,
-                metric=f.metric,
-                value=f.value,
-                value_high=f.value_high,
-                unit=f.unit,
-            )
-            for i, f in enumerate(record.figures)
+            Figure(position=i, **figure_columns(f)) for i, f in enumerate(record.figures)
         ]
 
 
@@ -542,6 +605,7 @@ def _columns(record: ClaimRecord) -> dict[str, Any]:
         "verification_note": record.verification_note,
         "caveat": record.caveat,
         "quote": record.quote,
+        "cites": record.cites,
         "retired_reason": record.retired_reason,
     }
 

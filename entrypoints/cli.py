@@ -23,7 +23,7 @@ from bot.claimreview import to_claimreview
 from bot.config import load_settings
 from bot.core import Core
 from bot.errors import ClaimBotError, DatabaseUnavailableError
-from bot.importing import FORMATS, read_claims
+from bot.importing import CSV_PRESETS, FORMATS, read_claims
 from bot.learning import ProposalView
 from bot.models import utcnow
 from bot.records import dump_document
@@ -114,6 +114,9 @@ def init(core: Core, no_seed: bool) -> None:
 @click.option(
     "--history", is_flag=True, help="List every dated claim on the best-matching topic instead."
 )
+@click.option(
+    "--outlets", is_flag=True, help="Text: list the outlets that repeat each claim's source."
+)
 @click.pass_obj
 def ask(
     core: Core,
@@ -122,6 +125,7 @@ def ask(
     limit: int,
     batch: IO[str] | None,
     history: bool,
+    outlets: bool,
 ) -> None:
     """Answer QUESTION with every claimant's latest claim on the best-matching topic."""
     if (question is None) == (batch is None):
@@ -152,7 +156,7 @@ def ask(
     if fmt == "json":
         click.echo(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
     else:
-        click.echo(render_answer(answer))
+        click.echo(render_answer(answer, outlets=outlets))
 
 
 def _is_help(question: str) -> bool:
@@ -211,7 +215,7 @@ def _check_import_file(path: Path, fmt: str | None) -> None:
             "the README's Importing section for the columns a CSV needs."
         )
     chosen = fmt or ("csv" if path.suffix.casefold() in {".csv", ".tsv"} else "json")
-    if chosen == "csv":
+    if chosen == "csv" or chosen in CSV_PRESETS:
         try:
             for _row in csv.reader(text.splitlines(keepends=True), strict=True):
                 pass
@@ -235,6 +239,11 @@ def _check_import_file(path: Path, fmt: str | None) -> None:
     if first.get("@type") == "ClaimReview" or "claimReviewed" in first:
         raise ClaimBotError(
             f"{path.name} looks like schema.org ClaimReview: add --format claimreview."
+        )
+    if isinstance(data, list) and "equipment_oryx" in first:
+        raise ClaimBotError(
+            f"{path.name} looks like Oryx's equipment losses: add --format oryx and the day of "
+            "its snapshot, --date YYYY-MM-DD."
         )
     if isinstance(data, list) and "date" in first and ("personnel" in first or "day" in first):
         raise ClaimBotError(
@@ -265,14 +274,25 @@ def _check_import_file(path: Path, fmt: str | None) -> None:
     metavar="FIELD=VALUE",
     help="CSV: give FIELD this value on every row.",
 )
+@click.option(
+    "--date",
+    "on",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Oryx: the day of the snapshot (the file holds no dates).",
+)
 @click.pass_obj
 def import_(
-    core: Core, path: Path, fmt: str | None, maps: tuple[str, ...], sets: tuple[str, ...]
+    core: Core,
+    path: Path,
+    fmt: str | None,
+    maps: tuple[str, ...],
+    sets: tuple[str, ...],
+    on: datetime | None,
 ) -> None:
     """Import claims from a file, all or nothing; known keys update, never duplicate."""
     core.require_schema()
     _check_import_file(path, fmt)
-    records = read_claims(path, fmt, maps, sets)
+    records = read_claims(path, fmt, maps, sets, on.date() if on else None)
     with click.progressbar(
         length=len(records), label=f"Importing {path.name}", file=sys.stderr
     ) as bar:
@@ -324,6 +344,31 @@ def export(core: Core, output: Path | None, fmt: str, reviewer: str) -> None:
         except OSError as exc:
             raise ClaimBotError(f"Cannot write {output}: {exc.strerror}.") from exc
         click.echo(f"Exported to {output}.", err=True)
+
+
+@cli.group()
+def kinds() -> None:
+    """What figures may count: list the kinds, add one."""
+
+
+@kinds.command("list")
+@click.pass_obj
+def kinds_list(core: Core) -> None:
+    """Every kind a figure may count: its key (for imports and the form) and its label."""
+    core.require_schema()
+    for key, label in core.editing.kinds().items():
+        click.echo(f"{key}\t{label}")
+
+
+@kinds.command("add")
+@click.argument("key")
+@click.argument("label")
+@click.pass_obj
+def kinds_add(core: Core, key: str, label: str) -> None:
+    """Add KEY (lowercase letters, digits, underscores), shown as LABEL."""
+    core.require_schema()
+    core.editing.add_kind(key, label)
+    click.echo(f"Added the kind {key}: {label}.")
 
 
 @cli.command()

@@ -35,7 +35,7 @@ _PREFIXES = ("/claims", "@claimbot")
 CONSOLE = Caller(editor=True, surface="console")
 
 _SHOWN: dict[type[Any], Callable[[Any], str]] = {
-    Answer: render_answer,
+    Answer: lambda answer: render_answer(answer, outlets=True),
     HelpReply: lambda help_reply: render_help(help_reply.topic_count),
     TopicsReply: lambda topics: render_topics(topics.page),
     Notice: lambda notice: notice.text,

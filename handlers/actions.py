@@ -16,6 +16,7 @@ from bot.requests import Topics, parse
 from handlers.blocks import (
     ASK_TOPIC_ACTION,
     CHART_ACTION,
+    ECHOES_ACTION,
     FULL_TEXT_ACTION,
     HISTORY_ACTION,
     MORE_CLAIMS_ACTION,
@@ -26,6 +27,7 @@ from handlers.blocks import (
     full_text_message,
     history_message,
     more_claims_message,
+    outlets_message,
     text_message,
     topics_message,
 )
@@ -126,6 +128,18 @@ def full_text(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: B
     reply(body["response_url"], ephemeral(message))
 
 
+def outlets(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
+    """The outlets that repeat one source's claim, only to the clicker."""
+    ack()
+    editing = core(context).editing
+    try:
+        reports = [editing.record(int(claim_id)) for claim_id in action["value"].split(",")]
+        message = outlets_message(reports[0].cites or reports[0].claimant, reports)
+    except (ClaimBotError, ValueError):
+        message = text_message("Those claims are no longer there; ask again.")
+    reply(body["response_url"], ephemeral(message))
+
+
 def more_claims(
     ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext
 ) -> None:
@@ -169,4 +183,5 @@ def register(app: App) -> None:
     app.action(re.compile(rf"^{CHART_ACTION}_\d+$"))(topic_chart)
     app.action(re.compile(rf"^{FULL_TEXT_ACTION}_\d+$"))(full_text)
     app.action(re.compile(rf"^{MORE_CLAIMS_ACTION}_\d+$"))(more_claims)
+    app.action(re.compile(rf"^{ECHOES_ACTION}_\d+$"))(outlets)
     app.action(MORE_TOPICS_ACTION)(more_topics)

@@ -8,7 +8,7 @@ pings no one.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -29,6 +29,7 @@ from bot.answers import Answer, ClaimView, TopicAnswer, TopicsPage
 from bot.digests import Digest
 from bot.formatting import format_date
 from bot.learning import ProposalsPage
+from bot.records import ClaimRecord
 from bot.render_text import HELP, topics_pointer
 
 MAX_BLOCKS = 50
@@ -62,6 +63,7 @@ REJECT_ALIAS_ACTION = "reject_alias"
 MAX_BUTTON_VALUE = 2000
 #: A proposed alias and its topic are each cut to this many characters in a listing.
 PROPOSAL_TEXT = 1000
+ECHOES_ACTION = "claim_outlets"
 #: How much of a quote or caveat an answer shows; "Full text" shows the rest.
 PREVIEW = 600
 #: How many dated claims a history message lists.
@@ -159,9 +161,15 @@ def claim_blocks(claim: ClaimView, label: str = "", *, editable: bool = False) -
         if claim.outlet
         else (link(claim.source_url, "source") if claim.source_url else "no outlet recorded")
     )
+    if claim.cites:
+        source += f", citing {escape(claim.cites)}"
     caveat, caveat_cut = _preview(claim.caveat or "")
     verdict = f":warning: *{claim.verification_label}*" + (f". {caveat}" if caveat else "")
     context = [_mrkdwn(f"{source} · {claim.dates}"), _mrkdwn(verdict)]
+    if claim.what_it_counts:
+        context.insert(0, _mrkdwn(escape(claim.what_it_counts)))
+    if claim.echo_note:
+        context.append(_mrkdwn(f":repeat: {escape(claim.echo_note)}"))
     if claim.change:
         context.append(_mrkdwn(f"Change in the period: {escape(claim.change.summary)}."))
     if claim.series:
@@ -170,12 +178,40 @@ def claim_blocks(claim: ClaimView, label: str = "", *, editable: bool = False) -
         text=_mrkdwn(text), accessory=claim_menu_element(claim.id) if editable else None
     )
     blocks: list[Block] = [section, ContextBlock(elements=context)]
+    buttons = []
     if quote_cut or caveat_cut:
-        full = ButtonElement(
-            text="Full text", action_id=f"{FULL_TEXT_ACTION}_{claim.id}", value=str(claim.id)
+        buttons.append(
+            ButtonElement(
+                text="Full text", action_id=f"{FULL_TEXT_ACTION}_{claim.id}", value=str(claim.id)
+            )
         )
-        blocks.append(ActionsBlock(elements=[full]))
+    if claim.echo_note:
+        ids = ",".join(str(e.id) for e in claim.repeated_by)
+        if len(ids) <= 2000:  # a button's value holds at most 2,000 characters
+            buttons.append(
+                ButtonElement(
+                    text="Show the outlets", action_id=f"{ECHOES_ACTION}_{claim.id}", value=ids
+                )
+            )
+    if buttons:
+        blocks.append(ActionsBlock(elements=buttons))
     return blocks
+
+
+def outlets_message(source: str, reports: Sequence[ClaimRecord]) -> Message:
+    """The outlets that repeat one source's claim: each outlet, its claimant, date and link."""
+    lines = [
+        f"• {link(r.source_url, r.outlet or r.claimant)}"
+        + (f" ({escape(r.claimant)})" if r.outlet and r.outlet != r.claimant else "")
+        + f", {format_date(r.claimed_on)}"
+        for r in reports
+    ]
+    heading = f"*The outlets repeating {escape(source)}*"
+    blocks: list[Block] = [SectionBlock(text=_mrkdwn(heading))]
+    for start in range(0, len(lines), TOPIC_LINES_PER_SECTION):
+        section = "\n".join(lines[start : start + TOPIC_LINES_PER_SECTION])
+        blocks.append(SectionBlock(text=_mrkdwn(section)))
+    return _message(blocks[:MAX_BLOCKS], f"The outlets repeating {escape(source)}")
 
 
 def full_text_message(claimant: str, quote: str | None, caveat: str | None) -> Message:
@@ -210,11 +246,17 @@ def topic_blocks(
     ]
     if topic.notes:
         blocks.append(ContextBlock(elements=[_mrkdwn(escape(" ".join(topic.notes)))]))
+    if topic.comparison and not start:
+        comparison = ":straight_ruler: " + escape(" ".join(topic.comparison))
+        blocks.append(ContextBlock(elements=[_mrkdwn(comparison)]))
     reserve = 2  # the note on the rest and its button
     used = text_length(blocks) + 400
     shown = start
-    for claim in topic.claims[start:]:
+    for index, claim in enumerate(topic.claims[start:], start=start):
         more = claim_blocks(claim, editable=editable)
+        group = topic.group_heading(index)
+        if group:
+            more.insert(0, ContextBlock(elements=[_mrkdwn(f"*{escape(group)}*")]))
         size = text_length(more)
         if len(blocks) + len(more) + reserve > budget or used + size > text_budget:
             break

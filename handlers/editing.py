@@ -88,7 +88,7 @@ def claim_menu_selected(
         if verb == "edit" and record.retired_reason:
             raise ClaimBotError(retired_message(claim_id))
         if verb == "edit":
-            view = claim_view(form, record, editing.topic_of(claim_id))
+            view = claim_view(form, editing.kinds(), record, editing.topic_of(claim_id))
         elif verb == "verify":
             view = verify_view(form, record.verification, record.claimant)
         else:
@@ -143,7 +143,7 @@ def save_claim(
         except ClaimBotError as exc:
             ack(response_action="errors", errors={"claimant": str(exc)})
             return
-    record = claim_from_form(values, title, current, form.kept)
+    record = claim_from_form(values, title, editing.kinds(), current, form.kept)
     if isinstance(record, dict):
         ack(response_action="errors", errors=record)
         return

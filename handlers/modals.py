@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, replace
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -29,9 +30,9 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.answers import VERIFICATION_LABELS
-from bot.models import Verification
+from bot.models import Basis, Verification
 from bot.records import LONG_TEXT_FIELDS, ClaimRecord, stored_context
-from handlers.blocks import escape
+from handlers.blocks import escape, fit
 
 CLAIM_VIEW = "claim_edit"
 VERIFY_VIEW = "claim_verify"
@@ -51,6 +52,7 @@ FIELD_BLOCKS = {
     "quote": "quote",
     "verification": "verification",
     "caveat": "caveat",
+    "cites": "cites",
 }
 #: Fields whose stored text may be too long for the form's input: the form then leaves them
 #: out, says so, and keeps them; their block ids and limits.
@@ -59,6 +61,18 @@ _FIGURE = re.compile(
     r"^\s*(?P<metric>[^:]+?)\s*:\s*(?P<value>[-+]?[\d.,]+)\s*"
     r"(?:[-–]\s*(?P<high>[\d.,]+))?\s*(?P<unit>.*?)\s*$"
 )
+#: What may follow a figure on its line, after ``|``: what it counts, its basis and coverage.
+FIGURE_DETAILS = {
+    "counts": "counts",
+    "basis": "basis",
+    "from": "coverage_from",
+    "to": "coverage_to",
+    "area": "area",
+}
+#: Where a figure's details begin: ``|`` before a detail's name (a ``|`` elsewhere, in a metric
+#: or a place, is text).
+_DETAIL = re.compile(rf"\s*\|\s*(?=(?:{'|'.join(FIGURE_DETAILS)})\s*:)", re.IGNORECASE)
+_UNKNOWN_DETAIL = re.compile(r"\|\s*[\w ]+:.*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,20 +183,41 @@ def _exact(value: float) -> str:
 
 
 def figures_text(record: ClaimRecord) -> str:
-    """A record's figures as the form shows them: one ``metric: value unit`` per line."""
+    """A record's figures as the form shows them: one ``metric: value unit`` per line, then
+    what it counts, its basis and coverage (``| counts: killed | basis: estimate | ...``)."""
     lines = []
     for figure in record.figures:
         value = _exact(figure.value)
         if figure.value_high is not None:
             value += "-" + _exact(figure.value_high)
-        lines.append(f"{figure.metric}: {value} {figure.unit or ''}".rstrip())
+        line = f"{figure.metric}: {value} {figure.unit or ''}".rstrip()
+        for name, field in FIGURE_DETAILS.items():
+            detail = getattr(figure, field)
+            if detail is not None:
+                text = detail.isoformat() if isinstance(detail, date) else str(detail)
+                line += f" | {name}: {text}"
+        lines.append(line)
     return "\n".join(lines)
 
 
+def _kinds_note(kinds: dict[str, str]) -> str:
+    """The figure details the form reads, with every kind and basis (escaped)."""
+    listed = ", ".join(f"`{escape(key)}` ({escape(label)})" for key, label in kinds.items())
+    bases = ", ".join(f"`{b.value}`" for b in Basis)
+    return (
+        "After a figure, optionally: `| counts: KIND | basis: BASIS | from: YYYY-MM-DD "
+        f"| to: YYYY-MM-DD | area: PLACE`. Kinds: {listed}. Bases: {bases}."
+    )
+
+
 def claim_view(
-    context: Context, record: ClaimRecord | None = None, topic: tuple[int, str] | None = None
+    context: Context,
+    kinds: dict[str, str],
+    record: ClaimRecord | None = None,
+    topic: tuple[int, str] | None = None,
 ) -> dict[str, Any]:
-    """The form to add a claim, or to edit one (prefilled from ``record``)."""
+    """The form to add a claim, or to edit one (prefilled from ``record``); ``kinds`` are what
+    a figure may count, by key."""
     picker = ExternalDataSelectElement(
         action_id=TOPIC_OPTIONS,
         placeholder="Search topics",
@@ -244,8 +279,15 @@ def claim_view(
             figures_text(record) if record else None,
             kept,
             multiline=True,
-            hint="One per line, as metric: value unit. E.g. killed: 498 troops, "
-            "share of conscripts: 50-70 %",
+            hint="One per line, as metric: value unit. E.g. killed: 498 troops | counts: "
+            "killed | basis: official_claim",
+        ),
+        ContextBlock(block_id="figure_details", elements=[_note(fit(_kinds_note(kinds), 3000))]),
+        _text(
+            "cites",
+            "Source the claim cites, if any (e.g. Russian Ministry of Defence)",
+            initial=record.cites if record else None,
+            max_length=300,
         ),
         _prefilled("quote", "Quote", record.quote if record else None, kept, multiline=True),
         _verification(record.verification if record else Verification.UNVERIFIED),
@@ -290,42 +332,75 @@ def value_of(values: dict[str, Any], block_id: str) -> str | None:
     return str(option["value"]) if option else None
 
 
-def parse_figures(text: str | None) -> list[dict[str, Any]]:
-    """``metric: value[-high] unit`` lines; raises ValueError naming the bad line."""
+def parse_figures(text: str | None, kinds: dict[str, str]) -> list[dict[str, Any]]:
+    """``metric: value[-high] unit | counts: KIND | basis: BASIS | from: DATE | to: DATE |
+    area: PLACE`` lines (all after the first ``|`` optional); raises ValueError naming the bad
+    line. A kind or basis may be given by its key or its label."""
     figures = []
     for number, line in enumerate((text or "").splitlines(), start=1):
         if not line.strip():
             continue
-        match = _FIGURE.match(line)
+        amount, *details = _DETAIL.split(line)
+        match = _FIGURE.match(amount)
         if not match:
             raise ValueError(
                 f"Line {number}: write it as metric: value unit, e.g. killed: 498 troops."
             )
+        unknown = _UNKNOWN_DETAIL.search(match["unit"])
+        if unknown:
+            raise ValueError(
+                f"Line {number}: after | write counts:, basis:, from:, to: or area: and a "
+                f"value, not {unknown.group(0).strip()!r}."
+            )
         high = match["high"]
-        figures.append(
-            {
-                "metric": match["metric"],
-                "value": float(match["value"].replace(",", "")),
-                "value_high": float(high.replace(",", "")) if high else None,
-                "unit": match["unit"] or None,
-            }
-        )
+        figure: dict[str, Any] = {
+            "metric": match["metric"],
+            "value": float(match["value"].replace(",", "")),
+            "value_high": float(high.replace(",", "")) if high else None,
+            "unit": match["unit"] or None,
+        }
+        for detail in details:
+            name, _, value = (part.strip() for part in detail.partition(":"))
+            if not value:
+                raise ValueError(f"Line {number}: {name}: is empty; give a value or leave it out.")
+            figure[FIGURE_DETAILS[name.casefold()]] = _detail(number, name.casefold(), value, kinds)
+        figures.append(figure)
     return figures
+
+
+def _detail(number: int, name: str, value: str, kinds: dict[str, str]) -> str:
+    """A figure detail as the record takes it: a kind's or basis's key, a date, a place."""
+    if name == "counts":
+        found = next(
+            (k for k, label in kinds.items() if value.casefold() in (k, label.casefold())), None
+        )
+        if found is None:
+            raise ValueError(f"Line {number}: no kind {value!r}; the kinds are {', '.join(kinds)}.")
+        return found
+    if name == "basis":
+        key = value.casefold().replace(" ", "_")
+        if key not in {b.value for b in Basis}:
+            known = ", ".join(b.value for b in Basis)
+            raise ValueError(f"Line {number}: no basis {value!r}; use one of {known}.")
+        return key
+    return value
 
 
 def claim_from_form(
     values: dict[str, Any],
     topic_title: str | None,
+    kinds: dict[str, str],
     current: ClaimRecord | None = None,
     kept: tuple[str, ...] = (),
 ) -> ClaimRecord | dict[str, str]:
-    """The submitted record, or the errors to show, by block. The ``kept`` fields, which the
-    form did not show, take their values from ``current`` (the claim edited)."""
+    """The submitted record, or the errors to show, by block (``kinds``: what a figure may
+    count). The ``kept`` fields, which the form did not show, take their values from
+    ``current`` (the claim edited)."""
     new_topic = value_of(values, "topic_new")
     if bool(topic_title) == bool(new_topic):
         return {"topic_new": "Pick an existing topic or name a new one (one of the two)."}
     try:
-        figures = parse_figures(value_of(values, "figures"))
+        figures = parse_figures(value_of(values, "figures"), kinds)
     except ValueError as exc:
         return {"figures": str(exc)}
     # One a line: an alias may hold a comma ("Congo, Democratic Republic of the").
@@ -344,6 +419,7 @@ def claim_from_form(
         "quote": value_of(values, "quote"),
         "verification": value_of(values, "verification") or Verification.UNVERIFIED.value,
         "caveat": value_of(values, "caveat"),
+        "cites": value_of(values, "cites"),
     }
     if current is not None:
         data.update(current.model_dump(include=set(kept)))
@@ -356,5 +432,9 @@ def claim_from_form(
         for error in exc.errors():
             field = str(error["loc"][0]) if error["loc"] else ""
             block = FIELD_BLOCKS.get(field, "figures" if not field else "claimant")
-            errors.setdefault(block, error["msg"].removeprefix("Value error, "))
+            message = error["msg"].removeprefix("Value error, ")
+            if field == "figures" and len(error["loc"]) > 2:
+                line, name = error["loc"][1], error["loc"][2]
+                message = f"Line {int(line) + 1}, {name}: {message}"
+            errors.setdefault(block, message)
         return errors

@@ -143,7 +143,9 @@ def act_or_show(
     """Do what a reply asks of Slack (open the claim form where a trigger allows, upload a
     chart) and return what is left to show, or None when nothing is."""
     if isinstance(reply_, OpenClaimForm) and trigger_id:
-        client.views_open(trigger_id=trigger_id, view=claim_view(FormContext(channel)))
+        client.views_open(
+            trigger_id=trigger_id, view=claim_view(FormContext(channel), core_.editing.kinds())
+        )
         return None
     if isinstance(reply_, ChartReply):
         return upload_chart(client, core_, reply_.question, channel, thread_ts)

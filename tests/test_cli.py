@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from bot.config import Settings
 from bot.core import Core
 from entrypoints.cli import cli
+from tests.quality import SHARED_DATA
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,9 @@ def test_ask_text_shows_competing_claims_side_by_side(seeded: str) -> None:
     out = result.stdout
     assert "Russian military casualties in Ukraine" in out
     assert "Russian Ministry of Defence: killed: 498 troops; wounded: 1,597 troops" in out
-    assert "published by RIA Novosti; claimed 2 March 2022" in out
+    assert (
+        "published by RIA Novosti, citing Russian Ministry of Defence; claimed 2 March 2022" in out
+    )
     assert "UK Ministry of Defence: losses: 450 troops" in out
     assert "None of these 3 claims is independently verified." in out
     assert "Government of Ukraine: no figure given" in out
@@ -98,9 +101,31 @@ def test_ask_json_document(seeded: str) -> None:
         "UK Ministry of Defence",
     ]
     ru = match["claims"][0]
+    official = {
+        "basis": "official_claim",
+        "coverage_from": "2022-02-24",
+        "coverage_to": "2022-03-02",
+        "area": "Ukraine",
+    }
     assert ru["figures"] == [
-        {"metric": "killed", "value": 498, "value_high": None, "unit": "troops"},
-        {"metric": "wounded", "value": 1597, "value_high": None, "unit": "troops"},
+        {
+            "metric": "killed",
+            "value": 498,
+            "value_high": None,
+            "unit": "troops",
+            "counts": "killed",
+            "counts_label": "killed",
+            **official,
+        },
+        {
+            "metric": "wounded",
+            "value": 1597,
+            "value_high": None,
+            "unit": "troops",
+            "counts": "wounded",
+            "counts_label": "wounded",
+            **official,
+        },
     ]
     assert ru["claimed_on"] == "2022-03-02"
     assert ru["verification"] == "unverified"
@@ -118,7 +143,17 @@ def test_ask_json_document(seeded: str) -> None:
         "ago",
         "change",
         "stale_days",
+        "cites",
+        "what_it_counts",
+        "repeated_by",
     }
+    assert ru["cites"] == "Russian Ministry of Defence" and ru["repeated_by"] == []
+    assert ru["what_it_counts"].startswith("Counts killed and wounded, separately; an official")
+    assert match["comparability"] == (
+        "These figures count different things: Russian Ministry of Defence counts killed and "
+        "wounded, separately; UK Ministry of Defence counts losses of unspecified kind."
+    )
+    assert [g["counts"] for g in match["groups"]] == [["killed", "wounded"], ["losses_unspecified"]]
     assert ru["change"] is None and ru["stale_days"] is None and ru["ago"].endswith("ago")
     assert (document["as_of"], document["period"], document["date_problem"]) == (None, None, None)
     assert (match["no_claim_by_then"], match["latest_available"]) == ([], None)
@@ -451,3 +486,78 @@ def test_an_alias_accepted_by_the_command_is_answered_by_a_running_process(seede
         assert [m.topic for m in answer.matches] == ["Refugees from Ukraine"]
     finally:
         running.engine.dispose()
+
+
+ORYX = SHARED_DATA / "ukraine-russia-war-losses"
+
+
+@pytest.mark.skipif(not ORYX.exists(), reason="the shared data sets are not there")
+def test_import_oryx_needs_its_date_and_stands_beside_the_general_staff(seeded: str) -> None:
+    oryx = str(ORYX / "russia_losses_equipment_oryx.json")
+    guessed = claimbot(seeded, "import", oryx)
+    assert guessed.returncode == 1
+    assert "looks like Oryx's equipment losses: add --format oryx" in guessed.stderr
+    undated = claimbot(seeded, "import", oryx, "--format", "oryx")
+    assert undated.returncode == 1
+    assert "give the day of its snapshot with --date YYYY-MM-DD" in undated.stderr
+    done = claimbot(seeded, "import", oryx, "--format", "oryx", "--date", "2024-01-01")
+    assert done.returncode == 0, done.stderr
+    assert "11 created" in done.stdout
+    equipment = str(ORYX / "russia_losses_equipment.json")
+    assert claimbot(seeded, "import", equipment, "--format", "ukraine-losses").returncode == 0
+    answer = claimbot(seeded, "ask", "russian tank losses")
+    assert "* General Staff of the Armed Forces of Ukraine: tanks lost: " in answer.stdout
+    assert "* Oryx: tanks lost: 1,673\n" in answer.stdout
+    assert "a confirmed count, so a floor: at least this many" in answer.stdout
+    assert "claims range from 1,673 (Oryx, confirmed floor) to " in answer.stdout
+
+
+def test_kinds_are_listed_and_added(seeded: str) -> None:
+    listed = claimbot(seeded, "kinds", "list")
+    assert "killed_and_wounded\tkilled and wounded together\n" in listed.stdout
+    added = claimbot(seeded, "kinds", "add", "civilians_killed", "civilians killed")
+    assert (added.returncode, added.stdout) == (
+        0,
+        "Added the kind civilians_killed: civilians killed.\n",
+    )
+    again = claimbot(seeded, "kinds", "add", "civilians_killed", "x")
+    assert (again.returncode, again.stderr) == (
+        1,
+        "Error: There is already a kind 'civilians_killed'.\n",
+    )
+    assert "civilians_killed\tcivilians killed" in claimbot(seeded, "kinds", "list").stdout
+
+
+def test_ask_lists_the_outlets_repeating_a_source_on_request(seeded: str, tmp_path: Path) -> None:
+    claims = [
+        {
+            "external_id": f"echo-{outlet}",
+            "topic": "Russian military casualties in Ukraine",
+            "claimant": outlet,
+            "outlet": outlet,
+            "cites": "Russian Ministry of Defence",
+            "claimed_on": "2022-03-02",
+            "figures": [
+                {"metric": "killed", "value": 498, "unit": "troops", "counts": "killed"},
+                {"metric": "wounded", "value": 1597, "unit": "troops", "counts": "wounded"},
+            ],
+        }
+        for outlet in ("TASS", "Interfax")
+    ]
+    path = tmp_path / "echoes.json"
+    path.write_text(json.dumps({"version": 1, "claims": claims}), encoding="utf-8")
+    assert claimbot(seeded, "import", str(path)).returncode == 0
+    plain = claimbot(seeded, "ask", "russian losses").stdout
+    assert "Citing Russian Ministry of Defence: repeated by 3 outlets." in plain
+    assert "- RIA Novosti, 2 March 2022" not in plain
+    listed = claimbot(seeded, "ask", "russian losses", "--outlets").stdout
+    for outlet in ("TASS", "Interfax", "RIA Novosti"):
+        assert f"- {outlet}, 2 March 2022" in listed
+
+
+def test_a_csv_preset_refuses_a_quote_never_closed(seeded: str, tmp_path: Path) -> None:
+    path = tmp_path / "figures.csv"
+    path.write_text('crisis_name,figure_name\nUkraine,"IDPs\nSudan,x\n', encoding="utf-8")
+    result = claimbot(seeded, "import", str(path), "--format", "reliefweb")
+    assert result.returncode == 1
+    assert 'figures.csv has a quote (") that is never closed' in result.stderr

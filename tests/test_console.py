@@ -7,6 +7,7 @@ import io
 import pytest
 
 from bot.core import Core
+from bot.records import ClaimRecord
 from entrypoints.console import GREETING, PROMPT, reply, run_console
 
 
@@ -59,3 +60,30 @@ def test_console_reviews_proposed_aliases(core: Core) -> None:
     assert reply(core, f"aliases reject {proposal.id}").endswith("already accepted by console.")
     assert reply(core, "aliases maybe 1").startswith("Proposed aliases (editors): `aliases`")
     assert "Refugees from Ukraine" in reply(core, "zorblax exodus")
+
+
+def test_console_shows_what_figures_count_and_lists_the_outlets_repeating_a_source(
+    core: Core,
+) -> None:
+    core.editing.import_records(
+        [
+            ClaimRecord.model_validate(
+                {
+                    "topic": "Russian military casualties in Ukraine",
+                    "claimant": "TASS",
+                    "outlet": "TASS",
+                    "cites": "Russian Ministry of Defence",
+                    "claimed_on": "2022-03-02",
+                    "figures": [
+                        {"metric": "killed", "value": 498, "unit": "troops", "counts": "killed"},
+                        {"metric": "wounded", "value": 1597, "unit": "troops", "counts": "wounded"},
+                    ],
+                }
+            )
+        ],
+        "test",
+    )
+    text = reply(core, "/claims russian losses")
+    assert "These figures count different things: Russian Ministry of Defence counts" in text
+    assert "Citing Russian Ministry of Defence: repeated by 2 outlets.\n" in text
+    assert "\n  - TASS, 2 March 2022\n" in text and "\n  - RIA Novosti, 2 March 2022\n" in text

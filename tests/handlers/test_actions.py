@@ -152,3 +152,68 @@ def test_picking_a_closest_topic_after_a_topic_search_proposes_the_words(slack: 
     assert answer.body["blocks"][0]["text"]["text"] == "Refugees from Ukraine"
     proposed = [(p.alias, p.topic) for p in slack.core.learning.pending().proposals]
     assert ("zorblaxian refugees", "Refugees from Ukraine") in proposed
+
+
+ECHO = {
+    "topic": "Russian military casualties in Ukraine",
+    "cites": "Russian Ministry of Defence",
+    "claimed_on": "2022-03-03",
+    "figures": [
+        {"metric": "killed", "value": 498, "unit": "troops", "counts": "killed"},
+        {"metric": "wounded", "value": 1597, "unit": "troops", "counts": "wounded"},
+    ],
+}
+
+
+def test_outlets_repeating_one_source_are_shown_once_with_a_button_listing_them(
+    slack: Slack,
+) -> None:
+    slack.add_claims(
+        *[
+            {**ECHO, "claimant": outlet, "outlet": outlet, "external_id": f"echo-{outlet}"}
+            for outlet in ("TASS", "Interfax", "RBC")
+        ]
+    )
+    slack.command("russian losses")
+    (answer,) = slack.stub.wait_for(to_response())
+    shown = block_texts(answer.body)
+    assert "Citing Russian Ministry of Defence: repeated by 4 outlets." in shown
+    # One claim stands for the four reports: the UK's, the Russian ministry's (via RIA) and
+    # Ukraine's "thousands" remain beside it.
+    assert len([t for t in ("*TASS*", "*Interfax*", "*RBC*") if t in shown]) == 1
+    (outlets_button,) = [b for b in buttons(answer.body) if b["text"]["text"] == "Show the outlets"]
+    slack.stub.reset()
+    slack.interaction(block_actions(slack, outlets_button["action_id"], outlets_button["value"]))
+    (listing,) = slack.stub.wait_for(to_response("button"))
+    listed = block_texts(listing.body)
+    assert "*The outlets repeating Russian Ministry of Defence*" in listed
+    for line in (
+        "• TASS, 3 March 2022",
+        "• Interfax, 3 March 2022",
+        "• RBC, 3 March 2022",
+        "• RIA Novosti (Russian Ministry of Defence), 2 March 2022",
+    ):
+        assert line in listed
+    assert listing.body["response_type"] == "ephemeral"
+
+
+def test_answers_label_figures_and_say_when_they_do_not_compare(slack: Slack) -> None:
+    slack.command("russian losses")
+    (answer,) = slack.stub.wait_for(to_response())
+    shown = block_texts(answer.body)
+    assert (
+        ":straight_ruler: These figures count different things: Russian Ministry of Defence "
+        "counts killed and wounded, separately; UK Ministry of Defence counts losses of "
+        "unspecified kind."
+    ) in shown
+    assert (
+        "Counts losses of unspecified kind; an estimate; covers 24 February 2022 to "
+        "25 February 2022, in Ukraine."
+    ) in shown
+    slack.stub.reset()
+    slack.command("conscript share")
+    (spread,) = slack.stub.wait_for(to_response())
+    assert (
+        "Share of conscripts in the force: claims range from 50% (Warsaw Institute, estimate) "
+        "to 70% (The Washington Post, estimate)."
+    ) in block_texts(spread.body)

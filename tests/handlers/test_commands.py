@@ -29,7 +29,10 @@ def test_claims_acks_at_once_then_answers_ephemerally(slack: Slack) -> None:
     text = block_texts(message)
     assert "*Russian Ministry of Defence*: killed *498 troops* · wounded *1,597 troops*" in text
     assert "*UK Ministry of Defence*: losses *450 troops*" in text
-    assert "published by RIA Novosti · claimed 2 March 2022" in text
+    assert (
+        "published by RIA Novosti, citing Russian Ministry of Defence · claimed 2 March 2022"
+        in text
+    )
     assert "None of these 3 claims is independently verified." in text
     assert ":warning: *Not independently verified*" in text
     assert [b["action_id"] for b in buttons(message)] == ["share_answer"]

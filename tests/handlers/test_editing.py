@@ -4,6 +4,7 @@ claims (in process)."""
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 
 import pytest
@@ -406,3 +407,76 @@ def test_non_editors_cannot_review_proposed_aliases(slack: Slack) -> None:
     assert slack.interaction(forged) == (200, "")
     assert slack.stub.calls_to("/response/button") == []
     assert proposal in learning.pending().proposals
+
+
+DETAILED_FIGURES = (
+    "killed: 2,000-4,000 troops | counts: killed | basis: estimate | from: 2022-02-24 "
+    "| to: 2022-03-09 | area: Ukraine\n"
+    "wounded: 10,000 troops | counts: wounded | basis: Estimate"
+)
+
+
+def test_the_form_adds_what_figures_count_their_basis_coverage_and_the_source_cited(
+    slack: Slack,
+) -> None:
+    values = {
+        **NEW_CLAIM,
+        "topic_new": "Ukrainian military casualties, detailed",
+        "topic_aliases": "ukrainian casualties in detail",
+        "figures": DETAILED_FIGURES,
+        "cites": "US intelligence officials",
+    }
+    payload = view_submission("claim_edit", values, json.dumps({"channel": "C0001"}))
+    assert slack.interaction(payload) == (200, "")
+    slack.stub.wait_for(lambda c: c.path == "/api/chat.postEphemeral")
+    (claim_id,) = claim_ids(slack, "ukrainian casualties in detail").values()
+    record = stored(slack, claim_id)
+    assert record.cites == "US intelligence officials"
+    killed, wounded = record.figures
+    assert (killed.counts, killed.basis, killed.area) == ("killed", "estimate", "Ukraine")
+    assert (killed.coverage_from, killed.coverage_to) == (date(2022, 2, 24), date(2022, 3, 9))
+    assert (wounded.counts, wounded.basis, wounded.coverage_from) == ("wounded", "estimate", None)
+    slack.command("ukrainian casualties in detail")
+    (answer,) = slack.stub.wait_for(to_response())
+    shown = block_texts(answer.body)
+    assert (
+        "Counts killed and wounded, separately; an estimate; killed covers 24 February 2022 to "
+        "9 March 2022, in Ukraine."
+    ) in shown
+    assert "citing US intelligence officials" in shown
+
+
+def test_editing_keeps_figure_details_and_changes_the_one_edited(slack: Slack) -> None:
+    ru = claim_ids(slack, "russian losses")["Russian Ministry of Defence"]
+    before = stored(slack, ru)
+    choose_in_menu(slack, "edit", ru)
+    view = opened_view(slack)
+    assert "`killed_and_wounded` (killed and wounded together)" in json.dumps(view)
+    values = form_values(view)
+    assert values["cites"] == "Russian Ministry of Defence"
+    assert slack.interaction(view_submission("claim_edit", values, view["private_metadata"])) == (
+        200,
+        "",
+    )
+    (unchanged,) = slack.stub.wait_for(lambda c: c.path == "/api/chat.postEphemeral")
+    assert "unchanged: nothing was different" in unchanged.body["text"]
+    assert stored(slack, ru) == before
+    slack.stub.reset()
+    values["figures"] = values["figures"].replace("basis: official_claim", "basis: estimate", 1)
+    assert (
+        slack.interaction(view_submission("claim_edit", values, view["private_metadata"]))[0] == 200
+    )
+    slack.stub.wait_for(lambda c: c.path == "/api/chat.postEphemeral")
+    after = stored(slack, ru)
+    assert [f.basis for f in after.figures] == ["estimate", "official_claim"]
+    assert after.figures[1:] == before.figures[1:] and after.cites == before.cites
+    assert after.figures[0].coverage_to == date(2022, 3, 2)
+
+
+def test_a_kind_the_store_does_not_know_is_shown_next_to_the_figures(slack: Slack) -> None:
+    values = {**NEW_CLAIM, "topic_new": "Never saved", "figures": "killed: 5 | counts: dead"}
+    status, body = slack.interaction(view_submission("claim_edit", values, "{}"))
+    assert status == 200
+    errors = json.loads(body)["errors"]
+    assert list(errors) == ["figures"]
+    assert errors["figures"].startswith("Line 1: no kind 'dead'; the kinds are captured, ")

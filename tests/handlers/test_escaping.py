@@ -26,6 +26,7 @@ from handlers.blocks import (
     digest_messages,
     help_message,
     history_message,
+    outlets_message,
     text_message,
 )
 from handlers.modals import Context, claim_view, retire_view, verify_view
@@ -48,9 +49,18 @@ def hostile_claims() -> list[dict[str, Any]]:
         "verification_note": f"Note {HOSTILE}",
         "caveat": f"Caveat {HOSTILE}",
         "quote": f"Quote {HOSTILE}\nsecond line {HOSTILE}",
+        "cites": f"Cites {HOSTILE}",
     }
     unit = "<@U123> <https://evil|click> &amp;"  # units are at most 50 characters
-    figure = {"metric": f"m {HOSTILE}", "value": 5, "value_high": 7, "unit": unit}
+    figure = {
+        "metric": f"m {HOSTILE}",
+        "value": 5,
+        "value_high": 7,
+        "unit": unit,
+        "counts": "hostile",
+        "basis": "estimate",
+        "area": f"Area {HOSTILE}",
+    }
     return [
         # A dated series from one claimant (series summary, history and chart buttons) ...
         *(
@@ -136,6 +146,7 @@ def check(name: str, payload: dict[str, Any], *, view: bool = False) -> None:
 
 @pytest.fixture
 def hostile_core(empty_core: Core) -> Core:
+    empty_core.editing.add_kind("hostile", f"Kind {HOSTILE}")
     with db.transaction(empty_core.sessions) as session:
         ClaimStore(session).import_records(
             parse_document({"claims": hostile_claims()}), author=f"import:{HOSTILE}"
@@ -193,6 +204,9 @@ def test_every_message_and_view_escapes_stored_text(hostile_core: Core) -> None:
         "refusal: retired": text_message(retired_message(retired)),
         "refusal: no claim": message_for(core, "history 999", shareable=False),
         "refusal: add": message_for(core, "add", shareable=False),
+        "outlets": outlets_message(
+            f"Source {HOSTILE}", [core.editing.record(i) for i in [*ids.values(), retired]]
+        ),
     }
     for claim_id in [*ids.values(), retired]:
         messages[f"claim history {claim_id}"] = text_message(
@@ -204,11 +218,12 @@ def test_every_message_and_view_escapes_stored_text(hostile_core: Core) -> None:
     for name, message in messages.items():
         check(name, message)
 
-    views = {"add": claim_view(Context("C1"))}
+    kinds = core.editing.kinds()
+    views = {"add": claim_view(Context("C1"), kinds)}
     for claim_id in [*ids.values(), retired]:
         record = core.editing.record(claim_id)
         form = Context("C1", claim_id)
-        views[f"edit {claim_id}"] = claim_view(form, record, core.editing.topic_of(claim_id))
+        views[f"edit {claim_id}"] = claim_view(form, kinds, record, core.editing.topic_of(claim_id))
         views[f"verify {claim_id}"] = verify_view(form, record.verification, record.claimant)
         views[f"retire {claim_id}"] = retire_view(form, record.claimant)
     for name, view in views.items():
@@ -216,6 +231,8 @@ def test_every_message_and_view_escapes_stored_text(hostile_core: Core) -> None:
     # The hostile text is there, escaped, not dropped.
     shown = str(messages["answer"]) + str(views[f"verify {ids['Claimant']}"])
     assert "&lt;!channel&gt; &lt;@U123&gt; &lt;https://evil|click&gt; *bold* &amp;amp;" in shown
+    for text in ("Cites", "Area", "Kind"):  # what a figure counts, and what a claim cites
+        assert f"{text} &lt;!channel&gt;" in str(messages["answer"])
 
 
 def test_the_check_catches_unescaped_text() -> None:
