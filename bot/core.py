@@ -14,6 +14,7 @@ from bot.config import Settings
 from bot.digests import DigestService
 from bot.editing import EditService
 from bot.errors import ClaimBotError
+from bot.matching import default_lexicon
 from bot.records import load_file
 from bot.store import ImportResult
 
@@ -34,7 +35,7 @@ class Core:
     def __post_init__(self) -> None:
         self.sessions = db.session_factory(self.engine)
         self.database_answers = db.HealthCheck(self.engine, seconds=1.0)
-        self.answers = AnswerService(self.sessions)
+        self.answers = AnswerService(self.sessions, default_lexicon(self.settings.claimbot_lexicon))
         self.digests = DigestService(self.sessions, self.answers)
         self.editing = EditService(self.sessions)
 
