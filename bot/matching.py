@@ -84,10 +84,16 @@ MESSAGE_WORDS = 16
 #: A message repeats a topic when it mentions this share of one of its names' or quotes'
 #: weight.
 MESSAGE_CONFIDENT = 0.5
+#: A message that repeats at least this share of its best-ranked topic's name or quote is a
+#: confident match too when that topic's BM25 score is MESSAGE_LEAD times the runner-up's.
+MESSAGE_LEADING = 0.3
+MESSAGE_LEAD = 1.5
 #: BM25's term-frequency saturation and length normalisation, and each field's weight.
 BM25_K1 = 1.2
 BM25_B = 0.75
 FIELD_WEIGHTS = {"name": 2.0, "context": 1.0, "quote": 1.0}
+#: How many words' terms a lexicon remembers.
+MAX_REMEMBERED = 200_000
 #: Languages whose country names are read (pycountry's translations).
 PLACE_LANGUAGES = ("uk", "ru", "de", "es", "fr", "pl")
 
@@ -158,6 +164,7 @@ class Lexicon:
         demonyms: dict[str, str] | None = None,
     ) -> None:
         self._words: dict[str, str] = {}
+        self._terms: dict[str, tuple[str, ...]] = {}
         self._phrases: dict[tuple[str, ...], str] = {}
         for canonical, variants in synonyms.items():
             for variant in [canonical, *variants]:
@@ -169,7 +176,7 @@ class Lexicon:
                 self._stop.add(parts[0])
             elif parts:
                 self._phrases[parts] = ""
-        self._longest_phrase = max((len(p) for p in self._phrases), default=1)
+        self._index_phrases()
         self.places: frozenset[str] = frozenset()
         for name, variants in (places or {}).items():
             canonical = " ".join(self.terms(words(name)))
@@ -179,7 +186,8 @@ class Lexicon:
                 if tuple(words(variant)) not in self._phrases:
                     self._add(variant, canonical, keep=True)
             self.places |= set(canonical.split())
-        self._longest_phrase = max((len(p) for p in self._phrases), default=1)
+        self._index_phrases()
+        self._terms.clear()  # words read before every place was added
         self.contrasts: tuple[frozenset[str], ...] = tuple(
             frozenset(self.terms(words(" ".join(group)))) for group in contrasts
         )
@@ -188,9 +196,19 @@ class Lexicon:
             " ".join(self.terms(words(place))): " ".join(self.terms(words(people)))
             for place, people in (demonyms or {}).items()
         }
+        self.places_of: dict[str, list[str]] = defaultdict(list)
+        for place, people in self.demonyms.items():
+            self.places_of[people].append(place)
         self.known_words: frozenset[str] = frozenset(
             set(self._words) | self._stop | {w for p in self._phrases for w in p}
         )
+
+    def _index_phrases(self) -> None:
+        """Phrase lengths by first word: a word tries only the phrases it starts."""
+        sizes: dict[str, set[int]] = defaultdict(set)
+        for phrase in self._phrases:
+            sizes[phrase[0]].add(len(phrase))
+        self._sizes = {first: sorted(n, reverse=True) for first, n in sizes.items()}
 
     def _add(self, variant: str, canonical: str, keep: bool = False) -> None:
         parts = tuple(words(variant))
@@ -225,28 +243,50 @@ class Lexicon:
         out: list[str] = []
         i = 0
         while i < len(tokens):
-            for size in range(min(self._longest_phrase, len(tokens) - i), 1, -1):
-                window = tuple(tokens[i : i + size])
-                canonical = self._phrases.get(window)
-                if canonical is None and not all(t.isascii() for t in window):
-                    canonical = self._phrases.get(tuple(lemma(t) for t in window))
-                if canonical is not None:
-                    out.extend(canonical.split())
-                    i += size
-                    break
-            else:
-                token = tokens[i]
-                i += 1
-                if token in self._stop:
-                    continue
-                term = self._words.get(token) or self._words.get(singular(token))
-                if term is None:
-                    base = lemma(token)
-                    if base in self._stop:
-                        continue
-                    term = self._words.get(base) or (base if is_cyrillic(token) else None)
-                out.extend((term or singular(token)).split())
+            canonical, size = self._phrase(tokens, i)
+            if canonical is not None:
+                out.extend(canonical.split())
+                i += size
+                continue
+            out.extend(self._term(tokens[i]))
+            i += 1
         return out
+
+    def _term(self, token: str) -> tuple[str, ...]:
+        """The canonical terms of one word (none for filler), remembered."""
+        known = self._terms.get(token)
+        if known is not None:
+            return known
+        term = "" if token in self._stop else self._words.get(token)
+        if term is None:
+            term = self._words.get(singular(token))
+            if term is None:
+                base = lemma(token)
+                stop = base in self._stop
+                term = "" if stop else self._words.get(base)
+                term = term if term is not None else (base if is_cyrillic(token) else None)
+        found = tuple((singular(token) if term is None else term).split())
+        if len(self._terms) < MAX_REMEMBERED:
+            self._terms[token] = found
+        return found
+
+    def _phrase(self, tokens: Sequence[str], i: int) -> tuple[str | None, int]:
+        """The canonical term of the longest phrase starting at ``tokens[i]`` (as written, or
+        as lemmas for a word outside ASCII), and its length."""
+        plain = tokens[i].isascii()
+        if plain and tokens[i] not in self._sizes:
+            return None, 0
+        starts = {tokens[i]} if plain else {tokens[i], lemma(tokens[i])}
+        for size in sorted({n for w in starts for n in self._sizes.get(w, ())}, reverse=True):
+            if i + size > len(tokens):
+                continue
+            window = tuple(tokens[i : i + size])
+            canonical = self._phrases.get(window)
+            if canonical is None and not all(t.isascii() for t in window):
+                canonical = self._phrases.get(tuple(lemma(t) for t in window))
+            if canonical is not None:
+                return canonical, size
+        return None, 0
 
 
 @cache
@@ -323,9 +363,12 @@ class TopicIndex:
             starts.append(len(name_weights))
             described_by = frozenset().union(*term_sets) | topic_context
             # A topic that names a place's people ("Syrian refugees") names the place.
-            named = {p for p, people in self._lexicon.demonyms.items() if people in described_by}
-            context = topic_context | named
+            named = {place for p in described_by for place in self._lexicon.places_of.get(p, ())}
             topic_sides = (described_by | named) & contrasting
+            # ... and a topic about a place explains a question about its people ("UA IDPs").
+            demonyms = self._lexicon.demonyms
+            people = {demonyms[p] for p in described_by if p in demonyms}
+            context = topic_context | named | (people - topic_sides)
             for terms in term_sets:
                 position = len(name_weights)
                 name_weights.append(sum(self._weights[t] for t in terms))
@@ -492,7 +535,7 @@ class TopicIndex:
         if message is None:
             message = self.is_message(question)
         if message:
-            return self.match_message(question, suggestions)
+            return self.match_message(question)
         reading = self.read(question)
         terms = set(reading.terms)
         question_weight = sum(self._weight(t, reading.languages[t]) for t in terms)
@@ -569,6 +612,7 @@ class TopicIndex:
             if term in self._bm25:
                 rows, values = self._bm25[term]
                 relevance[rows] += self._message_weights[term] * values
+            if term in self._unit_postings:
                 covered[self._unit_postings[term]] += self._message_weights[term]
         coverage = np.maximum.reduceat(
             np.divide(covered, self._unit_weights, where=self._unit_weights > 0, out=covered),
@@ -577,5 +621,10 @@ class TopicIndex:
         shown = np.round(coverage, 4).astype(np.float64)
         scored = self._ranked(relevance, limit, shown)
         confident = tuple(m for m in scored if m.score >= MESSAGE_CONFIDENT)
+        if scored and not confident and scored[0].score >= MESSAGE_LEADING:
+            # A message that repeats less of its best claim, which far outranks the rest.
+            best, runner_up = (-np.partition(-relevance, 1)[:2]) if len(relevance) > 1 else (1, 0)
+            if best >= MESSAGE_LEAD * runner_up:
+                confident = (scored[0],)
         close = tuple(m for m in scored if m not in confident and m.score >= SUGGEST)
         return MatchResult(confident, close, message=True)

@@ -42,10 +42,14 @@ _RUSSIAN_ONLY = re.compile(r"[ыэъё]")
 
 @dataclass(frozen=True, slots=True)
 class Word:
-    """One word as written (folded), and its language ("en" for any Latin-script word)."""
+    """One word as written (folded)."""
 
     text: str
-    language: str
+
+    @property
+    def language(self) -> str:
+        """ "uk" or "ru" for a Cyrillic word, "en" for any other (read in the Latin languages)."""
+        return cyrillic_language(self.text) if is_cyrillic(self.text) else "en"
 
     @property
     def common(self) -> float:
@@ -68,6 +72,8 @@ def fold(text: str) -> str:
     """Lower-case, accents removed, typographic apostrophes made plain (Latin script; Cyrillic
     letters keep their marks: "й" is not "и")."""
     text = text.replace("\u2019", "'").replace("ı", "i").casefold()
+    if text.isascii():
+        return text
     if _CYRILLIC.search(text):
         return text.replace("ё", "е")
     decomposed = unicodedata.normalize("NFKD", text)
@@ -77,12 +83,7 @@ def fold(text: str) -> str:
 def words(text: str) -> list[Word]:
     """The words of a text, possessives dropped ("russia's" -> "russia")."""
     plain = re.sub(r"'s\b|'", "", fold(clean(text)))
-    return [_word(token) for token in _WORD.findall(plain.replace("_", " "))]
-
-
-@lru_cache(maxsize=65536)
-def _word(token: str) -> Word:
-    return Word(token, cyrillic_language(token) if _CYRILLIC.search(token) else "en")
+    return [Word(token) for token in _WORD.findall(plain.replace("_", " "))]
 
 
 @lru_cache(maxsize=65536)
@@ -100,6 +101,7 @@ def is_cyrillic(token: str) -> bool:
     return bool(_CYRILLIC.search(token))
 
 
+@lru_cache(maxsize=65536)
 def cyrillic_language(token: str) -> str:
     """Ukrainian or Russian, from the letters only one of them uses, else from which of the two
     knows the word better."""
@@ -112,8 +114,9 @@ def cyrillic_language(token: str) -> str:
 
 @lru_cache(maxsize=65536)
 def zipf(word: str, language: str) -> float:
-    """How common a word is in a language, on the Zipf scale (wordfreq)."""
-    return float(wordfreq.zipf_frequency(word, language))
+    """How common a word is in a language, on the Zipf scale (wordfreq's small lists: every
+    word at least once per million words, which is all the matcher asks about)."""
+    return float(wordfreq.zipf_frequency(word, language, wordlist="small"))
 
 
 def is_real_word(word: Word) -> bool:
