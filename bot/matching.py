@@ -92,6 +92,8 @@ MESSAGE_LEAD = 1.5
 BM25_K1 = 1.2
 BM25_B = 0.75
 FIELD_WEIGHTS = {"name": 2.0, "context": 1.0, "quote": 1.0}
+#: The shortest stem a Cyrillic word's ending is cut to, to meet a lexicon word.
+MIN_STEM = 4
 #: How many words' terms a lexicon remembers.
 MAX_REMEMBERED = 200_000
 #: Languages whose country names are read (pycountry's translations).
@@ -188,6 +190,11 @@ class Lexicon:
             self.places |= set(canonical.split())
         self._index_phrases()
         self._terms.clear()  # words read before every place was added
+        self._stems = {
+            word[:-1]: term
+            for word, term in self._words.items()
+            if is_cyrillic(word) and len(word) > MIN_STEM
+        }
         self.contrasts: tuple[frozenset[str], ...] = tuple(
             frozenset(self.terms(words(" ".join(group)))) for group in contrasts
         )
@@ -264,11 +271,21 @@ class Lexicon:
                 base = lemma(token)
                 stop = base in self._stop
                 term = "" if stop else self._words.get(base)
-                term = term if term is not None else (base if is_cyrillic(token) else None)
+                if term is None and is_cyrillic(token):
+                    term = self._stem(token) or base
         found = tuple((singular(token) if term is None else term).split())
         if len(self._terms) < MAX_REMEMBERED:
             self._terms[token] = found
         return found
+
+    def _stem(self, token: str) -> str | None:
+        """The term of a lexicon word that differs from a Cyrillic word only in its ending
+        (германии, германию: германия), for inflections the lemmatiser does not know."""
+        for cut in (1, 2):
+            stem = token[:-cut]
+            if len(stem) >= MIN_STEM and stem in self._stems:
+                return self._stems[stem]
+        return None
 
     def _phrase(self, tokens: Sequence[str], i: int) -> tuple[str | None, int]:
         """The canonical term of the longest phrase starting at ``tokens[i]`` (as written, or

@@ -33,7 +33,7 @@ _EMOJI = re.compile(r":[a-z0-9_+\-']+:", re.IGNORECASE)
 #: A tweet's signature: a dash, a name, "(@handle)" and whatever date follows.
 _SIGNATURE = re.compile(r"[—–-]{1,2}\s*[^\n()—–]{0,80}\(@\w+\)[^\n]*")
 _HASHTAG = re.compile(r"#(\w+)")
-_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])|(?<=[A-Z])(?=[A-Z][a-z]{2})")
+_CAMEL = re.compile(r"(?<=[a-z]{2})(?=[A-Z][a-z])|(?<=[A-Z])(?=[A-Z][a-z]{2})")
 _WORD = re.compile(r"\w+")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _UKRAINIAN_ONLY = re.compile(r"[іїєґ]")

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from tests.quality import CASUALTIES, REFUGEES, RW_EUROPE, refugees_in, rw, tanks
 
+OPT = "occupied Palestinian territory"
+
 # (question, acceptable topics; () means "no match")
 DEV: list[tuple[str, tuple[str, ...]]] = [
     # Natural sentences
@@ -66,7 +68,15 @@ DEV: list[tuple[str, tuple[str, ...]]] = [
     ),
     ("IPC 3+ somalia", (rw("Somalia", "People in Food Crisis/Emergency (IPC phase 3+)"),)),
     ("russian MoD figures for troops killed", (CASUALTIES,)),
+    ("oPt children killed", (rw(OPT, "Palestinian Children Killed - Direct Conflict (per year)"),)),
+    ("russian POWs", (CASUALTIES,)),
+    ("DRC IDPs", (rw("Democratic Republic of the Congo", "IDPs"),)),
+    ("VKS aircraft losses", (tanks("aircraft"),)),
+    ("200s russia", (CASUALTIES,)),
+    ("GenStaff figures on russian artillery", (tanks("artillery systems"),)),
     # Ukrainian and Russian, and a few other languages
+    ("беженцы из украины в германии", refugees_in("Germany")),
+    ("russische Verluste", (CASUALTIES,)),
     ("втрати росії", (CASUALTIES,)),
     ("скільки танків втратила росія", (tanks("tanks"),)),
     ("втрати росії гелікоптери", (tanks("helicopters"),)),
