@@ -6,6 +6,7 @@ import re
 import sqlite3
 from collections.abc import Callable, Sequence
 
+import bm25s
 import psycopg
 from rapidfuzz import fuzz, process, utils
 
@@ -99,3 +100,24 @@ class PgTrgm:
         with self.connection.cursor() as cursor:
             cursor.execute("DROP TABLE IF EXISTS bench_names")
         self.connection.close()
+
+
+class Bm25s:
+    """Plain BM25 (bm25s, English stop words) over everything that describes a topic: title,
+    aliases, claimants, metric names and quotes as one text; the best hit, or "no match" when
+    no word is shared."""
+
+    def __init__(self, topics: Sequence[TopicNames]) -> None:
+        self._titles = [t.title for t in topics]
+        texts = [
+            " ".join((t.title, *t.aliases, *t.claimants, *t.metrics, *t.quotes)) for t in topics
+        ]
+        self._retriever = bm25s.BM25()
+        self._retriever.index(bm25s.tokenize(texts, stopwords="en", show_progress=False))
+
+    def __call__(self, question: str) -> str | None:
+        tokens = bm25s.tokenize([question], stopwords="en", show_progress=False)
+        if not tokens.vocab:
+            return None
+        found, scores = self._retriever.retrieve(tokens, k=1, show_progress=False)
+        return self._titles[int(found[0][0])] if scores[0][0] > 0 else None

@@ -15,10 +15,11 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from bench.baselines import WRATIO_CUTOFF, Fts5, PgTrgm, wratio
+from bench.baselines import WRATIO_CUTOFF, Bm25s, Fts5, PgTrgm, wratio
 from bot.config import Settings
 from bot.core import Core
 from bot.store import ClaimStore
+from tests.matching_dev import DEV
 from tests.quality import HELD_OUT, LABELLED, evaluate, load_real_data
 
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/claimbot_bench"
@@ -43,6 +44,7 @@ def main() -> int:
         ("rapidfuzz WRatio, extractOne", wratio(topics)),
         (f"rapidfuzz WRatio, cut-off {WRATIO_CUTOFF:.0f}", wratio(topics, WRATIO_CUTOFF)),
         ("SQLite FTS5 (porter, bm25)", Fts5(topics)),
+        ("bm25s over titles, aliases, claimants, metrics, quotes", Bm25s(topics)),
     ]
     trgm = PgTrgm(topics, args.postgres) if args.postgres else None
     if trgm:
@@ -69,9 +71,20 @@ def main() -> int:
         score = evaluate(matcher, HELD_OUT)
         scores[f"held-out {name}"] = score
         print(f"| {name} | {score.top1:.1%} | {score.no_match:.1%} |")
+    dev = sum(1 for _, e in DEV if e)
+    print(
+        f"\nDevelopment set, questions as people write them: {len(DEV)} questions "
+        f"({dev} answerable, {len(DEV) - dev} not)"
+    )
+    print('| matcher | top-1 right | correct "no match" |')
+    print("| --- | ---: | ---: |")
+    for name, matcher in matchers:
+        score = evaluate(matcher, DEV)
+        scores[f"development {name}"] = score
+        print(f"| {name} | {score.top1:.1%} | {score.no_match:.1%} |")
     if trgm:
         trgm.close()
-    for key in ("ClaimBot", "held-out ClaimBot"):
+    for key in ("ClaimBot", "held-out ClaimBot", "development ClaimBot"):
         print(f"\n{key}: wrong answers")
         for question, expected, got in scores[key].failures:
             print(f"- {question!r}: expected {expected}, got {got}")

@@ -26,6 +26,8 @@ from bot.moments import read as read_moment
 from bot.store import ClaimStore, TopicSummary
 
 MAX_QUESTION_LENGTH = 500
+#: A pasted message may be longer than a question (a message shortcut, a long mention).
+MAX_MESSAGE_LENGTH = 4000
 #: Answers computed at once in a process. Answering is CPU-bound: more at once only takes the
 #: processor from the threads that must acknowledge Slack's requests within 3 seconds.
 ANSWERS_AT_ONCE = 4
@@ -568,6 +570,9 @@ class Answer:
     moment: Moment | None = None
     #: Words that looked like a date but could not be read as one.
     date_problem: str | None = None
+    #: The text was read as a pasted message: ``matches`` are the topics whose claims it
+    #: repeats, best first.
+    message: bool = False
 
     @property
     def when(self) -> str | None:
@@ -757,14 +762,28 @@ class AnswerService:
                 self._version = version
             return self._index
 
-    def ask(self, question: str, limit: int = 3, today: date | None = None) -> Answer:
+    def ask(
+        self,
+        question: str,
+        limit: int = 3,
+        today: date | None = None,
+        message: bool | None = None,
+    ) -> Answer:
         """Each matched topic with the latest claim of each claimant, most recent first; when
-        the question names a moment, the latest made by then (or within the period named)."""
-        check_question(question)
+        the question names a moment, the latest made by then (or within the period named).
+        A pasted message (``message``; by default any long text) is answered with the topics
+        whose claims it repeats, best first."""
+        check_question(question, message=message is not False)
         today = today or utcnow().date()
         with self._answering, self._sessions() as session:
             store = ClaimStore(session)
-            reading, result = _read_and_match(self._fresh_index(store), question, today)
+            index = self._fresh_index(store)
+            if message is None:
+                message = len(question) > MAX_QUESTION_LENGTH or index.is_message(question)
+            if message:
+                reading, result = Reading(question), index.match(question, message=True)
+            else:
+                reading, result = _read_and_match(index, question, today)
             moment = reading.moment
             shown = result.matches[:limit]
             ids = [m.topic_id for m in shown]
@@ -785,6 +804,7 @@ class AnswerService:
             certain=result.certain,
             moment=moment,
             date_problem=reading.problem,
+            message=message,
         )
 
     @staticmethod
@@ -890,10 +910,10 @@ def _read_and_match(index: TopicIndex, question: str, today: date) -> tuple[Read
     """The question's moment and its match on the rest; a date that is part of the matched
     topic's own name ("Civilians Killed since 24 Feb 2022") is no moment asked about."""
     reading = read_moment(question, today)
-    result = index.match(reading.question)
+    result = index.match(reading.question, message=False)
     if reading.moment or reading.problem:
         said = _plain_words(reading.moment.said if reading.moment else question)
-        whole = index.match(question)
+        whole = index.match(question, message=False)
         best = (whole.matches or whole.suggestions)[:1]
         if said and best and f" {said} " in f" {_plain_words(best[0].title)} ":
             return Reading(question), whole
@@ -981,9 +1001,14 @@ def _series(
     )
 
 
-def check_question(question: str) -> None:
-    """Refuse questions no one would type, before any work is done."""
-    if len(question) > MAX_QUESTION_LENGTH:
+def check_question(question: str, *, message: bool = False) -> None:
+    """Refuse questions (and pasted messages) no one would send, before any work is done."""
+    if message and len(question) > MAX_MESSAGE_LENGTH:
+        raise ClaimBotError(
+            f"Messages are limited to {MAX_MESSAGE_LENGTH:,} characters; "
+            f"this one has {len(question):,}."
+        )
+    if not message and len(question) > MAX_QUESTION_LENGTH:
         raise ClaimBotError(
             f"Questions are limited to {MAX_QUESTION_LENGTH} characters; "
             f"this one has {len(question)}."

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, FilePath, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.db import Timeouts
@@ -30,6 +30,7 @@ class Settings(BaseSettings):
     claimbot_editor_group: str | None = Field(default=None, pattern=r"^S[A-Z0-9]+$")
     web_concurrency: int = Field(default=2, ge=1, le=64)
     web_threads: int = Field(default=16, ge=1, le=256)
+    claimbot_lexicon: FilePath | None = None
 
     @field_validator("slack_api_url")
     @classmethod
@@ -41,6 +42,7 @@ class Settings(BaseSettings):
         "slack_signing_secret",
         "slack_app_token",
         "claimbot_editor_group",
+        "claimbot_lexicon",
         mode="before",
     )
     @classmethod

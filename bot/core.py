@@ -15,6 +15,7 @@ from bot.digests import DigestService
 from bot.editing import EditService
 from bot.errors import ClaimBotError
 from bot.learning import LearningService
+from bot.matching import default_lexicon
 from bot.records import load_file
 from bot.store import ImportResult
 
@@ -36,7 +37,7 @@ class Core:
     def __post_init__(self) -> None:
         self.sessions = db.session_factory(self.engine)
         self.database_answers = db.HealthCheck(self.engine, seconds=1.0)
-        self.answers = AnswerService(self.sessions)
+        self.answers = AnswerService(self.sessions, default_lexicon(self.settings.claimbot_lexicon))
         self.digests = DigestService(self.sessions, self.answers)
         self.editing = EditService(self.sessions)
         self.learning = LearningService(self.sessions)

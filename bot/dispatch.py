@@ -117,7 +117,7 @@ def _topics(core: Core, request: Topics, _caller: Caller) -> Reply:
 
 
 def _ask(core: Core, request: Ask, _caller: Caller) -> Reply:
-    return core.answers.ask(request.question)
+    return core.answers.ask(request.question, message=request.message)
 
 
 def _history(core: Core, request: History, _caller: Caller) -> Reply:

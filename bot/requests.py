@@ -36,9 +36,11 @@ class Topics:
 
 @dataclass(frozen=True, slots=True)
 class Ask:
-    """Answer a question about the claims."""
+    """Answer a question about the claims; ``message``: the text is a pasted message (None:
+    decided by its length)."""
 
     question: str
+    message: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)

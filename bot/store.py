@@ -176,8 +176,9 @@ class ClaimStore:
         )
 
     def topic_names(self) -> list[TopicNames]:
-        """Every topic that has at least one active claim, with its aliases (two plain queries:
-        no ORM objects, as this loads every topic when an index is built)."""
+        """Every topic that has at least one active claim, with its aliases and what describes
+        it: its claimants, metric names and distinct quotes (plain queries: no ORM objects, as
+        this loads every topic when an index is built)."""
         active = select(Claim.topic_id).where(Claim.retired_at.is_(None)).distinct()
         aliases: dict[int, list[str]] = defaultdict(list)
         for topic_id, alias in self.session.execute(
@@ -186,8 +187,34 @@ class ClaimStore:
             .order_by(TopicAlias.id)
         ):
             aliases[topic_id].append(alias)
+        claimants: dict[int, list[str]] = defaultdict(list)
+        quotes: dict[int, list[str]] = defaultdict(list)
+        for topic_id, claimant, quote in self.session.execute(
+            select(Claim.topic_id, Claim.claimant, Claim.quote)
+            .where(Claim.retired_at.is_(None))
+            .distinct()
+        ):
+            if claimant not in claimants[topic_id]:
+                claimants[topic_id].append(claimant)
+            if quote and quote not in quotes[topic_id]:
+                quotes[topic_id].append(quote)
+        metrics: dict[int, list[str]] = defaultdict(list)
+        for topic_id, metric in self.session.execute(
+            select(Claim.topic_id, Figure.metric)
+            .join(Figure, Figure.claim_id == Claim.id)
+            .where(Claim.retired_at.is_(None))
+            .distinct()
+        ):
+            metrics[topic_id].append(metric)
         return [
-            TopicNames(topic_id, title, tuple(aliases[topic_id]))
+            TopicNames(
+                topic_id,
+                title,
+                tuple(aliases[topic_id]),
+                tuple(sorted(claimants[topic_id])),
+                tuple(sorted(metrics[topic_id])),
+                tuple(sorted(quotes[topic_id])),
+            )
             for topic_id, title in self.session.execute(
                 select(Topic.id, Topic.title).where(Topic.id.in_(active)).order_by(Topic.id)
             )

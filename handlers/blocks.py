@@ -71,6 +71,11 @@ HISTORY_ROWS = 100
 #: A digest longer than this many messages says how many claims it left out.
 MAX_DIGEST_PAGES = 10
 
+#: How much of a pasted message an answer repeats.
+MESSAGE_PREVIEW = 200
+#: A button's value holds at most this many characters.
+MAX_BUTTON_VALUE = 2000
+
 APOLOGY = "Sorry, I couldn't deliver an answer just now. Please try again in a minute."
 
 Message = dict[str, Any]
@@ -268,7 +273,7 @@ def topic_blocks(
         blocks.append(ContextBlock(elements=[_mrkdwn(note)]))
         when = topic.moment.said if topic.moment else ""
         page = json.dumps({"topic": topic.topic, "start": shown, "when": when})
-        if len(page) <= 2000:  # a button's value holds at most 2,000 characters
+        if len(page) <= MAX_BUTTON_VALUE:
             more_button = ButtonElement(
                 text="More claims", action_id=f"{MORE_CLAIMS_ACTION}_{topic.topic_id}", value=page
             )
@@ -284,7 +289,7 @@ def more_claims_message(topic: TopicAnswer, start: int, *, editable: bool = Fals
 
 def _buttons(answer: Answer, *, shareable: bool) -> list[ButtonElement]:
     buttons = []
-    if shareable and answer.matches:
+    if shareable and answer.matches and len(answer.question) <= MAX_BUTTON_VALUE:
         buttons.append(
             ButtonElement(
                 text="Share in channel",
@@ -344,18 +349,24 @@ def answer_message(
     blocks: list[Block] = []
     if answer.when:
         blocks.append(ContextBlock(elements=[_mrkdwn(f"*{escape(answer.when)}*")]))
+    asked = (
+        fit(escape(answer.question), MESSAGE_PREVIEW) if answer.message else escape(answer.question)
+    )
     if not answer.matches:
-        text = f"No claims found for “{escape(answer.question)}”."
+        text = f"No claims found for “{asked}”."
         text += (
             " Closest topics:"
             if answer.suggestions
             else " Try `/claims topics WORDS` to find a topic, or `/claims help`."
         )
         blocks.append(SectionBlock(text=_mrkdwn(text)))
-        fallback = f"No claims found for “{escape(answer.question)}”."
+        fallback = f"No claims found for “{asked}”."
     else:
-        if len(answer.matches) > 1:
-            note = f"“{escape(answer.question)}” fits {len(answer.matches)} topics equally well."
+        if answer.message:
+            note = f"Stored claims this message repeats, best first: “{asked}”"
+            blocks.append(ContextBlock(elements=[_mrkdwn(note)]))
+        elif len(answer.matches) > 1:
+            note = f"“{asked}” fits {len(answer.matches)} topics equally well."
             blocks.append(ContextBlock(elements=[_mrkdwn(note)]))
         fallback = "; ".join(
             f"{escape(m.topic)}: {len(m.claims)} claim{'s' if len(m.claims) != 1 else ''}"

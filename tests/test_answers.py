@@ -67,7 +67,9 @@ def test_index_refreshes_when_data_changes(core: Core) -> None:
 
 def test_overlong_question_is_refused(core: Core) -> None:
     with pytest.raises(ClaimBotError, match="500 characters"):
-        core.answers.ask("x" * 501)
+        core.answers.ask("x" * 501, message=False)
+    with pytest.raises(ClaimBotError, match="4,000 characters"):
+        core.answers.ask("x" * 4001)
 
 
 def test_answer_json_shape(core: Core) -> None:

@@ -171,7 +171,7 @@ def test_ask_with_no_match_is_done_and_suggests(seeded: str) -> None:
 
 
 def test_ask_batch_answers_each_line_in_order(seeded: str) -> None:
-    questions = ["russian losses", "best pizza recipe", "conscript share", "x" * 501]
+    questions = ["russian losses", "best pizza recipe", "conscript share", "x " * 2001]
     result = claimbot(seeded, "ask", "--batch", "-", stdin="\n".join(questions) + "\n")
     assert result.returncode == 0, result.stderr
     lines = [json.loads(line) for line in result.stdout.splitlines()]
@@ -179,7 +179,7 @@ def test_ask_batch_answers_each_line_in_order(seeded: str) -> None:
     assert lines[0]["matches"][0]["topic"] == "Russian military casualties in Ukraine"
     assert lines[1]["matches"] == []
     assert lines[2]["matches"][0]["topic"] == "Share of conscripts in the Russian military"
-    assert "500 characters" in lines[3]["error"]
+    assert "4,000 characters" in lines[3]["error"]
 
 
 def test_ask_limit(seeded: str) -> None:
@@ -561,3 +561,19 @@ def test_a_csv_preset_refuses_a_quote_never_closed(seeded: str, tmp_path: Path) 
     result = claimbot(seeded, "import", str(path), "--format", "reliefweb")
     assert result.returncode == 1
     assert 'figures.csv has a quote (") that is never closed' in result.stderr
+
+
+def test_ask_on_a_pasted_message_lists_the_claims_it_repeats(seeded: str) -> None:
+    pasted = (
+        "Fox News: the number of Ukrainian refugees could soon hit 1 million, and it is "
+        "'rising exponentially', the UN refugee agency says — Jane Doe (@janedoe) Feb 28, 2022"
+    )
+    result = claimbot(seeded, "ask", pasted)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Stored claims this message repeats, best first")
+    assert "Refugees from Ukraine" in result.stdout
+    document = json.loads(claimbot(seeded, "ask", pasted, "--format", "json").stdout)
+    assert document["matches"][0]["topic"] == "Refugees from Ukraine"
+    assert document["matches"][0]["claims"][0]["claimant"] == "Fox News"
+    chatter = "thanks so much for all the help with this today, it was really useful to me"
+    assert json.loads(claimbot(seeded, "ask", chatter, "--format", "json").stdout)["matches"] == []

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
-from bot.matching import Lexicon, TopicIndex, TopicNames, fold, singular, words
+from bot.errors import ClaimBotError
+from bot.matching import LEXICON_PATH, Lexicon, TopicIndex, TopicNames, singular, words
+from bot.reading import fold
 
 TOPICS = [
     TopicNames(
@@ -197,3 +202,103 @@ def test_lexicon_maps_phrases_and_drops_filler() -> None:
 
 def test_empty_index_matches_nothing() -> None:
     assert TopicIndex([]).match("russian losses").matches == ()
+
+
+def test_words_of_every_script_and_their_lemmas() -> None:
+    assert words("Втрати Росії, 2022!") == ["втрати", "росії", "2022"]
+    index = TopicIndex(TOPICS)
+    assert index.question_terms("втрати росії") == {"casualty", "russian"}
+    assert index.question_terms("беженцы в польше") >= {"refugee", "poland"}
+    assert index.match("втрати росії").matches[0].topic_id == 1
+    assert index.match("біженці в польщі").matches[0].topic_id == 5
+
+
+def test_common_words_weigh_little_and_places_a_lot(index: TopicIndex) -> None:
+    assert index.match("hey, what's the latest on how many russian soldiers died?").matches
+    assert index.match("refugees in australia").matches == ()
+    assert index.match("russian losses in syria").matches == ()
+    assert index.match("russian losses in syria").suggestions
+
+
+@pytest.mark.parametrize("chatter", ["thanks!", "thanks", "ok", "help me", "good morning", "дякую"])
+def test_chatter_gets_no_match(index: TopicIndex, chatter: str) -> None:
+    assert index.match(chatter).matches == ()
+
+
+def test_real_words_are_never_corrected_as_typos(index: TopicIndex) -> None:
+    assert "tank" not in index.question_terms("thanks")
+    assert "russian" in index.question_terms("russain")
+
+
+def test_distinct_things_are_not_merged() -> None:
+    index = TopicIndex(
+        [
+            TopicNames(1, "Russian tanks lost in Ukraine"),
+            TopicNames(2, "Russian armoured personnel carriers lost in Ukraine"),
+            TopicNames(3, "Ukraine: IDPs"),
+            TopicNames(4, "Refugees from Ukraine"),
+        ]
+    )
+    assert [m.topic_id for m in index.match("tanks lost").matches] == [1]
+    assert [m.topic_id for m in index.match("APCs lost").matches] == [2]
+    assert [m.topic_id for m in index.match("armoured vehicles lost").matches] == [2]
+    assert [m.topic_id for m in index.match("displaced people in ukraine").matches] == [3]
+    assert [m.topic_id for m in index.match("RU KIA").matches] == []
+
+
+def test_claimants_and_metrics_explain_a_question() -> None:
+    index = TopicIndex(
+        [
+            TopicNames(
+                1,
+                "Russian military casualties in Ukraine",
+                ("russian soldiers killed",),
+                ("Russian Ministry of Defence",),
+            ),
+            TopicNames(2, "Russian tanks lost in Ukraine", (), ("General Staff of Ukraine",)),
+        ]
+    )
+    headline = "Russia's defence ministry says only 498 Russian troops have been killed"
+    assert index.match(headline).matches[0].topic_id == 1
+    assert index.match("genstaff tank figures").matches[0].topic_id == 2
+
+
+def test_a_pasted_message_finds_the_claim_it_repeats() -> None:
+    index = TopicIndex(
+        [
+            TopicNames(
+                1,
+                "Wall on the Mexican border",
+                quotes=("Building a wall on the U.S.-Mexico border will take literally years.",),
+            ),
+            TopicNames(
+                2,
+                "Layoffs in Wisconsin",
+                quotes=("Wisconsin is on pace to double the number of layoffs this year.",),
+            ),
+        ]
+    )
+    message = (
+        "Saw this on my feed today: building a wall on the US-Mexico border will take "
+        "literally years, according to the governor. Is that right?"
+    )
+    assert index.is_message(message)
+    result = index.match(message)
+    assert result.message
+    assert [m.topic_id for m in result.matches] == [1]
+    unrelated = (
+        "The committee met on Tuesday to discuss the schedule for the next quarter and agreed "
+        "to meet again after the holidays."
+    )
+    assert index.match(unrelated).matches == ()
+
+
+def test_an_editor_lexicon_extends_the_shipped_one(tmp_path: Path) -> None:
+    extra = tmp_path / "extra.json"
+    extra.write_text(json.dumps({"synonyms": {"tank": ["mbt", "mbts"]}}), encoding="utf-8")
+    lexicon = Lexicon.from_files(LEXICON_PATH, extra)
+    assert lexicon.terms(words("mbts lost")) == ["tank", "casualty"]
+    broken = tmp_path / "broken.json"
+    broken.write_text("{", encoding="utf-8")
+    with pytest.raises(ClaimBotError, match=r"broken\.json cannot be read"):
+        Lexicon.from_files(LEXICON_PATH, broken)

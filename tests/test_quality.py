@@ -12,6 +12,7 @@ from bench.baselines import WRATIO_CUTOFF, wratio
 from bot.config import Settings
 from bot.core import Core
 from bot.store import ClaimStore
+from tests.matching_dev import DEV
 from tests.quality import LABELLED, SHARED_DATA, Score, evaluate, load_real_data
 
 pytestmark = pytest.mark.skipif(
@@ -28,12 +29,12 @@ def real(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Core]:
     core.engine.dispose()
 
 
-def claimbot_score(core: Core) -> Score:
+def claimbot_score(core: Core, labelled: list[tuple[str, tuple[str, ...]]] = LABELLED) -> Score:
     def best(question: str) -> str | None:
         matches = core.answers.ask(question).matches
         return matches[0].topic if matches else None
 
-    return evaluate(best)
+    return evaluate(best, labelled)
 
 
 def test_labelled_set_is_large_and_varied() -> None:
@@ -55,3 +56,10 @@ def test_claimbot_is_clearly_above_both_baselines(real: Core) -> None:
         theirs = evaluate(baseline)
         # Both rates together: a baseline that never says "no match" must not win on top-1 alone.
         assert ours.top1 + ours.no_match >= theirs.top1 + theirs.no_match + 0.2
+
+
+def test_questions_as_people_write_them(real: Core) -> None:
+    """Sentences, pasted headlines, typos, jargon, Ukrainian and Russian, chatter."""
+    score = claimbot_score(real, DEV)
+    assert score.top1 >= 0.9, score.failures
+    assert score.no_match >= 0.9, score.failures

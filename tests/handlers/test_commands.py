@@ -72,9 +72,9 @@ def test_claims_unrelated_question(slack: Slack) -> None:
 
 
 def test_overlong_question_is_refused_clearly(slack: Slack) -> None:
-    slack.command("x" * 501)
+    slack.command("x" * 4001)
     (call,) = slack.stub.wait_for(to_response())
-    assert "limited to 500 characters" in block_texts(call.body)
+    assert "limited to 4,000 characters" in block_texts(call.body)
 
 
 def test_stored_text_is_escaped(slack: Slack) -> None:

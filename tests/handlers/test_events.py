@@ -43,3 +43,15 @@ def test_bare_mention_outside_a_thread_explains_usage(slack: Slack) -> None:
     slack.event(mention_event(f"<@{BOT_USER_ID}>", "1700000006.1"), "Ev04")
     (call,) = slack.stub.wait_for(post_messages)
     assert "type `/claims topics` to list them" in block_texts(call.body)
+
+
+def test_a_long_mention_is_read_as_a_pasted_message(slack: Slack) -> None:
+    pasted = (
+        "Saw this in the group chat, can someone check? &gt; The United Kingdom's Defense "
+        "Ministry had reported Russian loses of 450 on Friday, the second day of the conflict."
+    )
+    slack.event(mention_event(f"<@{BOT_USER_ID}> {pasted}", "1700000007.1"), "Ev05")
+    (call,) = slack.stub.wait_for(post_messages)
+    texts = block_texts(call.body)
+    assert "Stored claims this message repeats, best first" in texts
+    assert "UK Ministry of Defence" in texts

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from tests.handlers.harness import Slack
+from typing import Any
+
+from tests.handlers.harness import Slack, block_texts
 from tests.slack_stub import to_response
 
 
-def test_message_shortcut_answers_ephemerally(slack: Slack) -> None:
-    payload = {
+def shortcut(slack: Slack, text: str) -> dict[str, Any]:
+    """The "Look up claims" shortcut on a message with this text."""
+    return {
         "type": "message_action",
         "token": "legacy-token",
         "action_ts": "1.2",
@@ -21,11 +24,30 @@ def test_message_shortcut_answers_ephemerally(slack: Slack) -> None:
             "type": "message",
             "user": "U0002",
             "ts": "1700000000.000100",
-            "text": "Russia says 498 of its soldiers have died so far. Is that right?",
+            "text": text,
         },
         "response_url": slack.stub.response_url("shortcut"),
     }
-    assert slack.interaction(payload)[0] == 200
+
+
+def test_message_shortcut_lists_the_claims_a_pasted_message_repeats(slack: Slack) -> None:
+    """The seed article's own sentence, pasted as Slack sends it, finds its claims."""
+    text = (
+        "Russia's defence ministry says only 498 Russian troops have been killed &amp; "
+        "1,597 wounded <https://example.org/article|example.org> :eyes:"
+    )
+    assert slack.interaction(shortcut(slack, text))[0] == 200
     (call,) = slack.stub.wait_for(to_response("shortcut"))
     assert call.body["response_type"] == "ephemeral"
-    assert call.body["blocks"][0]["text"]["text"] == "Russian military casualties in Ukraine"
+    blocks = call.body["blocks"]
+    assert "Stored claims this message repeats, best first" in blocks[0]["elements"][0]["text"]
+    assert blocks[1]["text"]["text"] == "Russian military casualties in Ukraine"
+    texts = block_texts(call.body)
+    assert "Russian Ministry of Defence" in texts
+    assert "Not independently verified" in texts
+
+
+def test_message_shortcut_on_chatter_finds_nothing(slack: Slack) -> None:
+    assert slack.interaction(shortcut(slack, "thanks! :pray:"))[0] == 200
+    (call,) = slack.stub.wait_for(to_response("shortcut"))
+    assert "No claims found for “thanks! :pray:”" in block_texts(call.body)

@@ -1,0 +1,133 @@
+"""Reading a question or a pasted message: from raw text to the words the matcher compares.
+
+Text as people paste it carries things that say nothing about the topic: links, @handles,
+emoji codes (``:flag-ua:``), a tweet's signature ("— Name (@handle) March 2, 2022"). Those are
+dropped; hashtags and camelCase are split into words (``#RussianLosses`` -> "russian losses");
+words are split by Unicode, so every script has words. Latin words are lower-cased and
+accent-folded (Türkiye = turkiye). A word's dictionary form (lemma, simplemma) is read in English
+for Latin script, and for Cyrillic in Ukrainian when the word has a letter only Ukrainian uses,
+in Russian when it has one only Russian uses, else in whichever of the two knows it better
+("втрати" -> "втрата", "беженцы" -> "беженец"). General word frequencies (wordfreq) say
+whether a word is a word of its language at all, and how common it is.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import simplemma
+import wordfreq
+
+#: A word at least this common in its language (Zipf scale: 3 is once per million words) is a
+#: real word, never a typo to correct.
+REAL_WORD_ZIPF = 3.0
+#: The languages whose frequencies say how common a Latin-script word is.
+LATIN_LANGUAGES = ("en", "de", "es", "fr", "pl")
+
+_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+_HANDLE = re.compile(r"(?<!\w)@\w+")
+_EMOJI = re.compile(r":[a-z0-9_+\-']+:", re.IGNORECASE)
+#: A tweet's signature: a dash, a name, "(@handle)" and whatever date follows.
+_SIGNATURE = re.compile(r"[—–-]{1,2}\s*[^\n()—–]{0,80}\(@\w+\)[^\n]*")
+_HASHTAG = re.compile(r"#(\w+)")
+_CAMEL = re.compile(r"(?<=[a-z]{2})(?=[A-Z][a-z])|(?<=[A-Z])(?=[A-Z][a-z]{2})")
+_WORD = re.compile(r"\w+")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_UKRAINIAN_ONLY = re.compile(r"[іїєґ]")
+_RUSSIAN_ONLY = re.compile(r"[ыэъё]")
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """One word as written (folded)."""
+
+    text: str
+
+    @property
+    def language(self) -> str:
+        """ "uk" or "ru" for a Cyrillic word, "en" for any other (read in the Latin languages)."""
+        return cyrillic_language(self.text) if is_cyrillic(self.text) else "en"
+
+    @property
+    def common(self) -> float:
+        """How common the word is in its language (Zipf scale; 0 for an unknown word)."""
+        return commonness(self.text, self.language)
+
+
+def clean(text: str) -> str:
+    """The text without links, @handles, emoji codes and signatures; hashtags and camelCase
+    split into words."""
+    text = _SIGNATURE.sub(" ", text)
+    text = _URL.sub(" ", text)
+    text = _HANDLE.sub(" ", text)
+    text = _EMOJI.sub(" ", text)
+    text = _HASHTAG.sub(lambda m: " " + m.group(1).replace("_", " ") + " ", text)
+    return _CAMEL.sub(" ", text)
+
+
+def fold(text: str) -> str:
+    """Lower-case, accents removed, typographic apostrophes made plain (Latin script; Cyrillic
+    letters keep their marks: "й" is not "и")."""
+    text = text.replace("\u2019", "'").replace("ı", "i").casefold()
+    if text.isascii():
+        return text
+    if _CYRILLIC.search(text):
+        return text.replace("ё", "е")
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def words(text: str) -> list[Word]:
+    """The words of a text, possessives dropped ("russia's" -> "russia")."""
+    plain = re.sub(r"'s\b|'", "", fold(clean(text)))
+    return [Word(token) for token in _WORD.findall(plain.replace("_", " "))]
+
+
+@lru_cache(maxsize=65536)
+def lemma(token: str) -> str:
+    """A word's dictionary form (simplemma): English for Latin script, Ukrainian or Russian for
+    Cyrillic; other scripts as they are. The dictionaries load on first use."""
+    if _CYRILLIC.search(token):
+        return fold(simplemma.lemmatize(token, cyrillic_language(token)))
+    if token.isascii() and token.isalpha():
+        return fold(simplemma.lemmatize(token, "en"))
+    return token
+
+
+def is_cyrillic(token: str) -> bool:
+    return bool(_CYRILLIC.search(token))
+
+
+@lru_cache(maxsize=65536)
+def cyrillic_language(token: str) -> str:
+    """Ukrainian or Russian, from the letters only one of them uses, else from which of the two
+    knows the word better."""
+    if _UKRAINIAN_ONLY.search(token):
+        return "uk"
+    if _RUSSIAN_ONLY.search(token):
+        return "ru"
+    return "uk" if zipf(token, "uk") >= zipf(token, "ru") else "ru"
+
+
+@lru_cache(maxsize=65536)
+def zipf(word: str, language: str) -> float:
+    """How common a word is in a language, on the Zipf scale (wordfreq's small lists: every
+    word at least once per million words, which is all the matcher asks about)."""
+    return float(wordfreq.zipf_frequency(word, language, wordlist="small"))
+
+
+def is_real_word(word: Word) -> bool:
+    """Whether a word is a word of its language, so never a typo."""
+    return word.common >= REAL_WORD_ZIPF
+
+
+@lru_cache(maxsize=65536)
+def commonness(word: str, language: str) -> float:
+    """How common a word is: in its language for Cyrillic, in the commonest of the Latin-script
+    languages read (English, German, Spanish, French, Polish) for the rest."""
+    if language != "en":
+        return zipf(word, language)
+    return max(zipf(word, latin) for latin in LATIN_LANGUAGES)
