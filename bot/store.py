@@ -5,10 +5,21 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Any
+from datetime import date, datetime, timedelta
+from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, func, insert, select
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Integer,
+    String,
+    and_,
+    column,
+    func,
+    insert,
+    select,
+    values,
+)
 from sqlalchemy.orm import Session, selectinload
 
 from bot.errors import ClaimBotError
@@ -44,6 +55,27 @@ class TopicSummary:
     title: str
     claims: int
     newest: date
+
+
+class FigureRow(NamedTuple):
+    """A figure as answers show it, read as a plain row."""
+
+    metric: str
+    value: float
+    value_high: float | None
+    unit: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class DatedFigures:
+    """A claim's day and figures: a point of a claimant's series."""
+
+    claimed_on: date
+    figures: tuple[FigureRow, ...]
+
+
+#: The kind of series point that is the claimant's first claim (others are days back).
+FIRST = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,26 +246,80 @@ class ClaimStore:
             found[topic_id][name] = newest
         return found
 
-    def claim_on_or_before(
-        self, topic_id: int, claimant: str, day: date | None = None
-    ) -> Claim | None:
-        """A claimant's latest active claim on a topic made on or before ``day``; without a
-        day, the first claim."""
-        query = (
-            select(Claim)
-            .where(
-                Claim.topic_id == topic_id,
-                Claim.claimant == claimant,
-                Claim.retired_at.is_(None),
+    def series_points(
+        self, ends: Sequence[tuple[int, str, date]], days_back: Sequence[int]
+    ) -> dict[tuple[int, str, int], DatedFigures]:
+        """Points of claimants' series, in one query however many claimants: for each
+        (topic, claimant, last day), the first active claim (kind :data:`FIRST`) and, for each
+        number of days in ``days_back``, the latest active claim made that many days before
+        the last day or earlier; keyed by (topic, claimant, kind), figures in order."""
+        if not ends:
+            return {}
+        cutoffs = values(
+            column("topic_id", Integer),
+            column("claimant", String),
+            column("kind", Integer),
+            column("day", Date),
+            name="cutoffs",
+        ).data(
+            [
+                (topic_id, claimant, kind, last - timedelta(days=kind))
+                for topic_id, claimant, last in ends
+                for kind in (FIRST, *days_back)
+            ]
+        )
+        cut = cutoffs.cte()
+        series = (cut.c.topic_id, cut.c.claimant, cut.c.kind)
+        ranked = (
+            select(
+                Claim.id,
+                *series,
+                func.row_number()
+                .over(partition_by=series, order_by=(Claim.claimed_on, Claim.id))
+                .label("oldest"),
+                func.row_number()
+                .over(partition_by=series, order_by=(Claim.claimed_on.desc(), Claim.id.desc()))
+                .label("newest"),
             )
-            .options(selectinload(Claim.figures))
-            .limit(1)
+            .join(
+                cut,
+                and_(
+                    Claim.topic_id == cut.c.topic_id,
+                    Claim.claimant == cut.c.claimant,
+                    Claim.claimed_on <= cut.c.day,
+                ),
+            )
+            .where(Claim.retired_at.is_(None))
+            .subquery()
         )
-        if day is None:
-            return self.session.scalar(query.order_by(Claim.claimed_on, Claim.id))
-        return self.session.scalar(
-            query.where(Claim.claimed_on <= day).order_by(Claim.claimed_on.desc(), Claim.id.desc())
+        query = (
+            select(
+                ranked.c.topic_id,
+                ranked.c.claimant,
+                ranked.c.kind,
+                Claim.claimed_on,
+                Figure.metric,
+                Figure.value,
+                Figure.value_high,
+                Figure.unit,
+            )
+            .select_from(ranked)
+            .join(Claim, Claim.id == ranked.c.id)
+            .outerjoin(Figure, Figure.claim_id == ranked.c.id)
+            .where(
+                ((ranked.c.kind == FIRST) & (ranked.c.oldest == 1))
+                | ((ranked.c.kind != FIRST) & (ranked.c.newest == 1))
+            )
+            .order_by(ranked.c.topic_id, ranked.c.claimant, ranked.c.kind, Figure.position)
         )
+        found: dict[tuple[int, str, int], DatedFigures] = {}
+        for topic_id, claimant, kind, claimed_on, metric, *number in self.session.execute(query):
+            key = (topic_id, claimant, kind)
+            point = found.get(key) or DatedFigures(claimed_on, ())
+            if metric is not None:
+                point = DatedFigures(claimed_on, (*point.figures, FigureRow(metric, *number)))
+            found[key] = point
+        return found
 
     def topic_claims(self, topic_id: int) -> list[Claim]:
         """Every active claim on a topic, newest first (by claimant on the same day)."""
