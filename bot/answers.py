@@ -20,10 +20,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.errors import ClaimBotError
 from bot.formatting import format_date, format_number
 from bot.matching import Lexicon, Match, MatchResult, TopicIndex
-from bot.models import Claim, Verification, utcnow
+from bot.models import Verification, utcnow
 from bot.moments import Moment, Reading
 from bot.moments import read as read_moment
-from bot.store import FIRST, ClaimStore, DatedFigures, TopicSummary
+from bot.store import FIRST, ClaimRow, ClaimStore, DatedFigures, TopicSummary
 
 MAX_QUESTION_LENGTH = 500
 #: Answers computed at once in a process. Answering is CPU-bound: more at once only takes the
@@ -155,7 +155,7 @@ class ClaimView:
     @classmethod
     def of(
         cls,
-        claim: Claim,
+        claim: ClaimRow,
         series: SeriesView | None = None,
         today: date | None = None,
         change: ChangeView | None = None,
@@ -167,9 +167,7 @@ class ClaimView:
             source_url=claim.source_url,
             claimed_on=claim.claimed_on,
             as_of=claim.as_of,
-            figures=tuple(
-                FigureView(f.metric, f.value, f.value_high, f.unit) for f in claim.figures
-            ),
+            figures=tuple(FigureView(*figure) for figure in claim.figures),
             verification=Verification(claim.verification),
             caveat=claim.caveat,
             quote=claim.quote,
@@ -552,7 +550,7 @@ STALE_FACTOR = 3
 STALE_AFTER_DAYS = 7
 
 
-def _change(first: Claim | None, last: Claim) -> ChangeView | None:
+def _change(first: ClaimRow | None, last: ClaimRow) -> ChangeView | None:
     """How the first figure of ``last`` moved since ``first`` (None for a single claim)."""
     if first is None or first.id == last.id or not last.figures:
         return None
@@ -560,15 +558,11 @@ def _change(first: Claim | None, last: Claim) -> ChangeView | None:
     before = next((f for f in first.figures if f.metric == metric.metric), None)
     if before is None:
         return None
-    return ChangeView(
-        first.claimed_on,
-        FigureView(before.metric, before.value, before.value_high, before.unit),
-        FigureView(metric.metric, metric.value, metric.value_high, metric.unit),
-    )
+    return ChangeView(first.claimed_on, FigureView(*before), FigureView(*metric))
 
 
 def _series(
-    store: ClaimStore, latest: Sequence[tuple[Claim, int]], today: date | None
+    store: ClaimStore, latest: Sequence[tuple[ClaimRow, int]], today: date | None
 ) -> dict[int, SeriesView]:
     """The series of each claimant with at least :data:`SERIES_MINIMUM` claims, up to their
     latest claim, by that claim's id, from one query however many claimants; checked for
@@ -586,7 +580,7 @@ def _series(
 
 
 def _series_view(
-    latest: Claim,
+    latest: ClaimRow,
     count: int,
     today: date | None,
     points: dict[tuple[int, str, int], DatedFigures],

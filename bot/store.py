@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cache
+from itertools import groupby
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from sqlalchemy import (
+    BindParameter,
     ColumnElement,
     Date,
     Integer,
+    Select,
     String,
     and_,
+    bindparam,
     column,
     func,
     insert,
@@ -73,6 +79,116 @@ class DatedFigures:
     claimed_on: date
     figures: tuple[FigureRow, ...]
 
+
+@dataclass(frozen=True, slots=True)
+class ClaimRow:
+    """A claim as answers show it, read as plain rows (no ORM objects on the answer path)."""
+
+    figures: tuple[FigureRow, ...]
+    id: int
+    topic_id: int
+    claimant: str
+    outlet: str | None
+    source_url: str | None
+    claimed_on: date
+    as_of: date | None
+    verification: str
+    caveat: str | None
+    quote: str | None
+
+    @classmethod
+    def of(cls, claim: Claim) -> ClaimRow:
+        """A loaded claim as a row."""
+        figures = tuple(FigureRow(f.metric, f.value, f.value_high, f.unit) for f in claim.figures)
+        return cls(figures, *(getattr(claim, name) for name in _SHOWN_COLUMNS))
+
+
+#: The claim columns an answer shows, in :class:`ClaimRow`'s order after its figures, and
+#: each figure's.
+_SHOWN_COLUMNS = (
+    "id",
+    "topic_id",
+    "claimant",
+    "outlet",
+    "source_url",
+    "claimed_on",
+    "as_of",
+    "verification",
+    "caveat",
+    "quote",
+)
+_SHOWN = tuple(getattr(Claim, name) for name in _SHOWN_COLUMNS)
+_FIGURE = (Figure.metric, Figure.value, Figure.value_high, Figure.unit)
+
+
+def _claim_rows(
+    rows: Iterable[Sequence[Any]], extra: int = 0
+) -> Iterator[tuple[ClaimRow, Sequence[Any]]]:
+    """Claims from rows of :data:`_SHOWN`, ``extra`` more columns and :data:`_FIGURE`, one
+    row per figure (a claim's rows together, its figures in order), each claim with its
+    extra columns."""
+    width = len(_SHOWN) + extra
+    for _, group in groupby(rows, itemgetter(0)):
+        claim_rows = list(group)
+        head = claim_rows[0]
+        figures = tuple(FigureRow(*row[width:]) for row in claim_rows if row[width] is not None)
+        yield ClaimRow(figures, *head[: len(_SHOWN)]), head[len(_SHOWN) : width]
+
+
+_TOPICS: BindParameter[int] = bindparam("topics", expanding=True)
+_UNTIL: BindParameter[date] = bindparam("until", type_=Date)
+_SINCE: BindParameter[date] = bindparam("since", type_=Date)
+
+
+@cache
+def _latest_query(until: bool, since: bool, earliest: bool) -> Select[Any]:
+    """The statement of :meth:`ClaimStore.latest_claims`, built once for each shape: each
+    claimant's claims ranked on a narrow window, the first joined to its columns and
+    figures."""
+    recency = (Claim.claimed_on.desc(), Claim.as_of.desc(), Claim.id.desc())
+    order = (Claim.claimed_on, Claim.as_of, Claim.id) if earliest else recency
+    claimant = (Claim.topic_id, Claim.claimant)
+    conditions: list[ColumnElement[bool]] = [
+        Claim.topic_id.in_(_TOPICS),
+        Claim.retired_at.is_(None),
+    ]
+    if until:
+        conditions.append(Claim.claimed_on <= _UNTIL)
+    if since:
+        conditions.append(Claim.claimed_on >= _SINCE)
+    ranked = (
+        select(
+            Claim.id,
+            func.row_number().over(partition_by=claimant, order_by=order).label("n"),
+            func.count()
+            .over(partition_by=claimant, order_by=order, rows=(None, None))
+            .label("claims"),
+        )
+        .where(*conditions)
+        .subquery()
+    )
+    return (
+        select(*_SHOWN, ranked.c.claims, *_FIGURE)
+        .join(ranked, ranked.c.id == Claim.id)
+        .outerjoin(Figure, Figure.claim_id == Claim.id)
+        .where(ranked.c.n == 1)
+        .order_by(*recency, Figure.position)
+    )
+
+
+_VERSION = select(
+    select(func.max(Revision.id)).scalar_subquery(),
+    select(func.max(TopicAlias.id)).scalar_subquery(),
+    select(func.max(Topic.id)).scalar_subquery(),
+    select(func.max(Topic.updated_at)).scalar_subquery(),
+)
+
+_TOPIC_CLAIMS = (
+    select(*_SHOWN, *_FIGURE)
+    .outerjoin(Figure, Figure.claim_id == Claim.id)
+    .where(Claim.topic_id == bindparam("topic"), Claim.retired_at.is_(None))
+    .order_by(Claim.claimed_on.desc(), Claim.claimant, Claim.id.desc(), Figure.position)
+)
 
 #: The kind of series point that is the claimant's first claim (others are days back).
 FIRST = 0
@@ -162,16 +278,7 @@ class ClaimStore:
         Every claim change writes a revision and aliases are only ever added, so the newest ids
         move even when the writer's clock lags; indexed maxima make this a few index lookups.
         """
-        return tuple(
-            self.session.execute(
-                select(
-                    select(func.max(Revision.id)).scalar_subquery(),
-                    select(func.max(TopicAlias.id)).scalar_subquery(),
-                    select(func.max(Topic.id)).scalar_subquery(),
-                    select(func.max(Topic.updated_at)).scalar_subquery(),
-                )
-            ).one()
-        )
+        return tuple(self.session.connection().execute(_VERSION).one())
 
     def topic_names(self) -> list[TopicNames]:
         """Every topic that has at least one active claim, with its aliases (two plain queries:
@@ -198,39 +305,18 @@ class ClaimStore:
         since: date | None = None,
         *,
         earliest: bool = False,
-    ) -> dict[int, list[tuple[Claim, int]]]:
+    ) -> dict[int, list[tuple[ClaimRow, int]]]:
         """Each claimant's latest active claim on each topic (claimed from ``since`` until
         ``until`` when given; the earliest instead with ``earliest``), most recent first, with
         how many active claims that claimant has there; one query for all the topics."""
-        recency = (Claim.claimed_on.desc(), Claim.as_of.desc(), Claim.id.desc())
-        order = (Claim.claimed_on, Claim.as_of, Claim.id) if earliest else recency
-        claimant = (Claim.topic_id, Claim.claimant)
-        conditions: list[ColumnElement[bool]] = [
-            Claim.topic_id.in_(topic_ids),
-            Claim.retired_at.is_(None),
-        ]
-        if until is not None:
-            conditions.append(Claim.claimed_on <= until)
-        if since is not None:
-            conditions.append(Claim.claimed_on >= since)
-        ranked = (
-            select(
-                Claim.id,
-                func.row_number().over(partition_by=claimant, order_by=order).label("n"),
-                func.count().over(partition_by=claimant).label("claims"),
-            )
-            .where(*conditions)
-            .subquery()
+        query = _latest_query(until is not None, since is not None, earliest)
+        rows = (
+            self.session.connection()
+            .execute(query, {"topics": list(topic_ids), "until": until, "since": since})
+            .all()
         )
-        query = (
-            select(Claim, ranked.c.claims)
-            .join(ranked, ranked.c.id == Claim.id)
-            .where(ranked.c.n == 1)
-            .options(selectinload(Claim.figures))
-            .order_by(*recency)
-        )
-        found: dict[int, list[tuple[Claim, int]]] = {topic_id: [] for topic_id in topic_ids}
-        for claim, count in self.session.execute(query):
+        found: dict[int, list[tuple[ClaimRow, int]]] = {topic_id: [] for topic_id in topic_ids}
+        for claim, (count,) in _claim_rows(rows, extra=1):
             found[claim.topic_id].append((claim, int(count)))
         return found
 
@@ -321,16 +407,10 @@ class ClaimStore:
             found[key] = point
         return found
 
-    def topic_claims(self, topic_id: int) -> list[Claim]:
+    def topic_claims(self, topic_id: int) -> list[ClaimRow]:
         """Every active claim on a topic, newest first (by claimant on the same day)."""
-        return list(
-            self.session.scalars(
-                select(Claim)
-                .where(Claim.topic_id == topic_id, Claim.retired_at.is_(None))
-                .options(selectinload(Claim.figures))
-                .order_by(Claim.claimed_on.desc(), Claim.claimant, Claim.id.desc())
-            )
-        )
+        rows = self.session.connection().execute(_TOPIC_CLAIMS, {"topic": topic_id}).all()
+        return [claim for claim, _ in _claim_rows(rows)]
 
     def all_claims(self) -> list[Claim]:
         """Every claim, retired ones included, oldest first: what an export holds."""

@@ -15,7 +15,7 @@ from bot.core import SEED_PATH, Core
 from bot.errors import ClaimBotError
 from bot.models import Claim, Topic
 from bot.records import ClaimRecord, dump_document, load_file, parse_document
-from bot.store import ClaimStore, to_record
+from bot.store import ClaimStore, FigureRow, to_record
 
 RECORD = {
     "topic": "Russian military casualties in Ukraine",
@@ -109,11 +109,12 @@ def test_latest_claims_keeps_each_claimants_newest(empty_core: Core) -> None:
     with empty_core.sessions() as session:
         topic_id = session.scalars(select(Topic.id)).one()
         latest = ClaimStore(session).latest_claims([topic_id, 999])
-        assert [(c.claimant, c.external_id, n) for c, n in latest[topic_id]] == [
-            ("Russian Ministry of Defence", "b", 2),
-            ("Ukraine", "d", 1),
-            ("UK MoD", "c", 1),
+        assert [(c.claimant, str(c.claimed_on), n) for c, n in latest[topic_id]] == [
+            ("Russian Ministry of Defence", "2022-03-05", 2),
+            ("Ukraine", "2022-03-04", 1),
+            ("UK MoD", "2022-02-25", 1),
         ]
+        assert latest[topic_id][0][0].figures == (FigureRow("k", 9, None, None),)
         assert latest[999] == []
 
 
