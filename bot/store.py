@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
-from itertools import groupby
+from itertools import groupby, islice
 from operator import itemgetter
 from typing import Any, NamedTuple
 
@@ -24,14 +24,24 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    update,
     values,
 )
 from sqlalchemy.orm import Session, selectinload
 
 from bot.errors import ClaimBotError
 from bot.matching import TopicNames
-from bot.models import Claim, Figure, Revision, Topic, TopicAlias, Verification, utcnow
-from bot.records import ClaimRecord, FigureRecord, check_unique_keys, stored_context
+from bot.models import (
+    Base,
+    Claim,
+    Figure,
+    Revision,
+    Topic,
+    TopicAlias,
+    Verification,
+    utcnow,
+)
+from bot.records import ClaimRecord, FigureRecord, stored_context, unique_keys
 
 #: Records written between flushes during an import.
 IMPORT_CHUNK = 1000
@@ -188,6 +198,12 @@ _TOPIC_CLAIMS = (
     .outerjoin(Figure, Figure.claim_id == Claim.id)
     .where(Claim.topic_id == bindparam("topic"), Claim.retired_at.is_(None))
     .order_by(Claim.claimed_on.desc(), Claim.claimant, Claim.id.desc(), Figure.position)
+)
+
+#: The tables an import writes to in bulk, as Core tables (no ORM bookkeeping per row).
+TOPICS, TOPIC_ALIASES, CLAIMS, FIGURES, REVISIONS = (
+    Base.metadata.tables[name]
+    for name in ("topics", "topic_aliases", "claims", "figures", "revisions")
 )
 
 #: The kind of series point that is the claimant's first claim (others are days back).
@@ -504,48 +520,36 @@ class ClaimStore:
     # Writes ------------------------------------------------------------------------------
 
     def import_records(
-        self,
-        records: Sequence[ClaimRecord],
-        author: str,
-        now: datetime | None = None,
-        progress: Callable[[int], object] | None = None,
+        self, records: Iterable[ClaimRecord], author: str, now: datetime | None = None
     ) -> ImportResult:
-        """Create or update claims; a record with a known key updates, never duplicates.
+        """Create or update claims, :data:`IMPORT_CHUNK` records at a time, so memory stays
+        flat however many come; a record with a known key updates, never duplicates.
 
         A record's key is its ``external_id`` or, without one, the natural key
         (topic, claimant, claimed_on, as_of); two records with the same key are an error, as the
         second would overwrite the first. ``now`` stamps every change (default: the clock).
         """
-        check_unique_keys(records)
         now = now or utcnow()
-        topics = {t.title: t for t in self.session.scalars(select(Topic))}
         created = updated = unchanged = 0
-        for start in range(0, len(records), IMPORT_CHUNK):
-            chunk = records[start : start + IMPORT_CHUNK]
+        stream = unique_keys(enumerate(records))
+        while chunk := list(islice(stream, IMPORT_CHUNK)):
+            topic_ids, touched = self._topics(chunk, now)
             existing = self._existing(chunk)
-            new: dict[tuple[Any, ...], tuple[ClaimRecord, Topic]] = {}
+            new: list[tuple[ClaimRecord, int]] = []
             for record in chunk:
-                topic = topics.get(record.topic)
-                if topic is None:
-                    topic = topics[record.topic] = Topic(
-                        title=record.topic, created_at=now, updated_at=now
-                    )
-                    self.session.add(topic)
-                self._add_aliases(topic, record.topic_aliases, now)
-                key = record.key
-                claim = existing.get(key)
+                topic_id = topic_ids[record.topic]
+                claim = existing.get(record.key)
                 if claim is None:
-                    new[key] = (record, topic)
-                    topic.updated_at = now
+                    new.append((record, topic_id))
+                    touched.add(topic_id)
                     created += 1
-                elif self._update(claim, record, topic, author, now):
+                elif self._update(claim, record, topic_id, author, now, touched):
                     updated += 1
                 else:
                     unchanged += 1
             self.session.flush()
-            self._insert(list(new.values()), author, now)
-            if progress:
-                progress(len(chunk))
+            self._insert(new, author, now)
+            self._touch(touched, now)
         return ImportResult(created, updated, unchanged)
 
     def existing(self, record: ClaimRecord) -> Claim | None:
@@ -587,50 +591,101 @@ class ClaimStore:
         now = now or utcnow()
         claim = self.claim(claim_id)
         record = record.model_copy(update={"external_id": claim.external_id})
-        topic = self.session.scalar(select(Topic).where(Topic.title == record.topic))
-        if topic is None:
-            topic = Topic(title=record.topic, created_at=now, updated_at=now)
-            self.session.add(topic)
-        self._add_aliases(topic, record.topic_aliases, now)
-        changed = self._update(claim, record, topic, author, now)
+        topic_ids, touched = self._topics([record], now)
+        changed = self._update(claim, record, topic_ids[record.topic], author, now, touched)
         self.session.flush()
+        self._touch(touched, now)
         return changed
 
-    def _add_aliases(self, topic: Topic, aliases: Iterable[str], now: datetime) -> None:
-        known = {a.alias.casefold() for a in topic.aliases} | {topic.title.casefold()}
-        for alias in aliases:
-            if alias.casefold() not in known:
-                topic.aliases.append(TopicAlias(alias=alias))
-                known.add(alias.casefold())
-                topic.updated_at = now
+    def _topics(
+        self, records: Sequence[ClaimRecord], now: datetime
+    ) -> tuple[dict[str, int], set[int]]:
+        """The id of each record's topic by title, creating the topics that are new and adding
+        the aliases a topic lacks (any case); and the topics so changed. Plain statements, a
+        few per chunk: no topic is held in memory between chunks."""
+        titles = list(dict.fromkeys(r.topic for r in records))
+        ids: dict[str, int] = dict(
+            self.session.execute(select(Topic.title, Topic.id).where(Topic.title.in_(titles))).all()
+        )
+        missing = [title for title in titles if title not in ids]
+        touched: set[int] = set()
+        if missing:
+            created = self.session.connection().execute(
+                insert(TOPICS).returning(TOPICS.c.title, TOPICS.c.id, sort_by_parameter_order=True),
+                [{"title": title, "created_at": now, "updated_at": now} for title in missing],
+            )
+            ids.update((title, topic_id) for title, topic_id in created)
+            touched.update(ids[title] for title in missing)
+        wanted = {ids[r.topic] for r in records if r.topic_aliases}
+        if not wanted:
+            return ids, touched
+        known: dict[int, set[str]] = defaultdict(set)
+        for topic_id, alias in self.session.execute(
+            select(TopicAlias.topic_id, TopicAlias.alias).where(TopicAlias.topic_id.in_(wanted))
+        ):
+            known[topic_id].add(alias.casefold())
+        added = []
+        for record in records:
+            topic_id = ids[record.topic]
+            names = known[topic_id]
+            names.add(record.topic.casefold())
+            for alias in record.topic_aliases:
+                if alias.casefold() not in names:
+                    names.add(alias.casefold())
+                    added.append({"topic_id": topic_id, "alias": alias})
+                    touched.add(topic_id)
+        if added:
+            self.session.connection().execute(insert(TOPIC_ALIASES), added)
+        return ids, touched
 
-    def _insert(self, new: Sequence[tuple[ClaimRecord, Topic]], author: str, now: datetime) -> None:
+    def _touch(self, topic_ids: set[int], now: datetime) -> None:
+        """Stamp topics as changed (what the index version notices)."""
+        if topic_ids:
+            self.session.execute(
+                update(Topic).where(Topic.id.in_(topic_ids)).values(updated_at=now),
+                execution_options={"synchronize_session": False},
+            )
+
+    def _insert(self, new: Sequence[tuple[ClaimRecord, int]], author: str, now: datetime) -> None:
         """Insert new claims with their figures and "created" revisions, in batches."""
         if not new:
             return
-        ids = self.session.scalars(
-            insert(Claim).returning(Claim.id, sort_by_parameter_order=True),
-            [
-                {
-                    **_columns(record),
-                    "topic_id": topic.id,
-                    "external_id": record.external_id,
-                    "created_at": now,
-                    "updated_at": now,
-                    "retired_at": now if record.retired_reason else None,
-                }
-                for record, topic in new
-            ],
-        ).all()
+        rows = [
+            {
+                **_columns(record),
+                "topic_id": topic_id,
+                "external_id": record.external_id,
+                "created_at": now,
+                "updated_at": now,
+                "retired_at": now if record.retired_reason else None,
+            }
+            for record, topic_id in new
+        ]
+        connection = self.session.connection()
+        if connection.dialect.name == "sqlite":
+            # SQLite returns new ids one statement per row; so the next ids are given outright
+            # (one executemany). Should another writer take one first, the primary key refuses
+            # it and the import, all or nothing, writes nothing.
+            first = (self.session.scalar(select(func.max(Claim.id))) or 0) + 1
+            ids = list(range(first, first + len(rows)))
+            connection.execute(
+                insert(CLAIMS), [{**row, "id": i} for i, row in zip(ids, rows, strict=True)]
+            )
+        else:  # multi-row INSERT ... RETURNING, a thousand rows a statement
+            ids = list(
+                connection.scalars(
+                    insert(CLAIMS).returning(CLAIMS.c.id, sort_by_parameter_order=True), rows
+                )
+            )
         figures = [
             {**figure.model_dump(), "claim_id": claim_id, "position": position}
             for claim_id, (record, _) in zip(ids, new, strict=True)
             for position, figure in enumerate(record.figures)
         ]
         if figures:
-            self.session.execute(insert(Figure), figures)
-        self.session.execute(
-            insert(Revision),
+            connection.execute(insert(FIGURES), figures)
+        connection.execute(
+            insert(REVISIONS),
             [
                 {
                     "claim_id": claim_id,
@@ -648,17 +703,25 @@ class ClaimStore:
         )
 
     def _update(
-        self, claim: Claim, record: ClaimRecord, topic: Topic, author: str, now: datetime
+        self,
+        claim: Claim,
+        record: ClaimRecord,
+        topic_id: int,
+        author: str,
+        now: datetime,
+        touched: set[int],
     ) -> bool:
+        """Give a claim a record's fields, with a revision, when any differs; the topics it
+        leaves and joins go into ``touched``."""
         before, after = claim_snapshot(claim), record_snapshot(record)
         changes = {k: [before[k], after[k]] for k in TRACKED_FIELDS if before[k] != after[k]}
         if not changes:
             return False
-        if claim.topic is not topic:
-            claim.topic.updated_at = now
-            claim.topic = topic
+        touched.update((claim.topic_id, topic_id))
+        if claim.topic_id != topic_id:
+            claim.topic = self.session.get_one(Topic, topic_id)
         self._apply(claim, record, now)
-        claim.updated_at = topic.updated_at = now
+        claim.updated_at = now
         self.session.add(
             Revision(
                 claim=claim, author=author, action=_action(changes), changes=changes, revised_at=now

@@ -45,7 +45,7 @@ def test_migration_creates_every_table_from_empty(empty_core: Core) -> None:
 
 
 def test_seed_loads_once(core: Core) -> None:
-    seeded = len(load_file(SEED_PATH))
+    seeded = len(list(load_file(SEED_PATH)))
     assert core.init(seed=True) is None
     with core.sessions() as session:
         assert ClaimStore(session).claim_count() == seeded
@@ -137,7 +137,7 @@ def test_export_import_round_trip(core: Core, database_url: str) -> None:
     document = json.loads(exported)
     assert document["version"] == 1
     assert {c["external_id"] for c in document["claims"]} >= {"seed-2022-03-02-ru-mod-casualties"}
-    original = load_file(SEED_PATH)
+    original = list(load_file(SEED_PATH))
     round_tripped = parse_document(document)
     by_key = {r.external_id: r for r in round_tripped}
     for record in original:
@@ -212,4 +212,4 @@ def test_two_records_with_one_key_are_an_error_naming_both(empty_core: Core) -> 
 def test_json_file_with_a_byte_order_mark(tmp_path: Path) -> None:
     path = tmp_path / "claims.json"
     path.write_text(json.dumps({"claims": [RECORD]}), encoding="utf-8-sig")
-    assert [r.external_id for r in load_file(path)] == ["ru-1"]
+    assert [r.external_id for r in list(load_file(path))] == ["ru-1"]
