@@ -153,14 +153,15 @@ class EditService:
     def import_records(
         self, records: Iterable[ClaimRecord], author: str, *, only_into_empty: bool = False
     ) -> ImportResult | None:
-        """Import claims, all or nothing, in one transaction however many stream in (known
+        """Import claims from a reader (``read_claims``, ``load_file``: they refuse a file
+        that repeats a key), all or nothing, in one transaction however many stream in (known
         keys update, never duplicate). With ``only_into_empty`` (seeding), nothing is imported
         into a store that has claims."""
         with db.transaction(self._sessions) as session:
             store = ClaimStore(session)
             if only_into_empty and store.claim_count(include_retired=True):
                 return None
-            return store.import_records(records, author)
+            return store.import_records(records, author, keys_checked=True)
 
     def claim_count(self) -> int:
         """How many claims an export holds (retired ones included)."""

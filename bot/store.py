@@ -520,18 +520,25 @@ class ClaimStore:
     # Writes ------------------------------------------------------------------------------
 
     def import_records(
-        self, records: Iterable[ClaimRecord], author: str, now: datetime | None = None
+        self,
+        records: Iterable[ClaimRecord],
+        author: str,
+        now: datetime | None = None,
+        *,
+        keys_checked: bool = False,
     ) -> ImportResult:
         """Create or update claims, :data:`IMPORT_CHUNK` records at a time, so memory stays
         flat however many come; a record with a known key updates, never duplicates.
 
         A record's key is its ``external_id`` or, without one, the natural key
         (topic, claimant, claimed_on, as_of); two records with the same key are an error, as the
-        second would overwrite the first. ``now`` stamps every change (default: the clock).
+        second would overwrite the first; ``keys_checked`` says the records come from a reader
+        that refuses them already (so the digests of their keys are not held twice). ``now``
+        stamps every change (default: the clock).
         """
         now = now or utcnow()
         created = updated = unchanged = 0
-        stream = unique_keys(enumerate(records))
+        stream = iter(records) if keys_checked else unique_keys(enumerate(records))
         while chunk := list(islice(stream, IMPORT_CHUNK)):
             topic_ids, touched = self._topics(chunk, now)
             existing = self._existing(chunk)
@@ -604,17 +611,19 @@ class ClaimStore:
         the aliases a topic lacks (any case); and the topics so changed. Plain statements, a
         few per chunk: no topic is held in memory between chunks."""
         titles = list(dict.fromkeys(r.topic for r in records))
+        connection = self.session.connection()
+        by_title = select(TOPICS.c.title, TOPICS.c.id)
         ids: dict[str, int] = dict(
-            self.session.execute(select(Topic.title, Topic.id).where(Topic.title.in_(titles))).all()
+            connection.execute(by_title.where(TOPICS.c.title.in_(titles))).all()
         )
         missing = [title for title in titles if title not in ids]
         touched: set[int] = set()
-        if missing:
-            created = self.session.connection().execute(
-                insert(TOPICS).returning(TOPICS.c.title, TOPICS.c.id, sort_by_parameter_order=True),
+        if missing:  # inserted in one executemany, then read back: RETURNING is a row a time
+            connection.execute(
+                insert(TOPICS),
                 [{"title": title, "created_at": now, "updated_at": now} for title in missing],
             )
-            ids.update((title, topic_id) for title, topic_id in created)
+            ids.update(connection.execute(by_title.where(TOPICS.c.title.in_(missing))).all())
             touched.update(ids[title] for title in missing)
         wanted = {ids[r.topic] for r in records if r.topic_aliases}
         if not wanted:
@@ -625,7 +634,7 @@ class ClaimStore:
         ):
             known[topic_id].add(alias.casefold())
         added = []
-        for record in records:
+        for record in {(r.topic, r.topic_aliases): r for r in records if r.topic_aliases}.values():
             topic_id = ids[record.topic]
             names = known[topic_id]
             names.add(record.topic.casefold())
