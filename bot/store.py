@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -12,18 +13,21 @@ from operator import itemgetter
 from typing import Any, NamedTuple
 
 from sqlalchemy import (
+    JSON,
     BindParameter,
     ColumnElement,
     Date,
     Integer,
     Select,
     String,
+    Table,
     and_,
     bindparam,
     column,
     func,
     insert,
     select,
+    text,
     update,
     values,
 )
@@ -656,60 +660,78 @@ class ClaimStore:
             )
 
     def _insert(self, new: Sequence[tuple[ClaimRecord, int]], author: str, now: datetime) -> None:
-        """Insert new claims with their figures and "created" revisions, in batches."""
+        """Insert new claims with their figures and "created" revisions, one bulk write per
+        table (:meth:`_write`), the claims' ids taken beforehand (:meth:`_claim_ids`)."""
         if not new:
             return
-        rows = [
+        ids = self._claim_ids(len(new))
+        claims = [
             {
                 **_columns(record),
+                "id": claim_id,
                 "topic_id": topic_id,
                 "external_id": record.external_id,
                 "created_at": now,
                 "updated_at": now,
                 "retired_at": now if record.retired_reason else None,
             }
-            for record, topic_id in new
+            for claim_id, (record, topic_id) in zip(ids, new, strict=True)
         ]
-        connection = self.session.connection()
-        if connection.dialect.name == "sqlite":
-            # SQLite returns new ids one statement per row; so the next ids are given outright
-            # (one executemany). Should another writer take one first, the primary key refuses
-            # it and the import, all or nothing, writes nothing.
-            first = (self.session.scalar(select(func.max(Claim.id))) or 0) + 1
-            ids = list(range(first, first + len(rows)))
-            connection.execute(
-                insert(CLAIMS), [{**row, "id": i} for i, row in zip(ids, rows, strict=True)]
-            )
-        else:  # multi-row INSERT ... RETURNING, a thousand rows a statement
-            ids = list(
-                connection.scalars(
-                    insert(CLAIMS).returning(CLAIMS.c.id, sort_by_parameter_order=True), rows
-                )
-            )
         figures = [
             {**figure.model_dump(), "claim_id": claim_id, "position": position}
             for claim_id, (record, _) in zip(ids, new, strict=True)
             for position, figure in enumerate(record.figures)
         ]
-        if figures:
-            connection.execute(insert(FIGURES), figures)
-        connection.execute(
-            insert(REVISIONS),
-            [
-                {
-                    "claim_id": claim_id,
-                    "author": author,
-                    "action": "created",
-                    "revised_at": now,
-                    "changes": {
-                        k: [None, v]
-                        for k, v in record_snapshot(record).items()
-                        if v not in (None, [])
-                    },
-                }
-                for claim_id, (record, _) in zip(ids, new, strict=True)
-            ],
-        )
+        revisions = [
+            {
+                "claim_id": claim_id,
+                "author": author,
+                "action": "created",
+                "revised_at": now,
+                "changes": {
+                    k: [None, v] for k, v in record_snapshot(record).items() if v not in (None, [])
+                },
+            }
+            for claim_id, (record, _) in zip(ids, new, strict=True)
+        ]
+        for table, rows in ((CLAIMS, claims), (FIGURES, figures), (REVISIONS, revisions)):
+            if rows:
+                self._write(table, rows)
+
+    def _claim_ids(self, count: int) -> list[int]:
+        """Ids for ``count`` new claims: from the sequence on PostgreSQL; on SQLite the next
+        ones (asking SQLite to return them costs a statement per row). Should another writer
+        take one of those first, the primary key refuses it, and the import writes nothing."""
+        connection = self.session.connection()
+        if connection.dialect.name == "postgresql":
+            return list(
+                connection.scalars(
+                    text(
+                        "SELECT nextval(pg_get_serial_sequence('claims', 'id')) "
+                        "FROM generate_series(1, :count)"
+                    ),
+                    {"count": count},
+                )
+            )
+        first = (connection.scalar(select(func.max(CLAIMS.c.id))) or 0) + 1
+        return list(range(first, first + count))
+
+    def _write(self, table: Table, rows: list[dict[str, Any]]) -> None:
+        """Rows written in bulk: PostgreSQL's COPY, else one executemany."""
+        connection = self.session.connection()
+        if connection.dialect.name != "postgresql":
+            connection.execute(insert(table), rows)
+            return
+        columns = list(rows[0])
+        documents = {c for c in columns if isinstance(table.c[c].type, JSON)}
+        driver = connection.connection.driver_connection
+        assert driver is not None
+        with (
+            driver.cursor() as cursor,
+            cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row([json.dumps(row[c]) if c in documents else row[c] for c in columns])
 
     def _update(
         self,

@@ -134,12 +134,14 @@ def many(count: int, last: str = "", suffix: str = ".csv") -> str:
 
 
 def import_file(core: Core, path: Path, inserts: list[str]) -> None:
-    """Import a file as the command line does (streamed, one transaction), noting each
-    statement that inserts claims."""
+    """Import a file as the command line does (streamed, one transaction), noting each chunk
+    of claims written: an INSERT on SQLite; on PostgreSQL the ids taken for a COPY (which
+    goes to the driver directly)."""
 
     def note(*args: object) -> None:
-        if str(args[2]).startswith("INSERT INTO claims"):
-            inserts.append(str(args[2]))
+        statement = str(args[2])
+        if statement.startswith("INSERT INTO claims") or "generate_series" in statement:
+            inserts.append(statement)
 
     event.listen(core.engine, "before_cursor_execute", note)
     try:
