@@ -145,13 +145,15 @@ def worker(kind: str, path: Path, url: str) -> dict[str, float]:
 
 def measure(kind: str, path: Path, url: str) -> dict[str, float]:
     """One measurement in a new process."""
-    output = subprocess.run(
+    done = subprocess.run(
         [sys.executable, "-m", "bench.import_speed", "--worker", kind, str(path), url],
-        check=True,
         capture_output=True,
         text=True,
-    ).stdout
-    result: dict[str, float] = json.loads(output.splitlines()[-1])
+        check=False,
+    )
+    if done.returncode:
+        sys.exit(f"The {kind} run failed:\n{done.stderr}")
+    result: dict[str, float] = json.loads(done.stdout.splitlines()[-1])
     return result
 
 
