@@ -39,7 +39,7 @@ def series_database() -> str:
     core.init(seed=True)
     path = SHARED_DATA / "ukraine-russia-war-losses" / "russia_losses_personnel.json"
     with db.transaction(core.sessions) as session:
-        ClaimStore(session).import_records(read_claims(path, "ukraine-losses"), "bench")
+        ClaimStore(session).import_records(list(read_claims(path, "ukraine-losses")), "bench")
     core.engine.dispose()
     return url
 

@@ -105,7 +105,7 @@ def fill(url: str, size: int) -> None:
             return
     CACHE.mkdir(exist_ok=True)
     csv = write_csv(CACHE / f"claims-{size}.csv", size)
-    records = read_claims(csv)
+    records = list(read_claims(csv))
     for start in range(0, len(records), 50 * IMPORT_CHUNK):
         with db.transaction(core.sessions) as session:
             ClaimStore(session).import_records(records[start : start + 50 * IMPORT_CHUNK], "bench")

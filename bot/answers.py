@@ -12,7 +12,7 @@ import threading
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -20,10 +20,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.errors import ClaimBotError
 from bot.formatting import format_date, format_number
 from bot.matching import Lexicon, Match, MatchResult, TopicIndex
-from bot.models import Basis, Claim, Figure, Verification, utcnow
+from bot.models import Basis, Verification, utcnow
 from bot.moments import Moment, Reading
 from bot.moments import read as read_moment
-from bot.store import ClaimStore, TopicSummary
+from bot.store import FIRST, ClaimRow, ClaimStore, DatedFigures, FigureRow, TopicSummary
 
 MAX_QUESTION_LENGTH = 500
 #: A pasted message may be longer than a question (a message shortcut, a long mention).
@@ -89,14 +89,14 @@ class FigureView:
     area: str | None = None
 
     @classmethod
-    def of(cls, figure: Figure) -> FigureView:
+    def of(cls, figure: FigureRow) -> FigureView:
         return cls(
             figure.metric,
             figure.value,
             figure.value_high,
             figure.unit,
             figure.counts,
-            figure.kind.label if figure.kind else figure.counts,
+            figure.counts_label,
             Basis(figure.basis) if figure.basis else None,
             figure.coverage_from,
             figure.coverage_to,
@@ -250,7 +250,7 @@ class ClaimView:
     @classmethod
     def of(
         cls,
-        claim: Claim,
+        claim: ClaimRow,
         series: SeriesView | None = None,
         today: date | None = None,
         change: ChangeView | None = None,
@@ -789,9 +789,16 @@ class AnswerService:
             ids = [m.topic_id for m in shown]
             if moment is None:
                 latest = store.latest_claims(ids)
+                series = _series(store, [c for claims in latest.values() for c in claims], today)
                 matches = tuple(
                     topic_answer(
-                        m.topic_id, m.title, m.score, _views(store, latest[m.topic_id], today)
+                        m.topic_id,
+                        m.title,
+                        m.score,
+                        tuple(
+                            ClaimView.of(claim, series.get(claim.id), today)
+                            for claim, _ in latest[m.topic_id]
+                        ),
                     )
                     for m in shown
                 )
@@ -821,18 +828,18 @@ class AnswerService:
             else {}
         )
         claimants = store.claimants(ids)
+        series = (
+            {}
+            if moment.is_period
+            else _series(store, [c for claims in latest.values() for c in claims], None)
+        )
         for match in shown:
             starts = {claim.claimant: claim for claim, _ in first.get(match.topic_id, [])}
             views = tuple(
                 ClaimView.of(
-                    claim,
-                    _series(store, match.topic_id, claim, count, None)
-                    if count >= SERIES_MINIMUM and not moment.is_period
-                    else None,
-                    today,
-                    _change(starts.get(claim.claimant), claim),
+                    claim, series.get(claim.id), today, _change(starts.get(claim.claimant), claim)
                 )
-                for claim, count in latest[match.topic_id]
+                for claim, _ in latest[match.topic_id]
             )
             shown_claimants = {view.claimant for view in views}
             newest = max(claimants[match.topic_id].values(), default=None)
@@ -932,23 +939,7 @@ STALE_FACTOR = 3
 STALE_AFTER_DAYS = 7
 
 
-def _views(
-    store: ClaimStore, latest: list[tuple[Claim, int]], today: date
-) -> tuple[ClaimView, ...]:
-    """Each claimant's latest claim; a long series of one claimant summarised, not listed."""
-    return tuple(
-        ClaimView.of(
-            claim,
-            _series(store, claim.topic_id, claim, count, today)
-            if count >= SERIES_MINIMUM
-            else None,
-            today,
-        )
-        for claim, count in latest
-    )
-
-
-def _change(first: Claim | None, last: Claim) -> ChangeView | None:
+def _change(first: ClaimRow | None, last: ClaimRow) -> ChangeView | None:
     """How the first figure of ``last`` moved since ``first`` (None for a single claim)."""
     if first is None or first.id == last.id or not last.figures:
         return None
@@ -956,35 +947,49 @@ def _change(first: Claim | None, last: Claim) -> ChangeView | None:
     before = next((f for f in first.figures if f.metric == metric.metric), None)
     if before is None:
         return None
-    return ChangeView(
-        first.claimed_on,
-        FigureView.of(before),
-        FigureView.of(metric),
-    )
+    return ChangeView(first.claimed_on, FigureView.of(before), FigureView.of(metric))
 
 
 def _series(
-    store: ClaimStore, topic_id: int, latest: Claim, count: int, today: date | None
+    store: ClaimStore, latest: Sequence[tuple[ClaimRow, int]], today: date | None
+) -> dict[int, SeriesView]:
+    """The series of each claimant with at least :data:`SERIES_MINIMUM` claims, up to their
+    latest claim, by that claim's id, from one query however many claimants; checked for
+    staleness against ``today`` (None when the answer is for a past moment)."""
+    long = [(claim, count) for claim, count in latest if count >= SERIES_MINIMUM]
+    points = store.series_points(
+        [(claim.topic_id, claim.claimant, claim.claimed_on) for claim, _ in long], (7, 30)
+    )
+    views = {}
+    for claim, count in long:
+        view = _series_view(claim, count, today, points)
+        if view is not None:
+            views[claim.id] = view
+    return views
+
+
+def _series_view(
+    latest: ClaimRow,
+    count: int,
+    today: date | None,
+    points: dict[tuple[int, str, int], DatedFigures],
 ) -> SeriesView | None:
-    """The claimant's series up to ``latest``; checked for staleness against ``today`` (None
-    when the answer is for a past moment)."""
-    first = store.claim_on_or_before(topic_id, latest.claimant)
+    """A claimant's series summarised from its points (:meth:`ClaimStore.series_points`):
+    the first claim, and the latest claims 7 and 30 days before ``latest``."""
+
+    def point(kind: int) -> DatedFigures | None:
+        return points.get((latest.topic_id, latest.claimant, kind))
+
+    first = point(FIRST)
     if first is None or not first.figures or not latest.figures:
         return None
     metric = latest.figures[0].metric
-
-    def value(claim: Claim | None) -> float | None:
-        figure = next((f for f in claim.figures if f.metric == metric), None) if claim else None
-        return figure.value if figure else None
+    now = latest.figures[0].value
 
     def change(days: int) -> float | None:
-        then = value(
-            store.claim_on_or_before(
-                topic_id, latest.claimant, latest.claimed_on - timedelta(days=days)
-            )
-        )
-        now = value(latest)
-        return None if then is None or now is None else now - then
+        then = point(days)
+        figure = next((f for f in then.figures if f.metric == metric), None) if then else None
+        return None if figure is None else now - figure.value
 
     first_figure = next((f for f in first.figures if f.metric == metric), first.figures[0])
     cadence = (latest.claimed_on - first.claimed_on).days / max(count - 1, 1)

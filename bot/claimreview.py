@@ -17,6 +17,7 @@ unchanged.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
 
@@ -26,7 +27,7 @@ from bot.answers import FigureView
 from bot.errors import ClaimBotError
 from bot.formatting import format_date
 from bot.models import Verification
-from bot.records import ClaimRecord, check_unique_keys, describe
+from bot.records import ClaimRecord, describe, unique_keys
 
 NAMESPACE = "https://claimbot.dev/ns#"
 CONTEXT = ["https://schema.org", {"claimbot": NAMESPACE}]
@@ -64,21 +65,24 @@ LABEL_WORDS = [
 ]
 
 
-def parse_claimreview(data: Any) -> list[ClaimRecord]:
-    """Claims from ClaimReview JSON-LD; the error names the review's index and field."""
-    reviews = _reviews(data)
-    if not reviews:
-        raise ClaimBotError("No ClaimReview objects found (expected @type ClaimReview).")
-    records = []
-    for index, review in enumerate(reviews):
+def parse_claimreview(items: Iterable[Any]) -> Iterator[ClaimRecord]:
+    """Claims from ClaimReview JSON-LD items (each an object, an array or a ``@graph``), one
+    review at a time; the error names the review's index and field."""
+    return unique_keys(enumerate(_records(items)), "ClaimReviews")
+
+
+def _records(items: Iterable[Any]) -> Iterator[ClaimRecord]:
+    found = False
+    for index, review in enumerate(review for item in items for review in _reviews(item)):
+        found = True
         try:
-            records.append(ClaimRecord.model_validate(_record(review)))
+            yield ClaimRecord.model_validate(_record(review))
         except ValidationError as exc:
             raise ClaimBotError(f"ClaimReview {index}: {describe(exc)}") from exc
         except (KeyError, TypeError, ValueError) as exc:
             raise ClaimBotError(f"ClaimReview {index}: {exc}") from exc
-    check_unique_keys(records, "ClaimReviews")
-    return records
+    if not found:
+        raise ClaimBotError("No ClaimReview objects found (expected @type ClaimReview).")
 
 
 def _reviews(data: Any) -> list[dict[str, Any]]:

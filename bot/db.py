@@ -28,6 +28,8 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 #: How much longer than the statement timeout the client waits for the server's answer
 #: before it gives the connection up: the server's own timeout normally fires first.
 CLIENT_GRACE_SECONDS = 2.0
+#: How much of a SQLite file is read through a memory map.
+SQLITE_MMAP_BYTES = 256 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -168,6 +170,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
+    # Reads map the file rather than copy each page through a read call: a third less CPU
+    # for an answer whose claims are spread over the file (bench/answer_path.py).
+    cursor.execute(f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}")
     cursor.close()
 
 

@@ -32,7 +32,7 @@ from bot.answers import AnswerService, ClaimView
 from bot.errors import ClaimBotError
 from bot.models import DigestRun, Subscription, utcnow
 from bot.schedules import Schedule
-from bot.store import ClaimStore
+from bot.store import ClaimRow, ClaimStore
 
 log = logging.getLogger(__name__)
 
@@ -397,7 +397,8 @@ class DigestService:
             for claim in claims:
                 by_topic.setdefault(claim.topic.title, []).append(
                     DigestItem(
-                        ClaimView.of(claim, today=until.date()), new=claim.created_at > since
+                        ClaimView.of(ClaimRow.of(claim), today=until.date()),
+                        new=claim.created_at > since,
                     )
                 )
         topics = tuple(DigestTopic(title, tuple(items)) for title, items in by_topic.items())

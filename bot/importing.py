@@ -6,19 +6,19 @@ anything is written; an error names the record (or row) and the field (or column
 from __future__ import annotations
 
 import csv
-import json
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+import ijson
 from pydantic import ValidationError
 
 from bot.claimreview import parse_claimreview
 from bot.errors import ClaimBotError
-from bot.records import ClaimRecord, check_unique_keys, describe, first_duplicate, load_file
+from bot.records import ClaimRecord, load_file, open_json, unique_keys, validated
 
 FORMATS = ("json", "csv", "claimreview", "ukraine-losses", "oryx", "unhcr-refugees", "reliefweb")
 
@@ -51,6 +51,8 @@ FIGURE_FIELDS = (
     "area",
 )
 FIELDS = CLAIM_FIELDS + FIGURE_FIELDS
+#: What a repeated key in a CSV file may mean.
+ONE_CLAIM_ROWS = " (The rows of a claim with several figures follow one another.)"
 
 _TEMPLATE_PART = re.compile(r"\{([^{}]+)\}")
 
@@ -70,9 +72,11 @@ def read_claims(
     maps: Iterable[str] = (),
     sets: Iterable[str] = (),
     on: date | None = None,
-) -> list[ClaimRecord]:
-    """Every claim in a file, validated; raises ClaimBotError naming the first bad one. ``on``
-    is the day an undated snapshot was taken (the Oryx file)."""
+) -> Iterator[ClaimRecord]:
+    """Every claim in a file, validated, one at a time: the file is streamed, so memory does
+    not grow with its size. Raises ClaimBotError naming the first bad record as it is reached
+    (so an import fails, and writes nothing, however far in the fault is). ``on`` is the day an
+    undated snapshot was taken (the Oryx file)."""
     fmt = fmt or guess_format(path)
     if fmt not in FORMATS:
         raise ClaimBotError(f"Unknown format {fmt!r}; use one of {', '.join(FORMATS)}.")
@@ -92,22 +96,29 @@ def read_claims(
         preset = CSV_PRESETS[fmt]
         mapping = CsvMapping.parse([*preset.maps, *maps], [*preset.sets, *sets])
         return replace(mapping, derive=preset.derive).read(path)
-    data = _read_json(path)
     if fmt == "claimreview":
-        return parse_claimreview(data)
+        return parse_claimreview(_json_items(path, graph=True))
     if fmt == "oryx":
         assert on is not None
-        return oryx(data, on)
-    return ukraine_losses(data)
+        return oryx(_json_items(path, graph=False), on)
+    return ukraine_losses(_json_items(path, graph=False))
 
 
-def _read_json(path: Path) -> Any:
-    try:
-        return json.loads(path.read_text(encoding="utf-8-sig"))
-    except OSError as exc:
-        raise ClaimBotError(f"Cannot read {path}: {exc.strerror}.") from exc
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ClaimBotError(f"{path} is not valid JSON: {exc}.") from exc
+def _json_items(path: Path, *, graph: bool) -> Iterator[Any]:
+    """A JSON file's items, streamed: each element of a top-level array; with ``graph``, each
+    of a top-level object's ``@graph``, or else the object itself; else nothing."""
+    with open_json(path) as handle:
+        events = ijson.parse(handle)
+        first = next(events, ("", "", None))[1]
+        if first == "start_array":
+            prefix = "item"
+        elif graph and first == "start_map":
+            keys = (value for key, event, value in events if key == "" and event == "map_key")
+            prefix = "@graph.item" if "@graph" in keys else ""
+        else:
+            return
+    with open_json(path) as handle:
+        yield from ijson.items(handle, prefix, use_float=True)
 
 
 # CSV -----------------------------------------------------------------------------------------
@@ -177,8 +188,10 @@ class CsvMapping:
             out.update({name: value for name, value in derived.items() if out[name] is None})
         return out
 
-    def read(self, path: Path) -> list[ClaimRecord]:
-        """Claims from a CSV file: one per row, rows with the same key adding figures."""
+    def read(self, path: Path) -> Iterator[ClaimRecord]:
+        """Claims from a CSV file, streamed: one per row, and following rows with the same
+        key adding figures to it. A key met again after other rows is an error naming both
+        rows, as is any key two claims share."""
         try:
             with path.open(newline="", encoding="utf-8-sig") as handle:
                 sample = handle.read(4096)
@@ -186,18 +199,23 @@ class CsvMapping:
                 dialect = csv.Sniffer().sniff(sample, delimiters=",;\t") if sample else csv.excel
                 reader = csv.DictReader(handle, dialect=dialect)
                 self.check(list(reader.fieldnames or []))
-                rows = [(reader.line_num, self.row(r)) for r in reader]
+                rows = ((reader.line_num, self.row(r)) for r in reader)
+                yield from unique_keys(self._claims(rows), "Rows", ONE_CLAIM_ROWS)
         except OSError as exc:
             raise ClaimBotError(f"Cannot read {path}: {exc.strerror}.") from exc
         except (csv.Error, UnicodeDecodeError) as exc:
             raise ClaimBotError(f"{path} is not a readable CSV file: {exc}.") from exc
-        return self._claims(rows)
 
-    def _claims(self, rows: list[tuple[int, dict[str, str | None]]]) -> list[ClaimRecord]:
-        """Rows grouped into claims by key. Rows with the same key are one claim with several
-        figures: a later row may leave a claim field empty or repeat it, but a different value
-        would be lost, so it is an error naming both rows; their topic aliases add up."""
-        grouped: dict[tuple[str | None, ...], tuple[int, dict[str, Any], list[int]]] = {}
+    def _claims(
+        self, rows: Iterable[tuple[int, dict[str, str | None]]]
+    ) -> Iterator[tuple[int, ClaimRecord]]:
+        """Rows grouped into claims, each with its first row's number. Following rows with
+        the same key are one claim with several figures: a later row may leave a claim field
+        empty or repeat it, but a different value would be lost, so it is an error naming both
+        rows; their topic aliases add up."""
+        current: tuple[tuple[str | None, ...], int] | None = None  # the key, its first row
+        claim: dict[str, Any] = {}
+        figure_lines: list[int] = []
         for line, fields in rows:
             key = (
                 ("id", fields["external_id"])
@@ -205,42 +223,38 @@ class CsvMapping:
                 else (fields["topic"], fields["claimant"], fields["claimed_on"], fields["as_of"])
             )
             aliases = [a.strip() for a in (fields["topic_aliases"] or "").split(";") if a.strip()]
-            if key not in grouped:
-                claim: dict[str, Any] = {
-                    name: fields[name] for name in CLAIM_FIELDS if fields[name] is not None
-                }
+            if current is not None and current[0] == key:
+                self._merge(claim, fields, aliases, current[1], line)
+            else:
+                if current is not None:
+                    yield current[1], self._record(current[1], claim, figure_lines)
+                current = (key, line)
+                claim = {name: fields[name] for name in CLAIM_FIELDS if fields[name] is not None}
                 if aliases:
                     claim["topic_aliases"] = aliases
                 claim["figures"] = []
-                grouped[key] = (line, claim, [])
-            first_line, claim, figure_lines = grouped[key]
-            if first_line != line:
-                self._merge(claim, fields, aliases, first_line, line)
+                figure_lines = []
             if fields["metric"] or fields["value"]:
                 claim["figures"].append(self._figure(line, fields))
                 figure_lines.append(line)
-        records = []
-        for first_line, claim, figure_lines in grouped.values():
-            try:
-                records.append(ClaimRecord.model_validate(claim))
-            except ValidationError as exc:
-                loc = exc.errors()[0]["loc"]
-                line = first_line
-                name = str(loc[0]) if loc else "record"
-                if name == "figures" and len(loc) > 2 and isinstance(loc[1], int):
-                    line, name = figure_lines[loc[1]], str(loc[2])
-                raise ClaimBotError(
-                    f"Row {line}, {self.source(name)}: {exc.errors()[0]['msg']}."
-                ) from exc
-        lines = [first_line for first_line, _, _ in grouped.values()]
-        duplicate = first_duplicate(records)
-        if duplicate:  # keys that differ only in how they are written: "2022-03-02 " and so on
-            first, second = duplicate
+        if current is not None:
+            yield current[1], self._record(current[1], claim, figure_lines)
+
+    def _record(
+        self, first_line: int, claim: dict[str, Any], figure_lines: list[int]
+    ) -> ClaimRecord:
+        """A claim's rows validated; the error names the row and column at fault."""
+        try:
+            return ClaimRecord.model_validate(claim)
+        except ValidationError as exc:
+            loc = exc.errors()[0]["loc"]
+            line = first_line
+            name = str(loc[0]) if loc else "record"
+            if name == "figures" and len(loc) > 2 and isinstance(loc[1], int):
+                line, name = figure_lines[loc[1]], str(loc[2])
             raise ClaimBotError(
-                f"Rows {lines[first]} and {lines[second]} have the same key "
-                f"({records[first].describe_key()}); a file may hold each claim only once."
-            )
-        return records
+                f"Row {line}, {self.source(name)}: {exc.errors()[0]['msg']}."
+            ) from exc
 
     def _merge(
         self,
@@ -315,12 +329,19 @@ EQUIPMENT = {
 }
 
 
-def ukraine_losses(data: Any) -> list[ClaimRecord]:
-    """Dated claims from ``russia_losses_personnel.json`` or ``russia_losses_equipment.json``."""
-    if not isinstance(data, list) or not all(isinstance(r, dict) and "date" in r for r in data):
-        raise ClaimBotError("Expected the General Staff series: a list of objects with a date.")
-    records: list[dict[str, Any]] = []
-    for row in data:
+def ukraine_losses(rows: Iterable[Any]) -> Iterator[ClaimRecord]:
+    """Dated claims from the rows of ``russia_losses_personnel.json`` or
+    ``russia_losses_equipment.json``, one row at a time."""
+    return unique_keys(enumerate(validated(_ua_records(rows))))
+
+
+def _ua_records(rows: Iterable[Any]) -> Iterator[dict[str, Any]]:
+    """Each day's raw records: personnel, or each kind of equipment."""
+    empty = True
+    for row in rows:
+        if not isinstance(row, dict) or "date" not in row:
+            raise ClaimBotError(NOT_A_SERIES)
+        empty = False
         if "personnel" in row:
             # SOURCE.md: "cumulative Russian personnel losses (killed + wounded as reported)".
             figures = [
@@ -331,25 +352,19 @@ def ukraine_losses(data: Any) -> list[ClaimRecord]:
             if row.get("POW") is not None:
                 figures.append(_ua_figure(row["date"], "prisoners of war", row["POW"], "captured"))
             about = " Reported as approximate." if row.get("personnel*") == "about" else ""
-            records.append(
-                _ua_record(row["date"], PERSONNEL_TOPIC, [], "personnel", figures, about)
-            )
+            yield _ua_record(row["date"], PERSONNEL_TOPIC, [], "personnel", figures, about)
             continue
         for key, (metric, aliases) in EQUIPMENT.items():
             if row.get(key) is not None:
-                topic = equipment_topic(key)
                 figures = [
                     _ua_figure(row["date"], f"{metric} lost", row[key], EQUIPMENT_LOST, None)
                 ]
-                records.append(_ua_record(row["date"], topic, aliases, key, figures, ""))
-    out = []
-    for index, record in enumerate(records):
-        try:
-            out.append(ClaimRecord.model_validate(record))
-        except ValidationError as exc:
-            raise ClaimBotError(f"Record {index}: {describe(exc)}") from exc
-    check_unique_keys(out)
-    return out
+                yield _ua_record(row["date"], equipment_topic(key), aliases, key, figures, "")
+    if empty:
+        raise ClaimBotError(NOT_A_SERIES)
+
+
+NOT_A_SERIES = "Expected the General Staff series: a list of objects with a date."
 
 
 #: Equipment losses: what the General Staff's equipment series and Oryx's count.
@@ -423,17 +438,16 @@ ORYX_CATEGORIES = {
 }
 
 
-def oryx(data: Any, on: date) -> list[ClaimRecord]:
+NOT_ORYX = "Expected the Oryx file: a list of objects with equipment_ua and losses_total."
+
+
+def oryx(rows: Iterable[Any], on: date) -> Iterator[ClaimRecord]:
     """Claims of Oryx from ``russia_losses_equipment_oryx.json``: its per-model totals summed
     per equipment type, dated ``on`` (the file holds no dates), on the General Staff's topics."""
-    if not isinstance(data, list) or not all(
-        isinstance(r, dict) and "losses_total" in r and "equipment_ua" in r for r in data
-    ):
-        raise ClaimBotError(
-            "Expected the Oryx file: a list of objects with equipment_ua and losses_total."
-        )
     totals: dict[str, int] = {}
-    for index, row in enumerate(data):
+    for index, row in enumerate(rows):
+        if not isinstance(row, dict) or "losses_total" not in row or "equipment_ua" not in row:
+            raise ClaimBotError(NOT_ORYX)
         key = ORYX_CATEGORIES.get(row["equipment_ua"])
         if key is None:
             raise ClaimBotError(
@@ -444,31 +458,29 @@ def oryx(data: Any, on: date) -> list[ClaimRecord]:
         if not isinstance(total, int) or total < 0:
             raise ClaimBotError(f"Record {index}: field 'losses_total': {total!r} is not a count.")
         totals[key] = totals.get(key, 0) + total
+    if not totals:
+        raise ClaimBotError(NOT_ORYX)
     day = on.isoformat()
-    records = []
     for key, total in totals.items():
         metric = f"{EQUIPMENT[key][0]} lost"
         figure = {
             **_ua_figure(day, metric, total, EQUIPMENT_LOST, None),
             "basis": "confirmed_floor",
         }
-        records.append(
-            ClaimRecord.model_validate(
-                {
-                    "external_id": f"oryx-{key.replace(' ', '-').lower()}-{day}",
-                    "topic": equipment_topic(key),
-                    "topic_aliases": EQUIPMENT[key][1],
-                    "claimant": ORYX_CLAIMANT,
-                    "outlet": ORYX_OUTLET,
-                    "source_url": ORYX_URL,
-                    "claimed_on": day,
-                    "as_of": day,
-                    "figures": [figure],
-                    "caveat": ORYX_CAVEAT,
-                }
-            )
+        yield ClaimRecord.model_validate(
+            {
+                "external_id": f"oryx-{key.replace(' ', '-').lower()}-{day}",
+                "topic": equipment_topic(key),
+                "topic_aliases": EQUIPMENT[key][1],
+                "claimant": ORYX_CLAIMANT,
+                "outlet": ORYX_OUTLET,
+                "source_url": ORYX_URL,
+                "claimed_on": day,
+                "as_of": day,
+                "figures": [figure],
+                "caveat": ORYX_CAVEAT,
+            }
         )
-    return records
 
 
 # CSV presets: UNHCR's refugees by host country, ReliefWeb's crisis figures ---------------------

@@ -5,12 +5,16 @@ A file is ``{"claims": [record, ...]}``; see the README's "Data format" section.
 
 from __future__ import annotations
 
+import codecs
+import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Any, Self
+from typing import Any, BinaryIO, Self
 
+import ijson
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -144,40 +148,46 @@ class ClaimRecord(BaseModel):
 def parse_document(data: Any) -> list[ClaimRecord]:
     """Validate a whole document; the error names the first bad record's index and field."""
     if not isinstance(data, dict) or not isinstance(data.get("claims"), list):
-        raise ClaimBotError('The file must be a JSON object with a "claims" list.')
-    if data.get("version", FORMAT_VERSION) != FORMAT_VERSION:
-        raise ClaimBotError(f"Unsupported format version {data['version']!r}; expected 1.")
-    records = []
-    for index, raw in enumerate(data["claims"]):
+        raise ClaimBotError(NOT_A_DOCUMENT)
+    _check_version(data.get("version", FORMAT_VERSION))
+    return list(unique_keys(enumerate(validated(data["claims"]))))
+
+
+NOT_A_DOCUMENT = 'The file must be a JSON object with a "claims" list.'
+
+
+def _check_version(version: Any) -> None:
+    if version != FORMAT_VERSION:
+        raise ClaimBotError(f"Unsupported format version {version!r}; expected 1.")
+
+
+def validated(raws: Iterable[Any], noun: str = "Record") -> Iterator[ClaimRecord]:
+    """Each raw record validated in turn; the error names the first bad one's index and
+    field."""
+    for index, raw in enumerate(raws):
         try:
-            records.append(ClaimRecord.model_validate(raw))
+            yield ClaimRecord.model_validate(raw)
         except ValidationError as exc:
-            raise ClaimBotError(f"Record {index}: {describe(exc)}") from exc
-    check_unique_keys(records)
-    return records
+            raise ClaimBotError(f"{noun} {index}: {describe(exc)}") from exc
 
 
-def first_duplicate(records: Sequence[ClaimRecord]) -> tuple[int, int] | None:
-    """The indexes of the first record whose key an earlier record has, and of that earlier
-    one; None when every key is distinct."""
-    seen: dict[tuple[Any, ...], int] = {}
-    for index, record in enumerate(records):
-        first = seen.setdefault(record.key, index)
-        if first != index:
-            return first, index
-    return None
-
-
-def check_unique_keys(records: Sequence[ClaimRecord], noun: str = "Records") -> None:
-    """Raise ClaimBotError naming two records with the same key: a file holds each claim once,
-    and importing the second would silently overwrite the first."""
-    duplicate = first_duplicate(records)
-    if duplicate:
-        first, second = duplicate
-        raise ClaimBotError(
-            f"{noun} {first} and {second} have the same key "
-            f"({records[first].describe_key()}); a file may hold each claim only once."
-        )
+def unique_keys(
+    numbered: Iterable[tuple[int, ClaimRecord]], noun: str = "Records", note: str = ""
+) -> Iterator[ClaimRecord]:
+    """The records, refusing the first whose key an earlier one has (a file holds each claim
+    once: importing the second would silently overwrite the first). Each comes with the number
+    an error names it by (its index, or its row); only a digest of each key is kept, so memory
+    stays small however many records pass."""
+    seen: dict[bytes, int] = {}
+    for number, record in numbered:
+        digest = hashlib.blake2b(repr(record.key).encode(), digest_size=16).digest()
+        first = seen.setdefault(digest, number)
+        if first != number:
+            raise ClaimBotError(
+                f"{noun} {first} and {number} have the same key "
+                f"({record.describe_key()}); a file may hold each claim only once.{note}"
+            )
+        yield record
 
 
 def describe(exc: ValidationError) -> str:
@@ -187,15 +197,65 @@ def describe(exc: ValidationError) -> str:
     return f"field '{field}': {error['msg']}."
 
 
-def load_file(path: Path) -> list[ClaimRecord]:
-    """Read and validate a JSON claims file."""
+@contextmanager
+def open_json(path: Path) -> Iterator[BinaryIO]:
+    """A JSON file to stream, past any UTF-8 byte order mark; unreadable and malformed files
+    become one sentence naming the file, wherever in the file the fault is met."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
+        with path.open("rb") as handle:
+            if handle.read(3) != codecs.BOM_UTF8:
+                handle.seek(0)
+            yield handle
     except OSError as exc:
         raise ClaimBotError(f"Cannot read {path}: {exc.strerror}.") from exc
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except (ijson.JSONError, UnicodeDecodeError) as exc:
         raise ClaimBotError(f"{path} is not valid JSON: {exc}.") from exc
-    return parse_document(data)
+
+
+def load_file(path: Path) -> Iterator[ClaimRecord]:
+    """Read and validate a JSON claims file record by record: the file is streamed, so memory
+    does not grow with its size. An error names the first bad record (as it is reached)."""
+    with open_json(path) as handle:
+        version = document_head(handle)
+    with open_json(path) as handle:
+        raws = ijson.items(handle, "claims.item", use_float=True)
+        yield from unique_keys(enumerate(validated(raws)))
+    if version is None:  # written after the claims
+        with open_json(path) as handle:
+            _check_version(next(ijson.items(handle, "version"), FORMAT_VERSION))
+
+
+def document_head(handle: BinaryIO) -> Any:
+    """Check that a document is an object with a "claims" list, reading up to the list's
+    start; the format version when it comes first, else None."""
+    version = None
+    events = ijson.parse(handle, use_float=True)
+    if next(events, None) != ("", "start_map", None):
+        raise ClaimBotError(NOT_A_DOCUMENT)
+    for prefix, event, value in events:
+        if prefix == "version" and event not in ("start_map", "start_array"):
+            _check_version(value)
+            version = value
+        elif prefix == "claims" and event != "map_key":
+            if event != "start_array":
+                raise ClaimBotError(NOT_A_DOCUMENT)
+            return version
+    raise ClaimBotError(NOT_A_DOCUMENT)
+
+
+def first_json_item(path: Path) -> tuple[Any, bool]:
+    """A JSON file's first item, streamed: the first element of a top-level array (and True),
+    of a top-level object's ``@graph``, or else the whole document (and False)."""
+    with open_json(path) as handle:
+        kind = next(ijson.parse(handle), ("", "", None))[1]
+    with open_json(path) as handle:
+        if kind == "start_array":
+            return next(ijson.items(handle, "item", use_float=True), None), True
+        first = next(ijson.items(handle, "@graph.item", use_float=True), None)
+    if first is not None:
+        return first, False
+    with open_json(path) as handle:
+        return next(ijson.items(handle, "", use_float=True), None), False
 
 
 def dump_document(records: list[ClaimRecord]) -> str:

@@ -2,19 +2,42 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Any
+from datetime import date, datetime, timedelta
+from functools import cache
+from itertools import groupby, islice
+from operator import itemgetter
+from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, func, insert, select
+from sqlalchemy import (
+    JSON,
+    BindParameter,
+    ColumnElement,
+    Date,
+    Integer,
+    Select,
+    String,
+    Table,
+    and_,
+    bindparam,
+    column,
+    func,
+    insert,
+    select,
+    text,
+    update,
+    values,
+)
 from sqlalchemy.orm import Session, selectinload
 
 from bot.errors import ClaimBotError
 from bot.matching import TopicNames
 from bot.models import (
+    Base,
     Basis,
     Claim,
     Figure,
@@ -25,7 +48,7 @@ from bot.models import (
     Verification,
     utcnow,
 )
-from bot.records import ClaimRecord, FigureRecord, check_unique_keys, stored_context
+from bot.records import ClaimRecord, FigureRecord, stored_context, unique_keys
 
 #: Records written between flushes during an import.
 IMPORT_CHUNK = 1000
@@ -56,6 +79,179 @@ class TopicSummary:
     title: str
     claims: int
     newest: date
+
+
+class FigureRow(NamedTuple):
+    """A figure as answers show it, read as a plain row (a series point reads its numbers)."""
+
+    metric: str
+    value: float
+    value_high: float | None
+    unit: str | None
+    counts: str | None = None
+    #: The label of the kind the figure counts.
+    counts_label: str | None = None
+    basis: str | None = None
+    coverage_from: date | None = None
+    coverage_to: date | None = None
+    area: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DatedFigures:
+    """A claim's day and figures: a point of a claimant's series."""
+
+    claimed_on: date
+    figures: tuple[FigureRow, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimRow:
+    """A claim as answers show it, read as plain rows (no ORM objects on the answer path)."""
+
+    figures: tuple[FigureRow, ...]
+    id: int
+    topic_id: int
+    claimant: str
+    outlet: str | None
+    source_url: str | None
+    claimed_on: date
+    as_of: date | None
+    verification: str
+    caveat: str | None
+    quote: str | None
+    cites: str | None
+
+    @classmethod
+    def of(cls, claim: Claim) -> ClaimRow:
+        """A loaded claim as a row."""
+        figures = tuple(
+            FigureRow(
+                f.metric,
+                f.value,
+                f.value_high,
+                f.unit,
+                f.counts,
+                f.kind.label if f.kind else f.counts,
+                f.basis,
+                f.coverage_from,
+                f.coverage_to,
+                f.area,
+            )
+            for f in claim.figures
+        )
+        return cls(figures, *(getattr(claim, name) for name in _SHOWN_COLUMNS))
+
+
+#: The claim columns an answer shows, in :class:`ClaimRow`'s order after its figures, and
+#: each figure's.
+_SHOWN_COLUMNS = (
+    "id",
+    "topic_id",
+    "claimant",
+    "outlet",
+    "source_url",
+    "claimed_on",
+    "as_of",
+    "verification",
+    "caveat",
+    "quote",
+    "cites",
+)
+_SHOWN = tuple(getattr(Claim, name) for name in _SHOWN_COLUMNS)
+_FIGURE = (
+    Figure.metric,
+    Figure.value,
+    Figure.value_high,
+    Figure.unit,
+    Figure.counts,
+    func.coalesce(FigureKind.label, Figure.counts),
+    Figure.basis,
+    Figure.coverage_from,
+    Figure.coverage_to,
+    Figure.area,
+)
+
+
+def _claim_rows(
+    rows: Iterable[Sequence[Any]], extra: int = 0
+) -> Iterator[tuple[ClaimRow, Sequence[Any]]]:
+    """Claims from rows of :data:`_SHOWN`, ``extra`` more columns and :data:`_FIGURE`, one
+    row per figure (a claim's rows together, its figures in order), each claim with its
+    extra columns."""
+    width = len(_SHOWN) + extra
+    for _, group in groupby(rows, itemgetter(0)):
+        claim_rows = list(group)
+        head = claim_rows[0]
+        figures = tuple(FigureRow(*row[width:]) for row in claim_rows if row[width] is not None)
+        yield ClaimRow(figures, *head[: len(_SHOWN)]), head[len(_SHOWN) : width]
+
+
+_TOPICS: BindParameter[int] = bindparam("topics", expanding=True)
+_UNTIL: BindParameter[date] = bindparam("until", type_=Date)
+_SINCE: BindParameter[date] = bindparam("since", type_=Date)
+
+
+@cache
+def _latest_query(until: bool, since: bool, earliest: bool) -> Select[Any]:
+    """The statement of :meth:`ClaimStore.latest_claims`, built once for each shape: each
+    claimant's claims ranked on a narrow window, the first joined to its columns and
+    figures."""
+    recency = (Claim.claimed_on.desc(), Claim.as_of.desc(), Claim.id.desc())
+    order = (Claim.claimed_on, Claim.as_of, Claim.id) if earliest else recency
+    claimant = (Claim.topic_id, Claim.claimant)
+    conditions: list[ColumnElement[bool]] = [
+        Claim.topic_id.in_(_TOPICS),
+        Claim.retired_at.is_(None),
+    ]
+    if until:
+        conditions.append(Claim.claimed_on <= _UNTIL)
+    if since:
+        conditions.append(Claim.claimed_on >= _SINCE)
+    ranked = (
+        select(
+            Claim.id,
+            func.row_number().over(partition_by=claimant, order_by=order).label("n"),
+            func.count()
+            .over(partition_by=claimant, order_by=order, rows=(None, None))
+            .label("claims"),
+        )
+        .where(*conditions)
+        .subquery()
+    )
+    return (
+        select(*_SHOWN, ranked.c.claims, *_FIGURE)
+        .join(ranked, ranked.c.id == Claim.id)
+        .outerjoin(Figure, Figure.claim_id == Claim.id)
+        .outerjoin(FigureKind, FigureKind.key == Figure.counts)
+        .where(ranked.c.n == 1)
+        .order_by(*recency, Figure.position)
+    )
+
+
+_VERSION = select(
+    select(func.max(Revision.id)).scalar_subquery(),
+    select(func.max(TopicAlias.id)).scalar_subquery(),
+    select(func.max(Topic.id)).scalar_subquery(),
+    select(func.max(Topic.updated_at)).scalar_subquery(),
+)
+
+_TOPIC_CLAIMS = (
+    select(*_SHOWN, *_FIGURE)
+    .outerjoin(Figure, Figure.claim_id == Claim.id)
+    .outerjoin(FigureKind, FigureKind.key == Figure.counts)
+    .where(Claim.topic_id == bindparam("topic"), Claim.retired_at.is_(None))
+    .order_by(Claim.claimed_on.desc(), Claim.claimant, Claim.id.desc(), Figure.position)
+)
+
+#: The tables an import writes to in bulk, as Core tables (no ORM bookkeeping per row).
+TOPICS, TOPIC_ALIASES, CLAIMS, FIGURES, REVISIONS = (
+    Base.metadata.tables[name]
+    for name in ("topics", "topic_aliases", "claims", "figures", "revisions")
+)
+
+#: The kind of series point that is the claimant's first claim (others are days back).
+FIRST = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,16 +360,7 @@ class ClaimStore:
         Every claim change writes a revision and aliases are only ever added, so the newest ids
         move even when the writer's clock lags; indexed maxima make this a few index lookups.
         """
-        return tuple(
-            self.session.execute(
-                select(
-                    select(func.max(Revision.id)).scalar_subquery(),
-                    select(func.max(TopicAlias.id)).scalar_subquery(),
-                    select(func.max(Topic.id)).scalar_subquery(),
-                    select(func.max(Topic.updated_at)).scalar_subquery(),
-                )
-            ).one()
-        )
+        return tuple(self.session.connection().execute(_VERSION).one())
 
     def topic_names(self) -> list[TopicNames]:
         """Every topic that has at least one active claim, with its aliases and what describes
@@ -227,39 +414,18 @@ class ClaimStore:
         since: date | None = None,
         *,
         earliest: bool = False,
-    ) -> dict[int, list[tuple[Claim, int]]]:
+    ) -> dict[int, list[tuple[ClaimRow, int]]]:
         """Each claimant's latest active claim on each topic (claimed from ``since`` until
         ``until`` when given; the earliest instead with ``earliest``), most recent first, with
         how many active claims that claimant has there; one query for all the topics."""
-        recency = (Claim.claimed_on.desc(), Claim.as_of.desc(), Claim.id.desc())
-        order = (Claim.claimed_on, Claim.as_of, Claim.id) if earliest else recency
-        claimant = (Claim.topic_id, Claim.claimant)
-        conditions: list[ColumnElement[bool]] = [
-            Claim.topic_id.in_(topic_ids),
-            Claim.retired_at.is_(None),
-        ]
-        if until is not None:
-            conditions.append(Claim.claimed_on <= until)
-        if since is not None:
-            conditions.append(Claim.claimed_on >= since)
-        ranked = (
-            select(
-                Claim.id,
-                func.row_number().over(partition_by=claimant, order_by=order).label("n"),
-                func.count().over(partition_by=claimant).label("claims"),
-            )
-            .where(*conditions)
-            .subquery()
+        query = _latest_query(until is not None, since is not None, earliest)
+        rows = (
+            self.session.connection()
+            .execute(query, {"topics": list(topic_ids), "until": until, "since": since})
+            .all()
         )
-        query = (
-            select(Claim, ranked.c.claims)
-            .join(ranked, ranked.c.id == Claim.id)
-            .where(ranked.c.n == 1)
-            .options(selectinload(Claim.figures))
-            .order_by(*recency)
-        )
-        found: dict[int, list[tuple[Claim, int]]] = {topic_id: [] for topic_id in topic_ids}
-        for claim, count in self.session.execute(query):
+        found: dict[int, list[tuple[ClaimRow, int]]] = {topic_id: [] for topic_id in topic_ids}
+        for claim, (count,) in _claim_rows(rows, extra=1):
             found[claim.topic_id].append((claim, int(count)))
         return found
 
@@ -275,37 +441,85 @@ class ClaimStore:
             found[topic_id][name] = newest
         return found
 
-    def claim_on_or_before(
-        self, topic_id: int, claimant: str, day: date | None = None
-    ) -> Claim | None:
-        """A claimant's latest active claim on a topic made on or before ``day``; without a
-        day, the first claim."""
+    def series_points(
+        self, ends: Sequence[tuple[int, str, date]], days_back: Sequence[int]
+    ) -> dict[tuple[int, str, int], DatedFigures]:
+        """Points of claimants' series, in one query however many claimants: for each
+        (topic, claimant, last day), the first active claim (kind :data:`FIRST`) and, for each
+        number of days in ``days_back``, the latest active claim made that many days before
+        the last day or earlier; keyed by (topic, claimant, kind), figures in order."""
+        if not ends:
+            return {}
+        cutoffs = values(
+            column("topic_id", Integer),
+            column("claimant", String),
+            column("kind", Integer),
+            column("day", Date),
+            name="cutoffs",
+        ).data(
+            [
+                (topic_id, claimant, kind, last - timedelta(days=kind))
+                for topic_id, claimant, last in ends
+                for kind in (FIRST, *days_back)
+            ]
+        )
+        cut = cutoffs.cte()
+        series = (cut.c.topic_id, cut.c.claimant, cut.c.kind)
+        ranked = (
+            select(
+                Claim.id,
+                *series,
+                func.row_number()
+                .over(partition_by=series, order_by=(Claim.claimed_on, Claim.id))
+                .label("oldest"),
+                func.row_number()
+                .over(partition_by=series, order_by=(Claim.claimed_on.desc(), Claim.id.desc()))
+                .label("newest"),
+            )
+            .join(
+                cut,
+                and_(
+                    Claim.topic_id == cut.c.topic_id,
+                    Claim.claimant == cut.c.claimant,
+                    Claim.claimed_on <= cut.c.day,
+                ),
+            )
+            .where(Claim.retired_at.is_(None))
+            .subquery()
+        )
         query = (
-            select(Claim)
+            select(
+                ranked.c.topic_id,
+                ranked.c.claimant,
+                ranked.c.kind,
+                Claim.claimed_on,
+                Figure.metric,
+                Figure.value,
+                Figure.value_high,
+                Figure.unit,
+            )
+            .select_from(ranked)
+            .join(Claim, Claim.id == ranked.c.id)
+            .outerjoin(Figure, Figure.claim_id == ranked.c.id)
             .where(
-                Claim.topic_id == topic_id,
-                Claim.claimant == claimant,
-                Claim.retired_at.is_(None),
+                ((ranked.c.kind == FIRST) & (ranked.c.oldest == 1))
+                | ((ranked.c.kind != FIRST) & (ranked.c.newest == 1))
             )
-            .options(selectinload(Claim.figures))
-            .limit(1)
+            .order_by(ranked.c.topic_id, ranked.c.claimant, ranked.c.kind, Figure.position)
         )
-        if day is None:
-            return self.session.scalar(query.order_by(Claim.claimed_on, Claim.id))
-        return self.session.scalar(
-            query.where(Claim.claimed_on <= day).order_by(Claim.claimed_on.desc(), Claim.id.desc())
-        )
+        found: dict[tuple[int, str, int], DatedFigures] = {}
+        for topic_id, claimant, kind, claimed_on, metric, *number in self.session.execute(query):
+            key = (topic_id, claimant, kind)
+            point = found.get(key) or DatedFigures(claimed_on, ())
+            if metric is not None:
+                point = DatedFigures(claimed_on, (*point.figures, FigureRow(metric, *number)))
+            found[key] = point
+        return found
 
-    def topic_claims(self, topic_id: int) -> list[Claim]:
+    def topic_claims(self, topic_id: int) -> list[ClaimRow]:
         """Every active claim on a topic, newest first (by claimant on the same day)."""
-        return list(
-            self.session.scalars(
-                select(Claim)
-                .where(Claim.topic_id == topic_id, Claim.retired_at.is_(None))
-                .options(selectinload(Claim.figures))
-                .order_by(Claim.claimed_on.desc(), Claim.claimant, Claim.id.desc())
-            )
-        )
+        rows = self.session.connection().execute(_TOPIC_CLAIMS, {"topic": topic_id}).all()
+        return [claim for claim, _ in _claim_rows(rows)]
 
     def all_claims(self) -> list[Claim]:
         """Every claim, retired ones included, oldest first: what an export holds."""
@@ -417,10 +631,11 @@ class ClaimStore:
         self.session.add(FigureKind(key=key, label=label))
         self.session.flush()
 
-    def check_kinds(self, records: Sequence[ClaimRecord]) -> None:
-        """Refuse a record whose figure counts a kind the store does not know, naming it."""
+    def check_kinds(self, records: Sequence[ClaimRecord], first: int = 0) -> None:
+        """Refuse a record whose figure counts a kind the store does not know, naming it (by
+        its place in the file: the first of ``records`` is record ``first``)."""
         known: dict[str, str] | None = None
-        for index, record in enumerate(records):
+        for index, record in enumerate(records, start=first):
             for position, figure in enumerate(record.figures):
                 if figure.counts is None:
                     continue
@@ -434,48 +649,45 @@ class ClaimStore:
 
     def import_records(
         self,
-        records: Sequence[ClaimRecord],
+        records: Iterable[ClaimRecord],
         author: str,
         now: datetime | None = None,
-        progress: Callable[[int], object] | None = None,
+        *,
+        keys_checked: bool = False,
     ) -> ImportResult:
-        """Create or update claims; a record with a known key updates, never duplicates.
+        """Create or update claims, :data:`IMPORT_CHUNK` records at a time, so memory stays
+        flat however many come; a record with a known key updates, never duplicates.
 
         A record's key is its ``external_id`` or, without one, the natural key
         (topic, claimant, claimed_on, as_of); two records with the same key are an error, as the
-        second would overwrite the first. ``now`` stamps every change (default: the clock).
+        second would overwrite the first; ``keys_checked`` says the records come from a reader
+        that refuses them already (so the digests of their keys are not held twice). ``now``
+        stamps every change (default: the clock).
         """
-        check_unique_keys(records)
-        self.check_kinds(records)
         now = now or utcnow()
-        topics = {t.title: t for t in self.session.scalars(select(Topic))}
         created = updated = unchanged = 0
-        for start in range(0, len(records), IMPORT_CHUNK):
-            chunk = records[start : start + IMPORT_CHUNK]
+        stream = iter(records) if keys_checked else unique_keys(enumerate(records))
+        done = 0
+        while chunk := list(islice(stream, IMPORT_CHUNK)):
+            self.check_kinds(chunk, first=done)
+            done += len(chunk)
+            topic_ids, touched = self._topics(chunk, now)
             existing = self._existing(chunk)
-            new: dict[tuple[Any, ...], tuple[ClaimRecord, Topic]] = {}
+            new: list[tuple[ClaimRecord, int]] = []
             for record in chunk:
-                topic = topics.get(record.topic)
-                if topic is None:
-                    topic = topics[record.topic] = Topic(
-                        title=record.topic, created_at=now, updated_at=now
-                    )
-                    self.session.add(topic)
-                self._add_aliases(topic, record.topic_aliases, now)
-                key = record.key
-                claim = existing.get(key)
+                topic_id = topic_ids[record.topic]
+                claim = existing.get(record.key)
                 if claim is None:
-                    new[key] = (record, topic)
-                    topic.updated_at = now
+                    new.append((record, topic_id))
+                    touched.add(topic_id)
                     created += 1
-                elif self._update(claim, record, topic, author, now):
+                elif self._update(claim, record, topic_id, author, now, touched):
                     updated += 1
                 else:
                     unchanged += 1
             self.session.flush()
-            self._insert(list(new.values()), author, now)
-            if progress:
-                progress(len(chunk))
+            self._insert(new, author, now)
+            self._touch(touched, now)
         return ImportResult(created, updated, unchanged)
 
     def existing(self, record: ClaimRecord) -> Claim | None:
@@ -518,13 +730,10 @@ class ClaimStore:
         self.check_kinds([record])
         claim = self.claim(claim_id)
         record = record.model_copy(update={"external_id": claim.external_id})
-        topic = self.session.scalar(select(Topic).where(Topic.title == record.topic))
-        if topic is None:
-            topic = Topic(title=record.topic, created_at=now, updated_at=now)
-            self.session.add(topic)
-        self._add_aliases(topic, record.topic_aliases, now)
-        changed = self._update(claim, record, topic, author, now)
+        topic_ids, touched = self._topics([record], now)
+        changed = self._update(claim, record, topic_ids[record.topic], author, now, touched)
         self.session.flush()
+        self._touch(touched, now)
         return changed
 
     def add_alias(self, topic_id: int, alias: str, now: datetime | None = None) -> bool:
@@ -532,74 +741,160 @@ class ClaimStore:
         topic = self.session.get(Topic, topic_id, options=[selectinload(Topic.aliases)])
         if topic is None:
             raise ClaimBotError(f"There is no topic {topic_id}.")
-        count = len(topic.aliases)
-        self._add_aliases(topic, [alias], now or utcnow())
+        if alias.casefold() in {a.alias.casefold() for a in topic.aliases} | {
+            topic.title.casefold()
+        }:
+            return False
+        topic.aliases.append(TopicAlias(alias=alias))
+        topic.updated_at = now or utcnow()
         self.session.flush()
-        return len(topic.aliases) > count
+        return True
 
-    def _add_aliases(self, topic: Topic, aliases: Iterable[str], now: datetime) -> None:
-        known = {a.alias.casefold() for a in topic.aliases} | {topic.title.casefold()}
-        for alias in aliases:
-            if alias.casefold() not in known:
-                topic.aliases.append(TopicAlias(alias=alias))
-                known.add(alias.casefold())
-                topic.updated_at = now
+    def _topics(
+        self, records: Sequence[ClaimRecord], now: datetime
+    ) -> tuple[dict[str, int], set[int]]:
+        """The id of each record's topic by title, creating the topics that are new and adding
+        the aliases a topic lacks (any case); and the topics so changed. Plain statements, a
+        few per chunk: no topic is held in memory between chunks."""
+        titles = list(dict.fromkeys(r.topic for r in records))
+        connection = self.session.connection()
+        by_title = select(TOPICS.c.title, TOPICS.c.id)
+        ids: dict[str, int] = dict(
+            connection.execute(by_title.where(TOPICS.c.title.in_(titles))).all()
+        )
+        missing = [title for title in titles if title not in ids]
+        touched: set[int] = set()
+        if missing:  # inserted in one executemany, then read back: RETURNING is a row a time
+            connection.execute(
+                insert(TOPICS),
+                [{"title": title, "created_at": now, "updated_at": now} for title in missing],
+            )
+            ids.update(connection.execute(by_title.where(TOPICS.c.title.in_(missing))).all())
+            touched.update(ids[title] for title in missing)
+        wanted = {ids[r.topic] for r in records if r.topic_aliases}
+        if not wanted:
+            return ids, touched
+        known: dict[int, set[str]] = defaultdict(set)
+        for topic_id, alias in self.session.execute(
+            select(TopicAlias.topic_id, TopicAlias.alias).where(TopicAlias.topic_id.in_(wanted))
+        ):
+            known[topic_id].add(alias.casefold())
+        added = []
+        for record in {(r.topic, r.topic_aliases): r for r in records if r.topic_aliases}.values():
+            topic_id = ids[record.topic]
+            names = known[topic_id]
+            names.add(record.topic.casefold())
+            for alias in record.topic_aliases:
+                if alias.casefold() not in names:
+                    names.add(alias.casefold())
+                    added.append({"topic_id": topic_id, "alias": alias})
+                    touched.add(topic_id)
+        if added:
+            self.session.connection().execute(insert(TOPIC_ALIASES), added)
+        return ids, touched
 
-    def _insert(self, new: Sequence[tuple[ClaimRecord, Topic]], author: str, now: datetime) -> None:
-        """Insert new claims with their figures and "created" revisions, in batches."""
+    def _touch(self, topic_ids: set[int], now: datetime) -> None:
+        """Stamp topics as changed (what the index version notices)."""
+        if topic_ids:
+            self.session.execute(
+                update(Topic).where(Topic.id.in_(topic_ids)).values(updated_at=now),
+                execution_options={"synchronize_session": False},
+            )
+
+    def _insert(self, new: Sequence[tuple[ClaimRecord, int]], author: str, now: datetime) -> None:
+        """Insert new claims with their figures and "created" revisions, one bulk write per
+        table (:meth:`_write`), the claims' ids taken beforehand (:meth:`_claim_ids`)."""
         if not new:
             return
-        ids = self.session.scalars(
-            insert(Claim).returning(Claim.id, sort_by_parameter_order=True),
-            [
-                {
-                    **_columns(record),
-                    "topic_id": topic.id,
-                    "external_id": record.external_id,
-                    "created_at": now,
-                    "updated_at": now,
-                    "retired_at": now if record.retired_reason else None,
-                }
-                for record, topic in new
-            ],
-        ).all()
+        ids = self._claim_ids(len(new))
+        claims = [
+            {
+                **_columns(record),
+                "id": claim_id,
+                "topic_id": topic_id,
+                "external_id": record.external_id,
+                "created_at": now,
+                "updated_at": now,
+                "retired_at": now if record.retired_reason else None,
+            }
+            for claim_id, (record, topic_id) in zip(ids, new, strict=True)
+        ]
         figures = [
             {**figure_columns(figure), "claim_id": claim_id, "position": position}
             for claim_id, (record, _) in zip(ids, new, strict=True)
             for position, figure in enumerate(record.figures)
         ]
-        if figures:
-            self.session.execute(insert(Figure), figures)
-        self.session.execute(
-            insert(Revision),
-            [
-                {
-                    "claim_id": claim_id,
-                    "author": author,
-                    "action": "created",
-                    "revised_at": now,
-                    "changes": {
-                        k: [None, v]
-                        for k, v in record_snapshot(record).items()
-                        if v not in (None, [])
-                    },
-                }
-                for claim_id, (record, _) in zip(ids, new, strict=True)
-            ],
-        )
+        revisions = [
+            {
+                "claim_id": claim_id,
+                "author": author,
+                "action": "created",
+                "revised_at": now,
+                "changes": {
+                    k: [None, v] for k, v in record_snapshot(record).items() if v not in (None, [])
+                },
+            }
+            for claim_id, (record, _) in zip(ids, new, strict=True)
+        ]
+        for table, rows in ((CLAIMS, claims), (FIGURES, figures), (REVISIONS, revisions)):
+            if rows:
+                self._write(table, rows)
+
+    def _claim_ids(self, count: int) -> list[int]:
+        """Ids for ``count`` new claims: from the sequence on PostgreSQL; on SQLite the next
+        ones (asking SQLite to return them costs a statement per row). Should another writer
+        take one of those first, the primary key refuses it, and the import writes nothing."""
+        connection = self.session.connection()
+        if connection.dialect.name == "postgresql":
+            return list(
+                connection.scalars(
+                    text(
+                        "SELECT nextval(pg_get_serial_sequence('claims', 'id')) "
+                        "FROM generate_series(1, :count)"
+                    ),
+                    {"count": count},
+                )
+            )
+        first = (connection.scalar(select(func.max(CLAIMS.c.id))) or 0) + 1
+        return list(range(first, first + count))
+
+    def _write(self, table: Table, rows: list[dict[str, Any]]) -> None:
+        """Rows written in bulk: PostgreSQL's COPY, else one executemany."""
+        connection = self.session.connection()
+        if connection.dialect.name != "postgresql":
+            connection.execute(insert(table), rows)
+            return
+        columns = list(rows[0])
+        documents = {c for c in columns if isinstance(table.c[c].type, JSON)}
+        driver = connection.connection.driver_connection
+        assert driver is not None
+        with (
+            driver.cursor() as cursor,
+            cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row([json.dumps(row[c]) if c in documents else row[c] for c in columns])
 
     def _update(
-        self, claim: Claim, record: ClaimRecord, topic: Topic, author: str, now: datetime
+        self,
+        claim: Claim,
+        record: ClaimRecord,
+        topic_id: int,
+        author: str,
+        now: datetime,
+        touched: set[int],
     ) -> bool:
+        """Give a claim a record's fields, with a revision, when any differs; the topics it
+        leaves and joins go into ``touched``."""
         before, after = claim_snapshot(claim), record_snapshot(record)
         changes = {k: [before[k], after[k]] for k in TRACKED_FIELDS if before[k] != after[k]}
         if not changes:
             return False
-        if claim.topic is not topic:
-            claim.topic.updated_at = now
-            claim.topic = topic
+        touched.update((claim.topic_id, topic_id))
+        if claim.topic_id != topic_id:
+            claim.topic = self.session.get_one(Topic, topic_id)
         self._apply(claim, record, now)
-        claim.updated_at = topic.updated_at = now
+        claim.updated_at = now
         self.session.add(
             Revision(
                 claim=claim, author=author, action=_action(changes), changes=changes, revised_at=now

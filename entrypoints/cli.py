@@ -26,7 +26,7 @@ from bot.errors import ClaimBotError, DatabaseUnavailableError
 from bot.importing import CSV_PRESETS, FORMATS, read_claims
 from bot.learning import ProposalView
 from bot.models import utcnow
-from bot.records import dump_document
+from bot.records import document_head, dump_document, first_json_item, open_json
 from bot.render_text import (
     render_answer,
     render_digest,
@@ -204,48 +204,57 @@ def topics(core: Core, query: tuple[str, ...], page: int, limit: int, fmt: str) 
 
 def _check_import_file(path: Path, fmt: str | None) -> None:
     """Refuse, with what to do, a file that is empty, a CSV whose quote never closes, and a
-    ClaimReview or General Staff file given without its --format."""
+    ClaimReview or General Staff file given without its --format; reading it as a stream."""
+    chosen = fmt or ("csv" if path.suffix.casefold() in {".csv", ".tsv"} else "json")
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            if not any(line.strip() for line in handle):
+                raise ClaimBotError(
+                    f"{path.name} is empty: there is nothing to import. Export the sheet "
+                    "again, or see the README's Importing section for the columns a CSV needs."
+                )
+            if chosen == "csv" or chosen in CSV_PRESETS:
+                handle.seek(0)
+                try:
+                    for _row in csv.reader(handle, strict=True):
+                        pass
+                except csv.Error as exc:
+                    handle.seek(0)
+                    if sum(line.count('"') for line in handle) % 2:
+                        raise ClaimBotError(
+                            f'{path.name} has a quote (") that is never closed, so the rest of '
+                            "the file would be read as one field: close or remove it, then "
+                            "import again."
+                        ) from exc
     except (OSError, UnicodeDecodeError):
         return  # the reader says so, naming the file
-    if not text.strip():
-        raise ClaimBotError(
-            f"{path.name} is empty: there is nothing to import. Export the sheet again, or see "
-            "the README's Importing section for the columns a CSV needs."
-        )
-    chosen = fmt or ("csv" if path.suffix.casefold() in {".csv", ".tsv"} else "json")
-    if chosen == "csv" or chosen in CSV_PRESETS:
-        try:
-            for _row in csv.reader(text.splitlines(keepends=True), strict=True):
-                pass
-        except csv.Error as exc:
-            if text.count('"') % 2:
-                raise ClaimBotError(
-                    f'{path.name} has a quote (") that is never closed, so the rest of the file '
-                    "would be read as one field: close or remove it, then import again."
-                ) from exc
-        return
-    if fmt is not None:
-        return
+    if chosen == "json" and fmt is None:
+        _check_json_kind(path)
+
+
+def _check_json_kind(path: Path) -> None:
+    """Name the --format a JSON file that is no ClaimBot document looks like it needs."""
     try:
-        data = json.loads(text)
-    except ValueError:
+        with open_json(path) as handle:
+            document_head(handle)
+        return
+    except ClaimBotError:
+        pass  # no ClaimBot document: what does its first item look like?
+    try:
+        first, listed = first_json_item(path)
+    except ClaimBotError:
         return  # the reader says where the JSON is broken
-    items = data if isinstance(data, list) else [data]
-    if isinstance(data, dict) and isinstance(data.get("@graph"), list):
-        items = data["@graph"]
-    first = next((item for item in items if isinstance(item, dict)), {})
+    first = first if isinstance(first, dict) else {}
     if first.get("@type") == "ClaimReview" or "claimReviewed" in first:
         raise ClaimBotError(
             f"{path.name} looks like schema.org ClaimReview: add --format claimreview."
         )
-    if isinstance(data, list) and "equipment_oryx" in first:
+    if listed and "equipment_oryx" in first:
         raise ClaimBotError(
             f"{path.name} looks like Oryx's equipment losses: add --format oryx and the day of "
             "its snapshot, --date YYYY-MM-DD."
         )
-    if isinstance(data, list) and "date" in first and ("personnel" in first or "day" in first):
+    if listed and "date" in first and ("personnel" in first or "day" in first):
         raise ClaimBotError(
             f"{path.name} looks like the General Staff's daily losses series: "
             "add --format ukraine-losses."
@@ -293,10 +302,14 @@ def import_(
     core.require_schema()
     _check_import_file(path, fmt)
     records = read_claims(path, fmt, maps, sets, on.date() if on else None)
-    with click.progressbar(
-        length=len(records), label=f"Importing {path.name}", file=sys.stderr
-    ) as bar:
-        result = core.editing.import_records(records, f"import:{path.name}", progress=bar.update)
+    author = f"import:{path.name}"
+    if sys.stderr.isatty():  # the file is read as it is imported: the bar counts claims
+        with click.progressbar(
+            records, label=f"Importing {path.name}", show_pos=True, file=sys.stderr
+        ) as bar:
+            result = core.editing.import_records(bar, author)
+    else:
+        result = core.editing.import_records(records, author)
     assert result is not None  # only seeding skips a store that has claims
     click.echo(
         f"Imported {path.name}: {result.created} created, {result.updated} updated, "

@@ -51,19 +51,23 @@ def load_real_data(core: Core) -> None:
     core.init(seed=True)
     losses = SHARED_DATA / "ukraine-russia-war-losses"
     batches = [
-        read_claims(losses / "russia_losses_personnel.json", "ukraine-losses"),
-        read_claims(losses / "russia_losses_equipment.json", "ukraine-losses"),
-        read_claims(
-            SHARED_DATA / "reliefweb-crisis-figures" / "latest_figures_2023-07.csv",
-            maps=RELIEFWEB_MAP,
-            sets=["outlet=ReliefWeb", f"caveat={RELIEFWEB_CAVEAT}"],
+        list(read_claims(losses / "russia_losses_personnel.json", "ukraine-losses")),
+        list(read_claims(losses / "russia_losses_equipment.json", "ukraine-losses")),
+        list(
+            read_claims(
+                SHARED_DATA / "reliefweb-crisis-figures" / "latest_figures_2023-07.csv",
+                maps=RELIEFWEB_MAP,
+                sets=["outlet=ReliefWeb", f"caveat={RELIEFWEB_CAVEAT}"],
+            )
         ),
-        read_claims(
-            SHARED_DATA
-            / "unhcr-ukraine-refugees"
-            / "unhcr_ukraine_refugees_by_country_2022-07_2023-01.csv",
-            maps=UNHCR_MAP,
-            sets=UNHCR_SET,
+        list(
+            read_claims(
+                SHARED_DATA
+                / "unhcr-ukraine-refugees"
+                / "unhcr_ukraine_refugees_by_country_2022-07_2023-01.csv",
+                maps=UNHCR_MAP,
+                sets=UNHCR_SET,
+            )
         ),
     ]
     for records in batches:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import Engine, event
 
 from bot import db
 from bot.answers import Answer, ClaimView, FigureView, TopicAnswer
@@ -12,7 +15,7 @@ from bot.core import Core
 from bot.errors import ClaimBotError
 from bot.formatting import format_number
 from bot.models import Verification
-from bot.records import parse_document
+from bot.records import ClaimRecord, parse_document
 from bot.render_text import render_answer, render_claim, render_help
 from bot.store import ClaimStore
 
@@ -136,3 +139,61 @@ def test_an_answer_with_no_claim_by_then_says_so_plainly(core: Core) -> None:
 def test_a_date_is_dropped_only_when_the_best_topic_is_named_by_it(core: Core) -> None:
     answer = core.answers.ask("refugees from ukraine in 2022")
     assert answer.moment is not None
+
+
+@contextmanager
+def statements(engine: Engine) -> Iterator[list[str]]:
+    """Every SQL statement the engine sends to the database meanwhile."""
+    sent: list[str] = []
+
+    def note(*args: object) -> None:
+        sent.append(str(args[2]))
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        yield sent
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+
+
+def daily_series(claimants: range, days: int = 40) -> list[ClaimRecord]:
+    """Each claimant's daily figure on one topic, ten more each day, from 1 March 2024."""
+    start = date(2024, 3, 1)
+    return parse_document(
+        {
+            "claims": [
+                {
+                    "topic": "Fuel depots struck",
+                    "claimant": f"Claimant {n}",
+                    "claimed_on": (start + timedelta(days=day)).isoformat(),
+                    "figures": [{"metric": "depots", "value": 100 * n + 10 * day}],
+                }
+                for n in claimants
+                for day in range(days)
+            ]
+        }
+    )
+
+
+@pytest.mark.parametrize("question", ["fuel depots struck", "fuel depots as of 5 April 2024"])
+def test_series_take_the_same_statements_however_many_claimants(
+    empty_core: Core, question: str
+) -> None:
+    counts = []
+    for claimants in [range(2), range(2, 8)]:
+        with db.transaction(empty_core.sessions) as session:
+            ClaimStore(session).import_records(daily_series(claimants), author="t")
+        empty_core.answers.ask(question)  # the index takes in the new claimants
+        with statements(empty_core.engine) as sent:
+            (match,) = empty_core.answers.ask(question, today=date(2024, 4, 9)).matches
+        counts.append(len(sent))
+        assert len(match.claims) == claimants.stop
+    assert counts[0] == counts[1]
+    last = 35 if "as of" in question else 39
+    for claim in match.claims:
+        n = int(claim.claimant.split()[1])
+        assert claim.figures[0].value == 100 * n + 10 * last
+        assert claim.series is not None
+        assert (claim.series.count, claim.series.first.value) == (last + 1, 100 * n)
+        assert (claim.series.change_7, claim.series.change_30) == (70, 300)
+        assert str(claim.series.first_on) == "2024-03-01"

@@ -38,10 +38,10 @@ def real(
     url = empty_database(request.param, tmp_path_factory.mktemp("asof"))
     core = Core.from_settings(Settings(database_url=url))
     core.init(seed=True)
-    equipment = read_claims(LOSSES / "russia_losses_equipment.json", "ukraine-losses")
-    refugees = read_claims(UNHCR, maps=UNHCR_MAP, sets=UNHCR_SET)
+    equipment = list(read_claims(LOSSES / "russia_losses_equipment.json", "ukraine-losses"))
+    refugees = list(read_claims(UNHCR, maps=UNHCR_MAP, sets=UNHCR_SET))
     for records in [
-        read_claims(LOSSES / "russia_losses_personnel.json", "ukraine-losses"),
+        list(read_claims(LOSSES / "russia_losses_personnel.json", "ukraine-losses")),
         [r for r in equipment if r.topic == "Russian tanks lost in Ukraine"],
         [r for r in refugees if r.topic.endswith(("Germany", "Poland"))],
     ]:

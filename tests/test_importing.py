@@ -5,19 +5,20 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
+from sqlalchemy import event, select
 
 from bot import db
 from bot.claimreview import parse_claimreview, to_claimreview
 from bot.core import Core
 from bot.errors import ClaimBotError
 from bot.importing import CsvMapping, read_claims, ukraine_losses
-from bot.models import Verification
+from bot.models import Topic, Verification
 from bot.records import ClaimRecord
-from bot.store import ClaimStore, ImportResult, to_record
+from bot.store import IMPORT_CHUNK, ClaimStore, ImportResult, to_record
 from tests.quality import RELIEFWEB_MAP, SHARED_DATA, UNHCR_MAP, UNHCR_SET
 
 HERE = Path(__file__).parent
@@ -31,7 +32,7 @@ needs_shared_data = pytest.mark.skipif(
 )
 
 
-def save(core: Core, records: Sequence[ClaimRecord]) -> ImportResult:
+def save(core: Core, records: Iterable[ClaimRecord]) -> ImportResult:
     with db.transaction(core.sessions) as session:
         return ClaimStore(session).import_records(records, author="test")
 
@@ -59,7 +60,7 @@ def test_csv_with_the_documented_header_and_several_figures(tmp_path: Path) -> N
         + 'ru-1,Russian losses,,Russian MoD,2022-03-02,wounded,"1,597",,troops,unverified\n'
         + "wi,Conscript share,,Warsaw Institute,2022-03-02,share,50,70,%,disputed\n",
     )
-    first, second = read_claims(path)
+    first, second = list(read_claims(path))
     assert first.topic_aliases == ("russian casualties", "russian deaths")
     assert [(f.metric, f.value) for f in first.figures] == [("killed", 498), ("wounded", 1597)]
     assert (second.figures[0].value, second.figures[0].value_high) == (50, 70)
@@ -70,10 +71,12 @@ def test_csv_mapping_templates_and_fixed_values(tmp_path: Path) -> None:
     path = write(
         tmp_path, "country,when,count\nPoland,2022-08-01,1256568\nGermany,2022-06-21,867000\n"
     )
-    records = read_claims(
-        path,
-        maps=["topic=Refugees in {country}", "claimed_on=when", "value=count"],
-        sets=["claimant=UNHCR", "metric=refugees"],
+    records = list(
+        read_claims(
+            path,
+            maps=["topic=Refugees in {country}", "claimed_on=when", "value=count"],
+            sets=["claimant=UNHCR", "metric=refugees"],
+        )
     )
     assert [(r.topic, r.claimant, r.figures[0].value) for r in records] == [
         ("Refugees in Poland", "UNHCR", 1256568),
@@ -104,21 +107,89 @@ def test_csv_errors_name_row_and_column(
     tmp_path: Path, rows: str, maps: list[str], message: str
 ) -> None:
     with pytest.raises(ClaimBotError, match="^" + re.escape(message)):
-        read_claims(write(tmp_path, HEADER + rows), maps=maps)
+        list(read_claims(write(tmp_path, HEADER + rows), maps=maps))
 
 
-def test_bad_row_in_the_middle_of_a_large_file_changes_nothing(
-    empty_core: Core, tmp_path: Path
+def many(count: int, last: str = "", suffix: str = ".csv") -> str:
+    """A file of ``count`` claims over 50 topics and ``last`` (a CSV row) at the end; a JSON
+    document for the suffix .json."""
+    rows = [
+        f"id-{i},Topic {i % 50},t{i % 50},Claimant,2022-01-01,k,{i},,,unverified\n"
+        for i in range(count)
+    ] + ([last] if last else [])
+    if suffix == ".csv":
+        return HEADER + "".join(rows)
+    names = HEADER.strip().split(",")
+    claims = []
+    for row in rows:
+        fields = dict(zip(names, row.strip().split(","), strict=True))
+        claims.append(
+            {
+                **{k: fields[k] for k in ("external_id", "topic", "claimant", "claimed_on")},
+                "topic_aliases": [fields["topic_aliases"]] if fields["topic_aliases"] else [],
+                "figures": [{"metric": fields["metric"], "value": fields["value"]}],
+            }
+        )
+    return json.dumps({"version": 1, "claims": claims})
+
+
+def import_file(core: Core, path: Path, inserts: list[str]) -> None:
+    """Import a file as the command line does (streamed, one transaction), noting each chunk
+    of claims written: an INSERT on SQLite; on PostgreSQL the ids taken for a COPY (which
+    goes to the driver directly)."""
+
+    def note(*args: object) -> None:
+        statement = str(args[2])
+        if statement.startswith("INSERT INTO claims") or "generate_series" in statement:
+            inserts.append(statement)
+
+    event.listen(core.engine, "before_cursor_execute", note)
+    try:
+        core.editing.import_records(read_claims(path), "test")
+    finally:
+        event.remove(core.engine, "before_cursor_execute", note)
+
+
+def stored(core: Core) -> tuple[int, int]:
+    """How many claims and topics the store holds."""
+    with core.sessions() as session:
+        topics = session.scalars(select(Topic.id)).all()
+        return ClaimStore(session).claim_count(include_retired=True), len(topics)
+
+
+@pytest.mark.parametrize(
+    ("suffix", "message"),
+    [(".csv", r"^Row 2502, column 'value'"), (".json", r"^Record 2500: field 'figures\.0\.value'")],
+)
+def test_a_bad_last_record_after_chunks_were_written_leaves_nothing(
+    empty_core: Core, tmp_path: Path, suffix: str, message: str
 ) -> None:
-    lines = [
-        f"id-{i},Topic {i % 50},,Claimant,2022-01-01,k,{i},,,unverified\n" for i in range(5000)
-    ]
-    lines[2500] = "id-2500,Topic 0,,Claimant,2022-01-01,k,not-a-number,,,unverified\n"
-    path = write(tmp_path, HEADER + "".join(lines))
-    with pytest.raises(ClaimBotError, match=r"^Row 2502, column 'value'"):
-        read_claims(path)
-    with empty_core.sessions() as session:
-        assert ClaimStore(session).claim_count() == 0
+    bad = "id-bad,Topic 0,,Claimant,2022-01-01,k,not-a-number,,,unverified\n"
+    inserts: list[str] = []
+    with pytest.raises(ClaimBotError, match=message):
+        import_file(empty_core, write(tmp_path, many(2500, bad, suffix), "bad" + suffix), inserts)
+    assert len(inserts) == 2500 // IMPORT_CHUNK  # the chunks before the bad one were written
+    assert stored(empty_core) == (0, 0)  # and rolled back
+    import_file(empty_core, write(tmp_path, many(2500, suffix=suffix), "good" + suffix), [])
+    assert stored(empty_core) == (2500, 50)
+
+
+@pytest.mark.parametrize(
+    ("suffix", "message"),
+    [
+        (".csv", r"^Rows 6 and 2502 have the same key \(external_id 'id-4'\)"),
+        (".json", r"^Records 4 and 2500 have the same key \(external_id 'id-4'\)"),
+    ],
+)
+def test_a_key_repeated_chunks_apart_is_refused_and_nothing_written(
+    empty_core: Core, tmp_path: Path, suffix: str, message: str
+) -> None:
+    again = "id-4,Topic 9,,Claimant,2022-01-02,k,1,,,unverified\n"
+    inserts: list[str] = []
+    with pytest.raises(ClaimBotError, match=message):
+        import_file(empty_core, write(tmp_path, many(2500, again, suffix), "two" + suffix), inserts)
+    assert len(inserts) == 2500 // IMPORT_CHUNK
+    assert stored(empty_core) == (0, 0)
 
 
 def test_reimport_is_idempotent_and_changes_become_revisions(
@@ -128,13 +199,13 @@ def test_reimport_is_idempotent_and_changes_become_revisions(
         tmp_path,
         HEADER + "a,T,,C,2022-01-01,k,1,,,unverified\nb,T,,D,2022-01-01,k,2,,,unverified\n",
     )
-    assert save(empty_core, read_claims(path)) == ImportResult(created=2)
-    assert save(empty_core, read_claims(path)) == ImportResult(unchanged=2)
+    assert save(empty_core, list(read_claims(path))) == ImportResult(created=2)
+    assert save(empty_core, list(read_claims(path))) == ImportResult(unchanged=2)
     changed = write(
         tmp_path,
         HEADER + "a,T,,C,2022-01-01,k,5,,,unverified\nb,T,,D,2022-01-01,k,2,,,unverified\n",
     )
-    assert save(empty_core, read_claims(changed)) == ImportResult(updated=1, unchanged=1)
+    assert save(empty_core, list(read_claims(changed))) == ImportResult(updated=1, unchanged=1)
 
 
 def test_mapping_rejects_unknown_fields() -> None:
@@ -146,7 +217,7 @@ def test_mapping_rejects_unknown_fields() -> None:
 
 
 def test_claimreview_import_maps_the_schema() -> None:
-    first, second = read_claims(HERE / "data" / "claimreview_example.json", fmt="claimreview")
+    first, second = list(read_claims(HERE / "data" / "claimreview_example.json", fmt="claimreview"))
     assert first.claimant == "Russian Ministry of Defence"
     assert first.outlet == "RIA Novosti"
     assert first.source_url == "https://ria.example/20220302/losses.html"
@@ -163,29 +234,31 @@ def test_claimreview_import_maps_the_schema() -> None:
 
 
 def test_claimreview_round_trip(empty_core: Core) -> None:
-    original = read_claims(HERE / "data" / "claimreview_example.json", fmt="claimreview")
+    original = list(read_claims(HERE / "data" / "claimreview_example.json", fmt="claimreview"))
     exported = [to_claimreview(r, "ClaimBot", r.claimed_on) for r in original]
     assert all(
         e["@type"] == "ClaimReview" and e["itemReviewed"]["@type"] == "Claim" for e in exported
     )
-    assert parse_claimreview(exported) == original
-    assert parse_claimreview({"@graph": exported}) == original
+    assert list(parse_claimreview([exported])) == original
+    assert list(parse_claimreview([{"@graph": exported}])) == original
 
 
 def test_claimreview_export_of_claims_with_figures_round_trips(core: Core) -> None:
     with core.sessions() as session:
         records = [to_record(c) for c in ClaimStore(session).all_claims()]
     exported = json.loads(json.dumps([to_claimreview(r, "Desk", r.claimed_on) for r in records]))
-    assert parse_claimreview(exported) == records
+    assert list(parse_claimreview([exported])) == records
     assert exported[0]["reviewRating"]["alternateName"] == "Unverified"
 
 
 def test_claimreview_errors_name_the_review() -> None:
     with pytest.raises(ClaimBotError, match="No ClaimReview objects"):
-        parse_claimreview({"@type": "Article"})
+        list(parse_claimreview([{"@type": "Article"}]))
     with pytest.raises(ClaimBotError, match=r"^ClaimReview 0: field 'claimant'"):
-        parse_claimreview(
-            [{"@type": "ClaimReview", "claimReviewed": "x", "datePublished": "2022-01-01"}]
+        list(
+            parse_claimreview(
+                [[{"@type": "ClaimReview", "claimReviewed": "x", "datePublished": "2022-01-01"}]]
+            )
         )
 
 
@@ -210,7 +283,7 @@ def test_claimreview_rating_that_is_not_a_finite_number(
         "reviewRating": {"@type": "Rating", **rating},
     }
     with pytest.raises(ClaimBotError, match=rf"^ClaimReview 0: field 'reviewRating\.{field}'"):
-        parse_claimreview([review])
+        list(parse_claimreview([[review]]))
 
 
 def test_claimreviews_with_one_key_are_an_error_naming_both() -> None:
@@ -225,7 +298,7 @@ def test_claimreviews_with_one_key_are_an_error_naming_both() -> None:
         ClaimBotError,
         match=r"^ClaimReviews 0 and 1 have the same key \(external_id 'https://factcheck",
     ):
-        parse_claimreview([review, {**review, "claimReviewed": "y"}])
+        list(parse_claimreview([[review, {**review, "claimReviewed": "y"}]]))
 
 
 def test_json_formats_accept_a_byte_order_mark(tmp_path: Path) -> None:
@@ -237,18 +310,18 @@ def test_json_formats_accept_a_byte_order_mark(tmp_path: Path) -> None:
     }
     path = tmp_path / "reviews.json"
     path.write_text(json.dumps([review]), encoding="utf-8-sig")
-    assert [r.claimant for r in read_claims(path, "claimreview")] == ["A"]
+    assert [r.claimant for r in list(read_claims(path, "claimreview"))] == ["A"]
     path.write_text(
         json.dumps(
             {"claims": [{"topic": "T", "claimant": "C", "claimed_on": "2022-01-01", "quote": "q"}]}
         ),
         encoding="utf-8-sig",
     )
-    assert [r.claimant for r in read_claims(path)] == ["C"]
+    assert [r.claimant for r in list(read_claims(path))] == ["C"]
     days = [{"date": "2022-03-01", "tank": 1}, {"date": "2022-03-01", "tank": 2}]
     path.write_text(json.dumps(days), encoding="utf-8-sig")
     with pytest.raises(ClaimBotError, match=r"^Records 0 and 1 have the same key"):
-        read_claims(path, "ukraine-losses")
+        list(read_claims(path, "ukraine-losses"))
 
 
 def test_csv_rows_of_one_claim_may_differ_only_in_their_figures(tmp_path: Path) -> None:
@@ -260,22 +333,34 @@ def test_csv_rows_of_one_claim_may_differ_only_in_their_figures(tmp_path: Path) 
         + "ru-1,,losses b,,,,wounded,1597\n"
         + "ru-1,Losses,,Russian MoD,2022-03-02,Said so,captured,10\n",
     )
-    (claim,) = read_claims(same)
+    (claim,) = list(read_claims(same))
     assert [f.metric for f in claim.figures] == ["killed", "wounded", "captured"]
     assert claim.topic_aliases == ("losses a", "losses b")
     differing = write(
         tmp_path,
         header
         + "ru-1,Losses,,Russian MoD,2022-03-02,Said so,killed,498\n"
-        + "other,Losses,,Russian MoD,2022-03-02,,killed,1\n"
         + "ru-1,Losses,,Russian MoD,2022-03-02,Said otherwise,wounded,1597\n",
     )
     with pytest.raises(
         ClaimBotError,
-        match=r"^Rows 2 and 4 have the same key but differ in column 'quote' \('Said so', "
+        match=r"^Rows 2 and 3 have the same key but differ in column 'quote' \('Said so', "
         r"then 'Said otherwise'\): rows of one claim may differ only in their figures\.$",
     ):
-        read_claims(differing)
+        list(read_claims(differing))
+    apart = write(
+        tmp_path,
+        header
+        + "ru-1,Losses,,Russian MoD,2022-03-02,Said so,killed,498\n"
+        + "other,Losses,,Russian MoD,2022-03-02,,killed,1\n"
+        + "ru-1,Losses,,Russian MoD,2022-03-02,Said so,wounded,1597\n",
+    )
+    with pytest.raises(
+        ClaimBotError,
+        match=r"^Rows 2 and 4 have the same key \(external_id 'ru-1'\); a file may hold each "
+        r"claim only once\. \(The rows of a claim with several figures follow one another\.\)$",
+    ):
+        list(read_claims(apart))
     natural = write(
         tmp_path,
         "topic,claimant,claimed_on,caveat,metric,value\n"
@@ -286,7 +371,7 @@ def test_csv_rows_of_one_claim_may_differ_only_in_their_figures(tmp_path: Path) 
     with pytest.raises(
         ClaimBotError, match=r"^Rows 2 and 4 have the same key but differ in column 'caveat'"
     ):
-        read_claims(natural)
+        list(read_claims(natural))
 
 
 def test_csv_text_longer_than_the_limit_names_row_and_column(tmp_path: Path) -> None:
@@ -300,7 +385,7 @@ def test_csv_text_longer_than_the_limit_names_row_and_column(tmp_path: Path) -> 
         ClaimBotError,
         match=r"^Row 3, column 'caveat': String should have at most 3000 characters, not 3001\.$",
     ):
-        read_claims(path)
+        list(read_claims(path))
 
 
 # The real data sets ------------------------------------------------------------------------------
@@ -308,7 +393,7 @@ def test_csv_text_longer_than_the_limit_names_row_and_column(tmp_path: Path) -> 
 
 @needs_shared_data
 def test_general_staff_series_imports_and_answers_as_a_summary(core: Core) -> None:
-    records = read_claims(LOSSES / "russia_losses_personnel.json", fmt="ukraine-losses")
+    records = list(read_claims(LOSSES / "russia_losses_personnel.json", fmt="ukraine-losses"))
     assert len(records) == 1626
     assert save(core, records).created == 1626
     assert save(core, records).unchanged == 1626
@@ -333,7 +418,7 @@ def test_general_staff_series_imports_and_answers_as_a_summary(core: Core) -> No
 @needs_shared_data
 def test_general_staff_equipment_series() -> None:
     data = json.loads((LOSSES / "russia_losses_equipment.json").read_text())
-    records = ukraine_losses(data)
+    records = list(ukraine_losses(data))
     tanks = [r for r in records if r.topic == "Russian tanks lost in Ukraine"]
     assert len(tanks) == 1626
     assert tanks[-1].figures[0].value == data[-1]["tank"]
@@ -341,7 +426,7 @@ def test_general_staff_equipment_series() -> None:
 
 @needs_shared_data
 def test_reliefweb_imports_with_the_documented_mapping(empty_core: Core) -> None:
-    records = read_claims(RELIEFWEB, maps=RELIEFWEB_MAP, sets=["outlet=ReliefWeb"])
+    records = list(read_claims(RELIEFWEB, maps=RELIEFWEB_MAP, sets=["outlet=ReliefWeb"]))
     assert save(empty_core, records).created == 580
     (topic,) = empty_core.answers.ask("ukraine refugees in poland").matches
     assert topic.topic == "Ukraine: Ukrainian Refugees in Poland"
@@ -353,7 +438,7 @@ def test_reliefweb_imports_with_the_documented_mapping(empty_core: Core) -> None
 
 @needs_shared_data
 def test_unhcr_snapshots_import_as_dated_series(empty_core: Core) -> None:
-    records = read_claims(UNHCR, maps=UNHCR_MAP, sets=UNHCR_SET)
+    records = list(read_claims(UNHCR, maps=UNHCR_MAP, sets=UNHCR_SET))
     assert save(empty_core, records).created == 635
     (topic,) = empty_core.answers.ask("refugees in germany").matches
     assert topic.topic == "Refugees from Ukraine in Germany"

@@ -15,7 +15,7 @@ from bot.core import SEED_PATH, Core
 from bot.errors import ClaimBotError
 from bot.models import Claim, Topic
 from bot.records import ClaimRecord, dump_document, load_file, parse_document
-from bot.store import ClaimStore, to_record
+from bot.store import ClaimStore, FigureRow, to_record
 
 RECORD = {
     "topic": "Russian military casualties in Ukraine",
@@ -45,7 +45,7 @@ def test_migration_creates_every_table_from_empty(empty_core: Core) -> None:
 
 
 def test_seed_loads_once(core: Core) -> None:
-    seeded = len(load_file(SEED_PATH))
+    seeded = len(list(load_file(SEED_PATH)))
     assert core.init(seed=True) is None
     with core.sessions() as session:
         assert ClaimStore(session).claim_count() == seeded
@@ -109,11 +109,12 @@ def test_latest_claims_keeps_each_claimants_newest(empty_core: Core) -> None:
     with empty_core.sessions() as session:
         topic_id = session.scalars(select(Topic.id)).one()
         latest = ClaimStore(session).latest_claims([topic_id, 999])
-        assert [(c.claimant, c.external_id, n) for c, n in latest[topic_id]] == [
-            ("Russian Ministry of Defence", "b", 2),
-            ("Ukraine", "d", 1),
-            ("UK MoD", "c", 1),
+        assert [(c.claimant, str(c.claimed_on), n) for c, n in latest[topic_id]] == [
+            ("Russian Ministry of Defence", "2022-03-05", 2),
+            ("Ukraine", "2022-03-04", 1),
+            ("UK MoD", "2022-02-25", 1),
         ]
+        assert latest[topic_id][0][0].figures == (FigureRow("k", 9, None, None),)
         assert latest[999] == []
 
 
@@ -136,7 +137,7 @@ def test_export_import_round_trip(core: Core, database_url: str) -> None:
     document = json.loads(exported)
     assert document["version"] == 1
     assert {c["external_id"] for c in document["claims"]} >= {"seed-2022-03-02-ru-mod-casualties"}
-    original = load_file(SEED_PATH)
+    original = list(load_file(SEED_PATH))
     round_tripped = parse_document(document)
     by_key = {r.external_id: r for r in round_tripped}
     for record in original:
@@ -211,4 +212,4 @@ def test_two_records_with_one_key_are_an_error_naming_both(empty_core: Core) -> 
 def test_json_file_with_a_byte_order_mark(tmp_path: Path) -> None:
     path = tmp_path / "claims.json"
     path.write_text(json.dumps({"claims": [RECORD]}), encoding="utf-8-sig")
-    assert [r.external_id for r in load_file(path)] == ["ru-1"]
+    assert [r.external_id for r in list(load_file(path))] == ["ru-1"]
