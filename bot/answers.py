@@ -314,7 +314,7 @@ class ClaimView:
         if len(self.repeated_by) < 2:
             return None
         count = len(_unique(e.name for e in self.repeated_by))
-        return f"Citing {self.source}: repeated by {count} outlets."
+        return f"Citing {self.source}: repeated by {count} outlet{'s' if count != 1 else ''}."
 
     @property
     def outlets(self) -> list[str]:
@@ -385,12 +385,18 @@ class ComparableGroup:
 
 
 def collapse_echoes(claims: Sequence[ClaimView]) -> list[ClaimView]:
-    """Claims that cite one source (or are its own) with the same figures, shown once: the
-    most recent, with every report in ``repeated_by``."""
+    """Claims that cite one source (or are its own) with the same figures, saying the same of
+    them (what each counts, its basis and coverage) and judged alike (verification, as of),
+    shown once: the most recent, with every report in ``repeated_by``. A report that differs
+    in any of these is shown on its own."""
     groups: dict[tuple[Any, ...], list[ClaimView]] = {}
     for claim in claims:
-        figures = tuple((f.metric.casefold(), f.value, f.value_high, f.unit) for f in claim.figures)
-        key = (claim.source.strip().casefold(), figures) if figures else ("claim", claim.id)
+        figures = tuple(replace(f, metric=f.metric.casefold()) for f in claim.figures)
+        key = (
+            (claim.source.strip().casefold(), figures, claim.verification, claim.as_of)
+            if figures
+            else ("claim", claim.id)
+        )
         groups.setdefault(key, []).append(claim)
     return [
         replace(

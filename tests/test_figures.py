@@ -256,6 +256,36 @@ def test_three_outlets_citing_one_source_are_one_claim(empty_core: Core) -> None
     assert claims[1]["repeated_by"] == []
 
 
+def test_a_report_that_differs_is_not_hidden_among_echoes(empty_core: Core) -> None:
+    """Reports citing one source with the same numbers, one judged false and one counting
+    something else, are not folded into "repeated by N outlets"."""
+    kinds = [dict(f, counts="killed_and_wounded") for f in DETAILED["figures"]]
+    save(
+        empty_core,
+        [
+            record(external_id="tass", claimant="TASS", outlet="TASS", claimed_on="2022-03-03"),
+            record(
+                external_id="rbc",
+                claimant="RBC",
+                outlet="RBC",
+                claimed_on="2022-03-02",
+                verification="false",
+            ),
+            record(
+                external_id="ifx",
+                claimant="Interfax",
+                outlet="Interfax",
+                claimed_on="2022-03-01",
+                figures=kinds,
+            ),
+        ],
+    )
+    (topic,) = empty_core.answers.ask("russian military casualties in ukraine").matches
+    assert sorted(c.claimant for c in topic.claims) == ["Interfax", "RBC", "TASS"]
+    assert all(c.repeated_by == () for c in topic.claims)
+    assert "repeated by" not in render_answer(empty_core.answers.ask("russian military casualties"))
+
+
 def test_digests_show_what_figures_count(core: Core) -> None:
     digest = core.digests.gather(
         "r", None, datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC)
