@@ -385,15 +385,16 @@ class ComparableGroup:
 
 
 def collapse_echoes(claims: Sequence[ClaimView]) -> list[ClaimView]:
-    """Claims that cite one source (or are its own) with the same figures, saying the same of
-    them (what each counts, its basis and coverage) and judged alike (verification, as of),
-    shown once: the most recent, with every report in ``repeated_by``. A report that differs
-    in any of these is shown on its own."""
+    """Claims that cite one source (or are its own) with the same figures counting the same
+    kinds and judged alike (verification), shown once: the most recent, with every report in
+    ``repeated_by``. A report that differs in any of these is shown on its own."""
     groups: dict[tuple[Any, ...], list[ClaimView]] = {}
     for claim in claims:
-        figures = tuple(replace(f, metric=f.metric.casefold()) for f in claim.figures)
+        figures = tuple(
+            (f.metric.casefold(), f.value, f.value_high, f.unit, f.counts) for f in claim.figures
+        )
         key = (
-            (claim.source.strip().casefold(), figures, claim.verification, claim.as_of)
+            (claim.source.strip().casefold(), figures, claim.verification)
             if figures
             else ("claim", claim.id)
         )
@@ -465,7 +466,7 @@ def _group(members: Sequence[ClaimView]) -> ComparableGroup:
             if figure.counts == kind
         ]
         by_claim = _unique(claim.id for _, claim in ends)
-        if len(by_claim) < 2 or len({figure.unit for figure, _ in ends}) > 1:
+        if len(by_claim) < 2 or not _comparable([figure for figure, _ in ends]):
             continue
         low = min(ends, key=lambda e: e[0].value)
         high = max(ends, key=lambda e: _top(e[0]))
@@ -487,6 +488,27 @@ def _group(members: Sequence[ClaimView]) -> ComparableGroup:
         )
     return ComparableGroup(
         tuple(labels), tuple(labels.values()), tuple(c.id for c in members), tuple(spreads)
+    )
+
+
+#: Bases that are not counts: a spread never sets them against counts.
+NOT_COUNTS = {Basis.PROJECTION, Basis.MODEL}
+
+
+def _comparable(figures: Sequence[FigureView]) -> bool:
+    """Whether figures of one kind may be set side by side as a spread: the same unit, no
+    projection or model against a count, and the same area and period where they say theirs."""
+
+    def agree(values: Iterator[Any]) -> bool:
+        return len({v for v in values if v is not None}) <= 1
+
+    bases = {f.basis in NOT_COUNTS for f in figures if f.basis}
+    return (
+        len({f.unit for f in figures}) == 1
+        and len(bases) <= 1
+        and agree(f.area.strip().casefold() if f.area else None for f in figures)
+        and agree(f.coverage_from for f in figures)
+        and agree(f.coverage_to for f in figures)
     )
 
 
