@@ -23,6 +23,7 @@ from handlers.blocks import (
     MORE_TOPICS_ACTION,
     PICK_SUGGESTION_ACTION,
     SHARE_ACTION,
+    SHARE_MESSAGE_ACTION,
     answer_message,
     full_text_message,
     history_message,
@@ -39,9 +40,11 @@ from handlers.replies import ephemeral, reply
 def share_answer(
     ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext
 ) -> None:
-    """Post the same answer visibly in the channel, saying who shared it."""
+    """Post the same answer visibly in the channel, saying who shared it (an answer to a
+    pasted message is answered as one again)."""
     ack()
-    answer = core(context).answers.ask(action["value"])
+    message = action["action_id"] == SHARE_MESSAGE_ACTION
+    answer = core(context).answers.ask(action["value"], message=message or None)
     message = answer_message(answer, shared_by=body["user"]["id"])
     reply(
         body["response_url"], {**message, "response_type": "in_channel", "replace_original": False}
@@ -177,6 +180,7 @@ def more_topics(
 
 def register(app: App) -> None:
     app.action(SHARE_ACTION)(share_answer)
+    app.action(SHARE_MESSAGE_ACTION)(share_answer)
     app.action(re.compile(rf"^{ASK_TOPIC_ACTION}_\d+$"))(ask_topic)
     app.action(re.compile(rf"^{PICK_SUGGESTION_ACTION}_\d+$"))(pick_suggestion)
     app.action(re.compile(rf"^{HISTORY_ACTION}_\d+$"))(topic_history)

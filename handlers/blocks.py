@@ -47,6 +47,8 @@ TOPIC_LINE_TITLE = 150
 TOPIC_LINES_PER_SECTION = 10
 
 SHARE_ACTION = "share_answer"
+#: Share an answer to a pasted message: the text is answered as a message again.
+SHARE_MESSAGE_ACTION = "share_message_answer"
 ASK_TOPIC_ACTION = "ask_topic"
 HISTORY_ACTION = "topic_history"
 CHART_ACTION = "topic_chart"
@@ -73,8 +75,6 @@ MAX_DIGEST_PAGES = 10
 
 #: How much of a pasted message an answer repeats.
 MESSAGE_PREVIEW = 200
-#: A button's value holds at most this many characters.
-MAX_BUTTON_VALUE = 2000
 
 APOLOGY = "Sorry, I couldn't deliver an answer just now. Please try again in a minute."
 
@@ -192,7 +192,7 @@ def claim_blocks(claim: ClaimView, label: str = "", *, editable: bool = False) -
         )
     if claim.echo_note:
         ids = ",".join(str(e.id) for e in claim.repeated_by)
-        if len(ids) <= 2000:  # a button's value holds at most 2,000 characters
+        if len(ids) <= MAX_BUTTON_VALUE:
             buttons.append(
                 ButtonElement(
                     text="Show the outlets", action_id=f"{ECHOES_ACTION}_{claim.id}", value=ids
@@ -293,7 +293,7 @@ def _buttons(answer: Answer, *, shareable: bool) -> list[ButtonElement]:
         buttons.append(
             ButtonElement(
                 text="Share in channel",
-                action_id=SHARE_ACTION,
+                action_id=SHARE_MESSAGE_ACTION if answer.message else SHARE_ACTION,
                 value=answer.question,
                 style="primary",
             )
@@ -321,19 +321,24 @@ def _buttons(answer: Answer, *, shareable: bool) -> list[ButtonElement]:
             ButtonElement(
                 text=_plain(title, MAX_BUTTON_TEXT),
                 action_id=f"{PICK_SUGGESTION_ACTION}_{i}",
-                value=suggestion_value(title, answer.question, when.strip()),
+                # A pasted message is no name for a topic: its pick proposes no alias.
+                value=suggestion_value(
+                    title, None if answer.message else answer.question, when.strip()
+                ),
             )
             for i, title in enumerate(answer.suggestions)
         )
     return buttons
 
 
-def suggestion_value(topic: str, question: str, when: str) -> str:
+def suggestion_value(topic: str, question: str | None, when: str) -> str:
     """What a suggested topic's button carries back: the topic, the moment asked and the
-    question it was suggested for (left out when the whole would not fit in a button)."""
-    value = json.dumps({"topic": topic, "when": when, "question": question}, ensure_ascii=False)
-    if len(value) <= MAX_BUTTON_VALUE:
-        return value
+    question it was suggested for (left out when there is none, or when the whole would not
+    fit in a button)."""
+    if question is not None:
+        value = json.dumps({"topic": topic, "when": when, "question": question}, ensure_ascii=False)
+        if len(value) <= MAX_BUTTON_VALUE:
+            return value
     return json.dumps({"topic": topic, "when": when}, ensure_ascii=False)
 
 
