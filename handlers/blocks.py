@@ -205,18 +205,24 @@ def claim_blocks(claim: ClaimView, label: str = "", *, editable: bool = False) -
 
 def outlets_message(source: str, reports: Sequence[ClaimRecord]) -> Message:
     """The outlets that repeat one source's claim: each outlet, its claimant, date and link."""
-    lines = [
-        f"• {link(r.source_url, r.outlet or r.claimant)}"
-        + (f" ({escape(r.claimant)})" if r.outlet and r.outlet != r.claimant else "")
-        + f", {format_date(r.claimed_on)}"
-        for r in reports
-    ]
     heading = f"*The outlets repeating {escape(source)}*"
     blocks: list[Block] = [SectionBlock(text=_mrkdwn(heading))]
-    for start in range(0, len(lines), TOPIC_LINES_PER_SECTION):
-        section = "\n".join(lines[start : start + TOPIC_LINES_PER_SECTION])
-        blocks.append(SectionBlock(text=_mrkdwn(section)))
-    return _message(blocks[:MAX_BLOCKS], f"The outlets repeating {escape(source)}")
+    listed = _add_rows(blocks, (_outlet_row(r) for r in reports))
+    if listed < len(reports):
+        note = f"{len(reports) - listed:,} more not shown. `claimbot ask --outlets` lists them all."
+        blocks.append(ContextBlock(elements=[_mrkdwn(note)]))
+    return _message(blocks, f"The outlets repeating {escape(source)}")
+
+
+def _outlet_row(report: ClaimRecord) -> str:
+    """An outlet, its claimant and date, linked to the report when the link fits a section
+    whole (a cut link would break the markup)."""
+    name = report.outlet or report.claimant
+    rest = f", {format_date(report.claimed_on)}"
+    if report.outlet and report.outlet != report.claimant:
+        rest = f" ({escape(report.claimant)}){rest}"
+    row = f"• {link(report.source_url, name)}{rest}"
+    return row if len(row) < MAX_SECTION else f"• {escape(name)}{rest}"
 
 
 def full_text_message(claimant: str, quote: str | None, caveat: str | None) -> Message:
@@ -560,19 +566,9 @@ def digest_messages(digest: Digest) -> list[Message]:
     ]
 
 
-def history_message(topic: TopicAnswer | None, question: str) -> Message:
-    """Every dated claim on a topic, newest first, within Slack's limits."""
-    if topic is None:
-        return text_message(f"No claims found for “{question}”.")
-    rows = [
-        f"`{c.claimed_on.isoformat()}` {escape(c.claimant)}: "
-        + (" · ".join(f"{escape(f.metric)} *{escape(f.amount)}*" for f in c.figures) or "no figure")
-        for c in topic.claims[:HISTORY_ROWS]
-    ]
-    blocks: list[Block] = [HeaderBlock(text=_plain(topic.topic, MAX_HEADER))]
-    if topic.moment:
-        label = escape(f"Claims made {topic.moment.label}.")
-        blocks.append(ContextBlock(elements=[_mrkdwn(label)]))
+def _add_rows(blocks: list[Block], rows: Iterable[str]) -> int:
+    """Add rows (escaped mrkdwn, each cut to a section) to ``blocks`` in as few sections as
+    fit, within Slack's limits and leaving room for a note; how many rows were added."""
     section, used, listed = "", text_length(blocks), 0
     for full_row in rows:
         row = fit(full_row, MAX_SECTION - 1)
@@ -586,7 +582,23 @@ def history_message(topic: TopicAnswer | None, question: str) -> Message:
         listed += 1
     if section:
         blocks.append(SectionBlock(text=_mrkdwn(section)))
-    left_out = len(topic.claims) - listed
+    return listed
+
+
+def history_message(topic: TopicAnswer | None, question: str) -> Message:
+    """Every dated claim on a topic, newest first, within Slack's limits."""
+    if topic is None:
+        return text_message(f"No claims found for “{question}”.")
+    rows = [
+        f"`{c.claimed_on.isoformat()}` {escape(c.claimant)}: "
+        + (" · ".join(f"{escape(f.metric)} *{escape(f.amount)}*" for f in c.figures) or "no figure")
+        for c in topic.claims[:HISTORY_ROWS]
+    ]
+    blocks: list[Block] = [HeaderBlock(text=_plain(topic.topic, MAX_HEADER))]
+    if topic.moment:
+        label = escape(f"Claims made {topic.moment.label}.")
+        blocks.append(ContextBlock(elements=[_mrkdwn(label)]))
+    left_out = len(topic.claims) - _add_rows(blocks, rows)
     if left_out:
         note = f"{left_out:,} older claims not shown. `claimbot ask --history` lists them all."
         blocks.append(ContextBlock(elements=[_mrkdwn(note)]))

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 from bot.answers import Answer, ClaimView, FigureView, TopicAnswer
 from bot.learning import ProposalsPage, ProposalView
 from bot.models import Verification
+from bot.records import ClaimRecord
 from handlers.blocks import (
     MAX_BLOCKS,
     aliases_message,
@@ -16,6 +17,7 @@ from handlers.blocks import (
     fit,
     help_message,
     link,
+    outlets_message,
     text_message,
 )
 from tests.slack_stub import message_problem
@@ -140,3 +142,32 @@ def test_a_long_listing_of_proposed_aliases_stays_within_slacks_limits() -> None
     assert 0 < len(shown) < 20
     note = message["blocks"][-1]["elements"][0]["text"]
     assert note.startswith(f"{45 - len(shown)} more not shown: decide these to see the rest.")
+
+
+def test_a_long_list_of_outlets_stays_within_slacks_limits_and_says_what_it_left_out() -> None:
+    """Many outlets with long links and hostile names: every section whole, links never cut,
+    within Slack's limits, nobody pinged, and the number left out said."""
+    reports = [
+        ClaimRecord.model_validate(
+            {
+                "topic": "T",
+                "claimant": "Agency <!channel>",
+                "outlet": f"Outlet {i} <!here> " + "x" * 250,
+                "source_url": f"https://example.org/{i}/" + "a" * (1900 if i % 2 else 100),
+                "claimed_on": "2022-03-02",
+                "cites": "Ministry <!subteam^S1>",
+                "quote": "q",
+            }
+        )
+        for i in range(300)
+    ]
+    message = outlets_message("Ministry <!subteam^S1>", reports)
+    assert message_problem(message) is None
+    texts = [b["text"]["text"] for b in message["blocks"] if b["type"] == "section"]
+    assert all(len(t) <= 3000 for t in texts)
+    shown = "\n".join(texts)
+    assert "<!" not in shown and shown.count("<") == shown.count(">")
+    listed = shown.count("• ")
+    assert 0 < listed < 300
+    note = message["blocks"][-1]["elements"][0]["text"]
+    assert note.startswith(f"{300 - listed:,} more not shown.")
