@@ -43,12 +43,14 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 import pycountry
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.errors import ClaimBotError
 from bot.reading import Word, commonness, is_cyrillic, is_real_word, lemma
 from bot.reading import words as read_words
+from bot.records import describe
 
 LEXICON_PATH = Path(__file__).with_name("lexicon.json")
 
@@ -154,6 +156,20 @@ def singular(word: str) -> str:
     return word
 
 
+class LexiconFile(BaseModel):
+    """A lexicon file as written (``bot/lexicon.json``, ``CLAIMBOT_LEXICON``): every part
+    optional, nothing else allowed, so a misspelt part or a word where a list belongs is
+    refused rather than read as something else."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    comment: str | None = Field(default=None, alias="_comment")
+    synonyms: dict[str, list[str]] = {}
+    stopwords: list[str] = []
+    contrasts: list[list[str]] = []
+    demonyms: dict[str, str] = {}
+
+
 class Lexicon:
     """Synonyms, filler words and places, applied identically to questions and topics."""
 
@@ -235,14 +251,15 @@ class Lexicon:
         demonyms: dict[str, str] = {}
         for path in paths:
             try:
-                data = json.loads(path.read_text(encoding="utf-8"))
-                for canonical, variants in data.get("synonyms", {}).items():
-                    synonyms[canonical].extend(variants)
-                stopwords.extend(data.get("stopwords", ()))
-                contrasts.extend(data.get("contrasts", ()))
-                demonyms.update(data.get("demonyms", {}))
-            except (OSError, ValueError, AttributeError, TypeError) as error:
-                raise ClaimBotError(f"The lexicon {path} cannot be read: {error}") from error
+                data = LexiconFile.model_validate(json.loads(path.read_text(encoding="utf-8")))
+            except (OSError, ValueError) as error:  # ValidationError is a ValueError
+                said = describe(error) if isinstance(error, ValidationError) else error
+                raise ClaimBotError(f"The lexicon {path} cannot be read: {said}") from error
+            for canonical, variants in data.synonyms.items():
+                synonyms[canonical].extend(variants)
+            stopwords.extend(data.stopwords)
+            contrasts.extend(data.contrasts)
+            demonyms.update(data.demonyms)
         return cls(synonyms, stopwords, contrasts, country_names(), demonyms)
 
     def terms(self, tokens: Sequence[str]) -> list[str]:

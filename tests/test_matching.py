@@ -302,3 +302,21 @@ def test_an_editor_lexicon_extends_the_shipped_one(tmp_path: Path) -> None:
     broken.write_text("{", encoding="utf-8")
     with pytest.raises(ClaimBotError, match=r"broken\.json cannot be read"):
         Lexicon.from_files(LEXICON_PATH, broken)
+
+
+@pytest.mark.parametrize(
+    ("content", "named"),
+    [
+        ({"synonyms": {"tank": "mbt"}}, "synonyms.tank"),  # a word where a list belongs
+        ({"stopwords": "the"}, "stopwords"),
+        ({"synonym": {"tank": ["mbt"]}}, "synonym"),  # a misspelt part would do nothing
+        ({"contrasts": ["russian", "ukrainian"]}, "contrasts.0"),
+    ],
+)
+def test_an_editor_lexicon_of_the_wrong_shape_is_refused_naming_the_part(
+    tmp_path: Path, content: dict[str, object], named: str
+) -> None:
+    extra = tmp_path / "extra.json"
+    extra.write_text(json.dumps(content), encoding="utf-8")
+    with pytest.raises(ClaimBotError, match=rf"extra\.json cannot be read: .*{named}"):
+        Lexicon.from_files(LEXICON_PATH, extra)
