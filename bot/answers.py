@@ -374,14 +374,17 @@ class ComparableGroup:
     labels: tuple[str, ...]
     claims: tuple[int, ...]
     spreads: tuple[Spread, ...]
+    #: Kinds whose figures are not set side by side, and why: "Killed: not compared, as the
+    #: figures cover different periods."
+    apart: tuple[str, ...] = ()
 
     @property
     def summary(self) -> str:
         count = len(self.claims)
         head = f"Counting {and_join(self.labels)} ({count} claim{'s' if count != 1 else ''})"
-        if len(self.spreads) == 1 and len(self.labels) == 1:
+        if len(self.spreads) == 1 and len(self.labels) == 1 and not self.apart:
             return f"{head}: {self.spreads[0].range}."
-        return " ".join([head + ".", *(s.summary for s in self.spreads)])
+        return " ".join([head + ".", *(s.summary for s in self.spreads), *self.apart])
 
 
 def collapse_echoes(claims: Sequence[ClaimView]) -> list[ClaimView]:
@@ -457,7 +460,7 @@ def _group(members: Sequence[ClaimView]) -> ComparableGroup:
         for figure in claim.figures:
             if figure.counts:
                 labels.setdefault(figure.counts, figure.counts_label or figure.counts)
-    spreads = []
+    spreads, apart = [], []
     for kind, label in labels.items():
         ends = [
             (figure, claim)
@@ -466,7 +469,11 @@ def _group(members: Sequence[ClaimView]) -> ComparableGroup:
             if figure.counts == kind
         ]
         by_claim = _unique(claim.id for _, claim in ends)
-        if len(by_claim) < 2 or not _comparable([figure for figure, _ in ends]):
+        if len(by_claim) < 2:
+            continue
+        differ = _differ([figure for figure, _ in ends])
+        if differ:
+            apart.append(f"{_capital(label)}: not compared, as the figures {differ}.")
             continue
         low = min(ends, key=lambda e: e[0].value)
         high = max(ends, key=lambda e: _top(e[0]))
@@ -487,7 +494,11 @@ def _group(members: Sequence[ClaimView]) -> ComparableGroup:
             )
         )
     return ComparableGroup(
-        tuple(labels), tuple(labels.values()), tuple(c.id for c in members), tuple(spreads)
+        tuple(labels),
+        tuple(labels.values()),
+        tuple(c.id for c in members),
+        tuple(spreads),
+        tuple(apart),
     )
 
 
@@ -495,21 +506,23 @@ def _group(members: Sequence[ClaimView]) -> ComparableGroup:
 NOT_COUNTS = {Basis.PROJECTION, Basis.MODEL}
 
 
-def _comparable(figures: Sequence[FigureView]) -> bool:
-    """Whether figures of one kind may be set side by side as a spread: the same unit, no
-    projection or model against a count, and the same area and period where they say theirs."""
+def _differ(figures: Sequence[FigureView]) -> str | None:
+    """How figures of one kind differ so that no spread may set them side by side ("cover
+    different periods"), or None: they have the same unit, no projection or model stands
+    against a count, and they cover the same area and period where they say theirs."""
 
-    def agree(values: Iterator[Any]) -> bool:
-        return len({v for v in values if v is not None}) <= 1
+    def differ(values: Iterator[Any]) -> bool:
+        return len({v for v in values if v is not None}) > 1
 
-    bases = {f.basis in NOT_COUNTS for f in figures if f.basis}
-    return (
-        len({f.unit for f in figures}) == 1
-        and len(bases) <= 1
-        and agree(f.area.strip().casefold() if f.area else None for f in figures)
-        and agree(f.coverage_from for f in figures)
-        and agree(f.coverage_to for f in figures)
-    )
+    if len({f.unit for f in figures}) > 1:
+        return "are in different units"
+    if differ(f.basis in NOT_COUNTS for f in figures if f.basis):
+        return "set a projection or a model against a count"
+    if differ(f.area.strip().casefold() if f.area else None for f in figures):
+        return "cover different areas"
+    if differ(f.coverage_from for f in figures) or differ(f.coverage_to for f in figures):
+        return "cover different periods"
+    return None
 
 
 def _top(figure: FigureView) -> float:
@@ -547,7 +560,7 @@ class TopicAnswer:
         things; else, where they differ, their spread."""
         if self.comparability:
             return [self.comparability]
-        return [s.summary for g in self.groups for s in g.spreads]
+        return [line for g in self.groups for line in (*(s.summary for s in g.spreads), *g.apart)]
 
     def group_heading(self, index: int) -> str | None:
         """The heading of the group whose first claim is ``self.claims[index]``, when the
@@ -664,6 +677,7 @@ def _group_json(group: ComparableGroup) -> dict[str, Any]:
             }
             for s in group.spreads
         ],
+        "not_compared": list(group.apart),
     }
 
 

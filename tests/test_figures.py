@@ -257,20 +257,20 @@ def test_three_outlets_citing_one_source_are_one_claim(empty_core: Core) -> None
 
 
 @pytest.mark.parametrize(
-    "other",
+    ("other", "why"),
     [
-        {"unit": "soldiers"},
-        {"area": "Mariupol"},
-        {"coverage_from": "2022-02-24", "coverage_to": "2022-02-25"},
-        {"basis": "projection"},
+        ({"unit": "soldiers"}, "are in different units"),
+        ({"area": "Mariupol"}, "cover different areas"),
+        ({"coverage_from": "2022-02-24", "coverage_to": "2022-02-25"}, "cover different periods"),
+        ({"basis": "projection"}, "set a projection or a model against a count"),
     ],
     ids=["unit", "area", "period", "projection"],
 )
 def test_no_spread_between_figures_that_do_not_compare(
-    empty_core: Core, other: dict[str, Any]
+    empty_core: Core, other: dict[str, Any], why: str
 ) -> None:
     """Figures of one kind in another unit, area or period, or a projection against a count,
-    are not set side by side as "claims range from ... to ..."."""
+    are not set side by side as "claims range from ... to ...", and the answer says why."""
     killed = {"metric": "killed", "value": 498, "unit": "troops", "counts": "killed"}
     killed |= {"basis": "official_claim", "area": "Ukraine"}
     killed |= {"coverage_from": "2022-02-24", "coverage_to": "2022-03-02"}
@@ -288,7 +288,11 @@ def test_no_spread_between_figures_that_do_not_compare(
     )
     (topic,) = empty_core.answers.ask("russian military casualties in ukraine").matches
     assert [g.spreads for g in topic.groups] == [()]
-    assert "range from" not in render_answer(empty_core.answers.ask("russian military casualties"))
+    assert topic.comparison == [f"Killed: not compared, as the figures {why}."]
+    text = render_answer(empty_core.answers.ask("russian military casualties"))
+    assert "range from" not in text and f"Killed: not compared, as the figures {why}." in text
+    document = empty_core.answers.ask("russian military casualties").to_json()
+    assert document["matches"][0]["groups"][0]["not_compared"] == topic.comparison
     save(empty_core, [record(external_id="uk", claimant="UK", cites=None, figures=[killed])])
     (topic,) = empty_core.answers.ask("russian military casualties in ukraine").matches
     assert [g.spreads for g in topic.groups] == [()]  # the same figure: nothing to spread
@@ -357,6 +361,10 @@ def test_oryx_is_a_second_claimant_beside_the_general_staff(empty_core: Core) ->
         "equipment_destroyed_damaged_captured",
     )
     assert topic.groups[0].spreads == ()  # Oryx's snapshot is older than the latest count
+    assert topic.comparison == [
+        "Equipment destroyed, damaged, abandoned or captured: not compared, as the figures "
+        "cover different periods."
+    ]
     (topic,) = empty_core.answers.ask("russian tank losses as of 1 january 2024").matches
     (spread,) = topic.groups[0].spreads
     assert spread.summary.startswith(
