@@ -125,12 +125,10 @@ class Match:
 
 @dataclass(frozen=True, slots=True)
 class MatchResult:
-    """Confident matches (best first) and close topics worth suggesting; ``message`` when the
-    text was read as a pasted message."""
+    """Confident matches (best first) and close topics worth suggesting."""
 
     matches: tuple[Match, ...]
     suggestions: tuple[Match, ...]
-    message: bool = False
 
     @property
     def certain(self) -> bool:
@@ -503,10 +501,6 @@ class TopicIndex:
         terms = self._lexicon.terms(tokens)
         return _Reading(terms, {t: languages.get(t, "en") for t in terms})
 
-    def question_terms(self, question: str) -> set[str]:
-        """The canonical terms of a question, typos corrected."""
-        return set(self.read(question).terms)
-
     def is_message(self, text: str) -> bool:
         """Whether a text is long enough to be read as a pasted message."""
         return len(read_words(text)) >= MESSAGE_WORDS
@@ -639,7 +633,7 @@ class TopicIndex:
         quotes."""
         terms = Counter(self.read(text).terms)
         if not terms or not self._topics:
-            return MatchResult((), (), message=True)
+            return MatchResult((), ())
         relevance = np.zeros(len(self._topics), dtype=np.float64)
         covered = np.zeros(len(self._unit_weights), dtype=np.float64)
         for term in terms:
@@ -661,4 +655,4 @@ class TopicIndex:
             if best >= MESSAGE_LEAD * runner_up:
                 confident = (scored[0],)
         close = tuple(m for m in scored if m not in confident and m.score >= SUGGEST)
-        return MatchResult(confident, close, message=True)
+        return MatchResult(confident, close)
