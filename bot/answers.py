@@ -28,6 +28,8 @@ from bot.store import ClaimStore, TopicSummary
 MAX_QUESTION_LENGTH = 500
 #: A pasted message may be longer than a question (a message shortcut, a long mention).
 MAX_MESSAGE_LENGTH = 4000
+#: How much of a pasted message an answer repeats.
+MESSAGE_PREVIEW = 200
 #: Answers computed at once in a process. Answering is CPU-bound: more at once only takes the
 #: processor from the threads that must acknowledge Slack's requests within 3 seconds.
 ANSWERS_AT_ONCE = 4
@@ -614,6 +616,15 @@ class Answer:
     #: The text was read as a pasted message: ``matches`` are the topics whose claims it
     #: repeats, best first.
     message: bool = False
+
+    @property
+    def asked(self) -> str:
+        """What an answer repeats of what was asked: the question, or the start of a pasted
+        message on one line."""
+        if not self.message:
+            return self.question
+        text = " ".join(self.question.split())
+        return text if len(text) <= MESSAGE_PREVIEW else text[: MESSAGE_PREVIEW - 1] + "…"
 
     @property
     def when(self) -> str | None:

@@ -73,8 +73,6 @@ HISTORY_ROWS = 100
 #: A digest longer than this many messages says how many claims it left out.
 MAX_DIGEST_PAGES = 10
 
-#: How much of a pasted message an answer repeats.
-MESSAGE_PREVIEW = 200
 
 APOLOGY = "Sorry, I couldn't deliver an answer just now. Please try again in a minute."
 
@@ -360,9 +358,7 @@ def answer_message(
     blocks: list[Block] = []
     if answer.when:
         blocks.append(ContextBlock(elements=[_mrkdwn(f"*{escape(answer.when)}*")]))
-    asked = (
-        fit(escape(answer.question), MESSAGE_PREVIEW) if answer.message else escape(answer.question)
-    )
+    asked = escape(answer.asked)
     if not answer.matches:
         text = f"No claims found for “{asked}”."
         text += (

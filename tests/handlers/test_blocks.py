@@ -9,6 +9,7 @@ from bot.answers import Answer, ClaimView, FigureView, TopicAnswer
 from bot.learning import ProposalsPage, ProposalView
 from bot.models import Verification
 from bot.records import ClaimRecord
+from bot.render_text import render_answer
 from handlers.blocks import (
     MAX_BLOCKS,
     aliases_message,
@@ -171,3 +172,13 @@ def test_a_long_list_of_outlets_stays_within_slacks_limits_and_says_what_it_left
     assert 0 < listed < 300
     note = message["blocks"][-1]["elements"][0]["text"]
     assert note.startswith(f"{300 - listed:,} more not shown.")
+
+
+def test_slack_and_text_repeat_the_same_start_of_a_pasted_message() -> None:
+    """Escaping does not shorten what Slack shows of a message full of & and <."""
+    pasted = "R&D <b> spending " * 40
+    answer = Answer(pasted, (), ("T",), False, message=True)
+    assert len(answer.asked) == 200 and answer.asked.startswith("R&D <b> spending")
+    shown = answer_message(answer)["blocks"][0]["text"]["text"]
+    assert shown.startswith(f"No claims found for “{escape(answer.asked)}”.")
+    assert f'No claims found for "{answer.asked}".' in render_answer(answer)
