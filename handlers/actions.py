@@ -29,6 +29,7 @@ from handlers.blocks import (
     history_message,
     more_claims_message,
     outlets_message,
+    read_outlets_value,
     text_message,
     topics_message,
 )
@@ -136,8 +137,9 @@ def outlets(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: Bol
     ack()
     editing = core(context).editing
     try:
-        reports = [editing.record(int(claim_id)) for claim_id in action["value"].split(",")]
-        message = outlets_message(reports[0].cites or reports[0].claimant, reports)
+        ids, total = read_outlets_value(action["value"])
+        reports = [editing.record(claim_id) for claim_id in ids]
+        message = outlets_message(reports[0].cites or reports[0].claimant, reports, total)
     except (ClaimBotError, ValueError):
         message = text_message("Those claims are no longer there; ask again.")
     reply(body["response_url"], ephemeral(message))

@@ -189,25 +189,44 @@ def claim_blocks(claim: ClaimView, label: str = "", *, editable: bool = False) -
             )
         )
     if claim.echo_note:
-        ids = ",".join(str(e.id) for e in claim.repeated_by)
-        if len(ids) <= MAX_BUTTON_VALUE:
-            buttons.append(
-                ButtonElement(
-                    text="Show the outlets", action_id=f"{ECHOES_ACTION}_{claim.id}", value=ids
-                )
+        value = outlets_value([e.id for e in claim.repeated_by])
+        buttons.append(
+            ButtonElement(
+                text="Show the outlets", action_id=f"{ECHOES_ACTION}_{claim.id}", value=value
             )
+        )
     if buttons:
         blocks.append(ActionsBlock(elements=buttons))
     return blocks
 
 
-def outlets_message(source: str, reports: Sequence[ClaimRecord]) -> Message:
-    """The outlets that repeat one source's claim: each outlet, its claimant, date and link."""
+def outlets_value(ids: Sequence[int]) -> str:
+    """What "Show the outlets" carries: the reports' claim ids, as many as a button's value
+    holds, then ``;`` and how many there are when not all fit."""
+    value = ",".join(map(str, ids))
+    if len(value) <= MAX_BUTTON_VALUE:
+        return value
+    total = f";{len(ids)}"
+    cut = value[: MAX_BUTTON_VALUE - len(total) + 1]
+    return cut[: cut.rfind(",")] + total
+
+
+def read_outlets_value(value: str) -> tuple[list[int], int]:
+    """The claim ids in an :func:`outlets_value`, and how many reports there are; raises
+    ValueError on anything else."""
+    ids_text, _, total = value.partition(";")
+    ids = [int(claim_id) for claim_id in ids_text.split(",")]
+    return ids, int(total) if total else len(ids)
+
+
+def outlets_message(source: str, reports: Sequence[ClaimRecord], total: int) -> Message:
+    """The outlets that repeat one source's claim: each outlet, its claimant, date and link;
+    ``total``: how many reports repeat it, those listed or not."""
     heading = f"*The outlets repeating {escape(source)}*"
     blocks: list[Block] = [SectionBlock(text=_mrkdwn(heading))]
     listed = _add_rows(blocks, (_outlet_row(r) for r in reports))
-    if listed < len(reports):
-        note = f"{len(reports) - listed:,} more not shown. `claimbot ask --outlets` lists them all."
+    if listed < total:
+        note = f"{total - listed:,} more not shown. `claimbot ask --outlets` lists them all."
         blocks.append(ContextBlock(elements=[_mrkdwn(note)]))
     return _message(blocks, f"The outlets repeating {escape(source)}")
 

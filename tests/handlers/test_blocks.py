@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, date, datetime
+from typing import Any
 
-from bot.answers import Answer, ClaimView, FigureView, TopicAnswer
+from bot.answers import Answer, ClaimView, Echo, FigureView, TopicAnswer
 from bot.learning import ProposalsPage, ProposalView
 from bot.models import Verification
 from bot.records import ClaimRecord
@@ -14,11 +16,13 @@ from handlers.blocks import (
     MAX_BLOCKS,
     aliases_message,
     answer_message,
+    claim_blocks,
     escape,
     fit,
     help_message,
     link,
     outlets_message,
+    read_outlets_value,
     text_message,
 )
 from tests.slack_stub import message_problem
@@ -162,7 +166,7 @@ def test_a_long_list_of_outlets_stays_within_slacks_limits_and_says_what_it_left
         )
         for i in range(300)
     ]
-    message = outlets_message("Ministry <!subteam^S1>", reports)
+    message = outlets_message("Ministry <!subteam^S1>", reports, len(reports))
     assert message_problem(message) is None
     texts = [b["text"]["text"] for b in message["blocks"] if b["type"] == "section"]
     assert all(len(t) <= 3000 for t in texts)
@@ -182,3 +186,27 @@ def test_slack_and_text_repeat_the_same_start_of_a_pasted_message() -> None:
     shown = answer_message(answer)["blocks"][0]["text"]["text"]
     assert shown.startswith(f"No claims found for “{escape(answer.asked)}”.")
     assert f'No claims found for "{answer.asked}".' in render_answer(answer)
+
+
+def test_show_the_outlets_fits_a_button_and_counts_the_reports_it_cannot_carry() -> None:
+    ids = list(range(100_000, 100_500))  # 500 reports: 3,499 characters of ids
+    view = claim(1)
+    echoed = replace(
+        view,
+        cites="Ministry",
+        repeated_by=tuple(Echo(i, "C", f"O{i}", date(2022, 3, 1), None) for i in ids),
+    )
+    (button,) = [b for b in answer_buttons(echoed) if b["text"]["text"] == "Show the outlets"]
+    assert len(button["value"]) <= 2000
+    carried, total = read_outlets_value(button["value"])
+    assert total == 500 and carried == ids[: len(carried)] and len(carried) > 200
+    assert read_outlets_value("1,2") == ([1, 2], 2)
+
+
+def answer_buttons(view: ClaimView) -> list[dict[str, Any]]:
+    return [
+        e
+        for b in claim_blocks(view)
+        if b.to_dict()["type"] == "actions"
+        for e in b.to_dict()["elements"]
+    ]
