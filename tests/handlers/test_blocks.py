@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
-from bot.answers import Answer, ClaimView, Echo, FigureView, TopicAnswer
+from bot.answers import Answer, ClaimView, Echo, FigureView, TopicAnswer, collapse_echoes
 from bot.learning import ProposalsPage, ProposalView
 from bot.models import Verification
 from bot.records import ClaimRecord
@@ -210,3 +210,9 @@ def answer_buttons(view: ClaimView) -> list[dict[str, Any]]:
         if b.to_dict()["type"] == "actions"
         for e in b.to_dict()["elements"]
     ]
+
+
+def test_two_reports_by_one_outlet_are_repeated_by_one_outlet() -> None:
+    same = [replace(claim(i), claimant="TASS", figures=claim(0).figures) for i in (1, 2)]
+    (echoed,) = collapse_echoes(same)
+    assert echoed.echo_note == "Citing TASS: repeated by 1 outlet."
