@@ -28,6 +28,8 @@ from bot.store import FIRST, ClaimRow, ClaimStore, DatedFigures, FigureRow, Topi
 MAX_QUESTION_LENGTH = 500
 #: A pasted message may be longer than a question (a message shortcut, a long mention).
 MAX_MESSAGE_LENGTH = 4000
+#: How much of a pasted message an answer repeats.
+MESSAGE_PREVIEW = 200
 #: Answers computed at once in a process. Answering is CPU-bound: more at once only takes the
 #: processor from the threads that must acknowledge Slack's requests within 3 seconds.
 ANSWERS_AT_ONCE = 4
@@ -314,7 +316,7 @@ class ClaimView:
         if len(self.repeated_by) < 2:
             return None
         count = len(_unique(e.name for e in self.repeated_by))
-        return f"Citing {self.source}: repeated by {count} outlets."
+        return f"Citing {self.source}: repeated by {count} outlet{'s' if count != 1 else ''}."
 
     @property
     def outlets(self) -> list[str]:
@@ -374,23 +376,33 @@ class ComparableGroup:
     labels: tuple[str, ...]
     claims: tuple[int, ...]
     spreads: tuple[Spread, ...]
+    #: Kinds whose figures are not set side by side, and why: "Killed: not compared, as the
+    #: figures cover different periods."
+    apart: tuple[str, ...] = ()
 
     @property
     def summary(self) -> str:
         count = len(self.claims)
         head = f"Counting {and_join(self.labels)} ({count} claim{'s' if count != 1 else ''})"
-        if len(self.spreads) == 1 and len(self.labels) == 1:
+        if len(self.spreads) == 1 and len(self.labels) == 1 and not self.apart:
             return f"{head}: {self.spreads[0].range}."
-        return " ".join([head + ".", *(s.summary for s in self.spreads)])
+        return " ".join([head + ".", *(s.summary for s in self.spreads), *self.apart])
 
 
 def collapse_echoes(claims: Sequence[ClaimView]) -> list[ClaimView]:
-    """Claims that cite one source (or are its own) with the same figures, shown once: the
-    most recent, with every report in ``repeated_by``."""
+    """Claims that cite one source (or are its own) with the same figures counting the same
+    kinds and judged alike (verification), shown once: the most recent, with every report in
+    ``repeated_by``. A report that differs in any of these is shown on its own."""
     groups: dict[tuple[Any, ...], list[ClaimView]] = {}
     for claim in claims:
-        figures = tuple((f.metric.casefold(), f.value, f.value_high, f.unit) for f in claim.figures)
-        key = (claim.source.strip().casefold(), figures) if figures else ("claim", claim.id)
+        figures = tuple(
+            (f.metric.casefold(), f.value, f.value_high, f.unit, f.counts) for f in claim.figures
+        )
+        key = (
+            (claim.source.strip().casefold(), figures, claim.verification)
+            if figures
+            else ("claim", claim.id)
+        )
         groups.setdefault(key, []).append(claim)
     return [
         replace(
@@ -450,7 +462,7 @@ def _group(members: Sequence[ClaimView]) -> ComparableGroup:
         for figure in claim.figures:
             if figure.counts:
                 labels.setdefault(figure.counts, figure.counts_label or figure.counts)
-    spreads = []
+    spreads, apart = [], []
     for kind, label in labels.items():
         ends = [
             (figure, claim)
@@ -459,7 +471,11 @@ def _group(members: Sequence[ClaimView]) -> ComparableGroup:
             if figure.counts == kind
         ]
         by_claim = _unique(claim.id for _, claim in ends)
-        if len(by_claim) < 2 or len({figure.unit for figure, _ in ends}) > 1:
+        if len(by_claim) < 2:
+            continue
+        differ = _differ([figure for figure, _ in ends])
+        if differ:
+            apart.append(f"{_capital(label)}: not compared, as the figures {differ}.")
             continue
         low = min(ends, key=lambda e: e[0].value)
         high = max(ends, key=lambda e: _top(e[0]))
@@ -480,8 +496,35 @@ def _group(members: Sequence[ClaimView]) -> ComparableGroup:
             )
         )
     return ComparableGroup(
-        tuple(labels), tuple(labels.values()), tuple(c.id for c in members), tuple(spreads)
+        tuple(labels),
+        tuple(labels.values()),
+        tuple(c.id for c in members),
+        tuple(spreads),
+        tuple(apart),
     )
+
+
+#: Bases that are not counts: a spread never sets them against counts.
+NOT_COUNTS = {Basis.PROJECTION, Basis.MODEL}
+
+
+def _differ(figures: Sequence[FigureView]) -> str | None:
+    """How figures of one kind differ so that no spread may set them side by side ("cover
+    different periods"), or None: they have the same unit, no projection or model stands
+    against a count, and they cover the same area and period where they say theirs."""
+
+    def differ(values: Iterator[Any]) -> bool:
+        return len({v for v in values if v is not None}) > 1
+
+    if len({f.unit for f in figures}) > 1:
+        return "are in different units"
+    if differ(f.basis in NOT_COUNTS for f in figures if f.basis):
+        return "set a projection or a model against a count"
+    if differ(f.area.strip().casefold() if f.area else None for f in figures):
+        return "cover different areas"
+    if differ(f.coverage_from for f in figures) or differ(f.coverage_to for f in figures):
+        return "cover different periods"
+    return None
 
 
 def _top(figure: FigureView) -> float:
@@ -519,7 +562,7 @@ class TopicAnswer:
         things; else, where they differ, their spread."""
         if self.comparability:
             return [self.comparability]
-        return [s.summary for g in self.groups for s in g.spreads]
+        return [line for g in self.groups for line in (*(s.summary for s in g.spreads), *g.apart)]
 
     def group_heading(self, index: int) -> str | None:
         """The heading of the group whose first claim is ``self.claims[index]``, when the
@@ -573,6 +616,15 @@ class Answer:
     #: The text was read as a pasted message: ``matches`` are the topics whose claims it
     #: repeats, best first.
     message: bool = False
+
+    @property
+    def asked(self) -> str:
+        """What an answer repeats of what was asked: the question, or the start of a pasted
+        message on one line."""
+        if not self.message:
+            return self.question
+        text = " ".join(self.question.split())
+        return text if len(text) <= MESSAGE_PREVIEW else text[: MESSAGE_PREVIEW - 1] + "…"
 
     @property
     def when(self) -> str | None:
@@ -636,6 +688,7 @@ def _group_json(group: ComparableGroup) -> dict[str, Any]:
             }
             for s in group.spreads
         ],
+        "not_compared": list(group.apart),
     }
 
 

@@ -43,12 +43,14 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 import pycountry
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.errors import ClaimBotError
 from bot.reading import Word, commonness, is_cyrillic, is_real_word, lemma
 from bot.reading import words as read_words
+from bot.records import describe
 
 LEXICON_PATH = Path(__file__).with_name("lexicon.json")
 
@@ -123,12 +125,10 @@ class Match:
 
 @dataclass(frozen=True, slots=True)
 class MatchResult:
-    """Confident matches (best first) and close topics worth suggesting; ``message`` when the
-    text was read as a pasted message."""
+    """Confident matches (best first) and close topics worth suggesting."""
 
     matches: tuple[Match, ...]
     suggestions: tuple[Match, ...]
-    message: bool = False
 
     @property
     def certain(self) -> bool:
@@ -152,6 +152,20 @@ def singular(word: str) -> str:
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is", "ous")):
         return word[:-1]
     return word
+
+
+class LexiconFile(BaseModel):
+    """A lexicon file as written (``bot/lexicon.json``, ``CLAIMBOT_LEXICON``): every part
+    optional, nothing else allowed, so a misspelt part or a word where a list belongs is
+    refused rather than read as something else."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    comment: str | None = Field(default=None, alias="_comment")
+    synonyms: dict[str, list[str]] = {}
+    stopwords: list[str] = []
+    contrasts: list[list[str]] = []
+    demonyms: dict[str, str] = {}
 
 
 class Lexicon:
@@ -235,14 +249,15 @@ class Lexicon:
         demonyms: dict[str, str] = {}
         for path in paths:
             try:
-                data = json.loads(path.read_text(encoding="utf-8"))
-                for canonical, variants in data.get("synonyms", {}).items():
-                    synonyms[canonical].extend(variants)
-                stopwords.extend(data.get("stopwords", ()))
-                contrasts.extend(data.get("contrasts", ()))
-                demonyms.update(data.get("demonyms", {}))
-            except (OSError, ValueError, AttributeError, TypeError) as error:
-                raise ClaimBotError(f"The lexicon {path} cannot be read: {error}") from error
+                data = LexiconFile.model_validate(json.loads(path.read_text(encoding="utf-8")))
+            except (OSError, ValueError) as error:  # ValidationError is a ValueError
+                said = describe(error) if isinstance(error, ValidationError) else error
+                raise ClaimBotError(f"The lexicon {path} cannot be read: {said}") from error
+            for canonical, variants in data.synonyms.items():
+                synonyms[canonical].extend(variants)
+            stopwords.extend(data.stopwords)
+            contrasts.extend(data.contrasts)
+            demonyms.update(data.demonyms)
         return cls(synonyms, stopwords, contrasts, country_names(), demonyms)
 
     def terms(self, tokens: Sequence[str]) -> list[str]:
@@ -486,10 +501,6 @@ class TopicIndex:
         terms = self._lexicon.terms(tokens)
         return _Reading(terms, {t: languages.get(t, "en") for t in terms})
 
-    def question_terms(self, question: str) -> set[str]:
-        """The canonical terms of a question, typos corrected."""
-        return set(self.read(question).terms)
-
     def is_message(self, text: str) -> bool:
         """Whether a text is long enough to be read as a pasted message."""
         return len(read_words(text)) >= MESSAGE_WORDS
@@ -622,7 +633,7 @@ class TopicIndex:
         quotes."""
         terms = Counter(self.read(text).terms)
         if not terms or not self._topics:
-            return MatchResult((), (), message=True)
+            return MatchResult((), ())
         relevance = np.zeros(len(self._topics), dtype=np.float64)
         covered = np.zeros(len(self._unit_weights), dtype=np.float64)
         for term in terms:
@@ -644,4 +655,4 @@ class TopicIndex:
             if best >= MESSAGE_LEAD * runner_up:
                 confident = (scored[0],)
         close = tuple(m for m in scored if m not in confident and m.score >= SUGGEST)
-        return MatchResult(confident, close, message=True)
+        return MatchResult(confident, close)

@@ -41,10 +41,6 @@ skipping a quiet day; QUESTION limits the digest to the topics it matches.
 Questions can be typed loosely: "how many russian soldiers have died?" works too."""
 
 
-#: How much of a pasted message an answer repeats.
-MESSAGE_PREVIEW = 200
-
-
 def topics_pointer(topic_count: int, prefix: str = "") -> str:
     """Where help points for the topics: how many there are and how to list them."""
     if not topic_count:
@@ -83,7 +79,7 @@ def render_answer(answer: Answer, *, outlets: bool = False) -> str:
     if answer.when:
         parts.insert(0, answer.when)
     if answer.message:
-        parts.insert(0, f'Stored claims this message repeats, best first: "{_preview(answer)}"')
+        parts.insert(0, f'Stored claims this message repeats, best first: "{answer.asked}"')
     elif len(answer.matches) > 1:
         parts.insert(0, f'"{answer.question}" fits {len(answer.matches)} topics equally well.')
     if not answer.certain and answer.suggestions:
@@ -92,18 +88,12 @@ def render_answer(answer: Answer, *, outlets: bool = False) -> str:
 
 
 def render_no_match(answer: Answer) -> str:
-    text = f'No claims found for "{_preview(answer)}".'
+    text = f'No claims found for "{answer.asked}".'
     if answer.suggestions:
         text += "\nClosest topics: " + "; ".join(answer.suggestions)
     else:
         text += "\nType `topics` to list the topics with claims, or `topics WORDS` to search."
     return text
-
-
-def _preview(answer: Answer) -> str:
-    """The question, or the start of a pasted message."""
-    text = " ".join(answer.question.split()) if answer.message else answer.question
-    return text if len(text) <= MESSAGE_PREVIEW else text[: MESSAGE_PREVIEW - 1] + "…"
 
 
 def render_topic(topic: TopicAnswer, *, outlets: bool = False) -> str:

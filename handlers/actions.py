@@ -23,11 +23,13 @@ from handlers.blocks import (
     MORE_TOPICS_ACTION,
     PICK_SUGGESTION_ACTION,
     SHARE_ACTION,
+    SHARE_MESSAGE_ACTION,
     answer_message,
     full_text_message,
     history_message,
     more_claims_message,
     outlets_message,
+    read_outlets_value,
     text_message,
     topics_message,
 )
@@ -39,9 +41,11 @@ from handlers.replies import ephemeral, reply
 def share_answer(
     ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext
 ) -> None:
-    """Post the same answer visibly in the channel, saying who shared it."""
+    """Post the same answer visibly in the channel, saying who shared it (an answer to a
+    pasted message is answered as one again)."""
     ack()
-    answer = core(context).answers.ask(action["value"])
+    message = action["action_id"] == SHARE_MESSAGE_ACTION
+    answer = core(context).answers.ask(action["value"], message=message or None)
     message = answer_message(answer, shared_by=body["user"]["id"])
     reply(
         body["response_url"], {**message, "response_type": "in_channel", "replace_original": False}
@@ -133,8 +137,9 @@ def outlets(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: Bol
     ack()
     editing = core(context).editing
     try:
-        reports = [editing.record(int(claim_id)) for claim_id in action["value"].split(",")]
-        message = outlets_message(reports[0].cites or reports[0].claimant, reports)
+        ids, total = read_outlets_value(action["value"])
+        reports = [editing.record(claim_id) for claim_id in ids]
+        message = outlets_message(reports[0].cites or reports[0].claimant, reports, total)
     except (ClaimBotError, ValueError):
         message = text_message("Those claims are no longer there; ask again.")
     reply(body["response_url"], ephemeral(message))
@@ -177,6 +182,7 @@ def more_topics(
 
 def register(app: App) -> None:
     app.action(SHARE_ACTION)(share_answer)
+    app.action(SHARE_MESSAGE_ACTION)(share_answer)
     app.action(re.compile(rf"^{ASK_TOPIC_ACTION}_\d+$"))(ask_topic)
     app.action(re.compile(rf"^{PICK_SUGGESTION_ACTION}_\d+$"))(pick_suggestion)
     app.action(re.compile(rf"^{HISTORY_ACTION}_\d+$"))(topic_history)

@@ -47,6 +47,8 @@ TOPIC_LINE_TITLE = 150
 TOPIC_LINES_PER_SECTION = 10
 
 SHARE_ACTION = "share_answer"
+#: Share an answer to a pasted message: the text is answered as a message again.
+SHARE_MESSAGE_ACTION = "share_message_answer"
 ASK_TOPIC_ACTION = "ask_topic"
 HISTORY_ACTION = "topic_history"
 CHART_ACTION = "topic_chart"
@@ -71,10 +73,6 @@ HISTORY_ROWS = 100
 #: A digest longer than this many messages says how many claims it left out.
 MAX_DIGEST_PAGES = 10
 
-#: How much of a pasted message an answer repeats.
-MESSAGE_PREVIEW = 200
-#: A button's value holds at most this many characters.
-MAX_BUTTON_VALUE = 2000
 
 APOLOGY = "Sorry, I couldn't deliver an answer just now. Please try again in a minute."
 
@@ -191,32 +189,57 @@ def claim_blocks(claim: ClaimView, label: str = "", *, editable: bool = False) -
             )
         )
     if claim.echo_note:
-        ids = ",".join(str(e.id) for e in claim.repeated_by)
-        if len(ids) <= 2000:  # a button's value holds at most 2,000 characters
-            buttons.append(
-                ButtonElement(
-                    text="Show the outlets", action_id=f"{ECHOES_ACTION}_{claim.id}", value=ids
-                )
+        value = outlets_value([e.id for e in claim.repeated_by])
+        buttons.append(
+            ButtonElement(
+                text="Show the outlets", action_id=f"{ECHOES_ACTION}_{claim.id}", value=value
             )
+        )
     if buttons:
         blocks.append(ActionsBlock(elements=buttons))
     return blocks
 
 
-def outlets_message(source: str, reports: Sequence[ClaimRecord]) -> Message:
-    """The outlets that repeat one source's claim: each outlet, its claimant, date and link."""
-    lines = [
-        f"• {link(r.source_url, r.outlet or r.claimant)}"
-        + (f" ({escape(r.claimant)})" if r.outlet and r.outlet != r.claimant else "")
-        + f", {format_date(r.claimed_on)}"
-        for r in reports
-    ]
+def outlets_value(ids: Sequence[int]) -> str:
+    """What "Show the outlets" carries: the reports' claim ids, as many as a button's value
+    holds, then ``;`` and how many there are when not all fit."""
+    value = ",".join(map(str, ids))
+    if len(value) <= MAX_BUTTON_VALUE:
+        return value
+    total = f";{len(ids)}"
+    cut = value[: MAX_BUTTON_VALUE - len(total) + 1]
+    return cut[: cut.rfind(",")] + total
+
+
+def read_outlets_value(value: str) -> tuple[list[int], int]:
+    """The claim ids in an :func:`outlets_value`, and how many reports there are; raises
+    ValueError on anything else."""
+    ids_text, _, total = value.partition(";")
+    ids = [int(claim_id) for claim_id in ids_text.split(",")]
+    return ids, int(total) if total else len(ids)
+
+
+def outlets_message(source: str, reports: Sequence[ClaimRecord], total: int) -> Message:
+    """The outlets that repeat one source's claim: each outlet, its claimant, date and link;
+    ``total``: how many reports repeat it, those listed or not."""
     heading = f"*The outlets repeating {escape(source)}*"
     blocks: list[Block] = [SectionBlock(text=_mrkdwn(heading))]
-    for start in range(0, len(lines), TOPIC_LINES_PER_SECTION):
-        section = "\n".join(lines[start : start + TOPIC_LINES_PER_SECTION])
-        blocks.append(SectionBlock(text=_mrkdwn(section)))
-    return _message(blocks[:MAX_BLOCKS], f"The outlets repeating {escape(source)}")
+    listed = _add_rows(blocks, (_outlet_row(r) for r in reports))
+    if listed < total:
+        note = f"{total - listed:,} more not shown. `claimbot ask --outlets` lists them all."
+        blocks.append(ContextBlock(elements=[_mrkdwn(note)]))
+    return _message(blocks, f"The outlets repeating {escape(source)}")
+
+
+def _outlet_row(report: ClaimRecord) -> str:
+    """An outlet, its claimant and date, linked to the report when the link fits a section
+    whole (a cut link would break the markup)."""
+    name = report.outlet or report.claimant
+    rest = f", {format_date(report.claimed_on)}"
+    if report.outlet and report.outlet != report.claimant:
+        rest = f" ({escape(report.claimant)}){rest}"
+    row = f"• {link(report.source_url, name)}{rest}"
+    return row if len(row) < MAX_SECTION else f"• {escape(name)}{rest}"
 
 
 def full_text_message(claimant: str, quote: str | None, caveat: str | None) -> Message:
@@ -293,7 +316,7 @@ def _buttons(answer: Answer, *, shareable: bool) -> list[ButtonElement]:
         buttons.append(
             ButtonElement(
                 text="Share in channel",
-                action_id=SHARE_ACTION,
+                action_id=SHARE_MESSAGE_ACTION if answer.message else SHARE_ACTION,
                 value=answer.question,
                 style="primary",
             )
@@ -321,19 +344,24 @@ def _buttons(answer: Answer, *, shareable: bool) -> list[ButtonElement]:
             ButtonElement(
                 text=_plain(title, MAX_BUTTON_TEXT),
                 action_id=f"{PICK_SUGGESTION_ACTION}_{i}",
-                value=suggestion_value(title, answer.question, when.strip()),
+                # A pasted message is no name for a topic: its pick proposes no alias.
+                value=suggestion_value(
+                    title, None if answer.message else answer.question, when.strip()
+                ),
             )
             for i, title in enumerate(answer.suggestions)
         )
     return buttons
 
 
-def suggestion_value(topic: str, question: str, when: str) -> str:
+def suggestion_value(topic: str, question: str | None, when: str) -> str:
     """What a suggested topic's button carries back: the topic, the moment asked and the
-    question it was suggested for (left out when the whole would not fit in a button)."""
-    value = json.dumps({"topic": topic, "when": when, "question": question}, ensure_ascii=False)
-    if len(value) <= MAX_BUTTON_VALUE:
-        return value
+    question it was suggested for (left out when there is none, or when the whole would not
+    fit in a button)."""
+    if question is not None:
+        value = json.dumps({"topic": topic, "when": when, "question": question}, ensure_ascii=False)
+        if len(value) <= MAX_BUTTON_VALUE:
+            return value
     return json.dumps({"topic": topic, "when": when}, ensure_ascii=False)
 
 
@@ -349,9 +377,7 @@ def answer_message(
     blocks: list[Block] = []
     if answer.when:
         blocks.append(ContextBlock(elements=[_mrkdwn(f"*{escape(answer.when)}*")]))
-    asked = (
-        fit(escape(answer.question), MESSAGE_PREVIEW) if answer.message else escape(answer.question)
-    )
+    asked = escape(answer.asked)
     if not answer.matches:
         text = f"No claims found for “{asked}”."
         text += (
@@ -555,19 +581,9 @@ def digest_messages(digest: Digest) -> list[Message]:
     ]
 
 
-def history_message(topic: TopicAnswer | None, question: str) -> Message:
-    """Every dated claim on a topic, newest first, within Slack's limits."""
-    if topic is None:
-        return text_message(f"No claims found for “{question}”.")
-    rows = [
-        f"`{c.claimed_on.isoformat()}` {escape(c.claimant)}: "
-        + (" · ".join(f"{escape(f.metric)} *{escape(f.amount)}*" for f in c.figures) or "no figure")
-        for c in topic.claims[:HISTORY_ROWS]
-    ]
-    blocks: list[Block] = [HeaderBlock(text=_plain(topic.topic, MAX_HEADER))]
-    if topic.moment:
-        label = escape(f"Claims made {topic.moment.label}.")
-        blocks.append(ContextBlock(elements=[_mrkdwn(label)]))
+def _add_rows(blocks: list[Block], rows: Iterable[str]) -> int:
+    """Add rows (escaped mrkdwn, each cut to a section) to ``blocks`` in as few sections as
+    fit, within Slack's limits and leaving room for a note; how many rows were added."""
     section, used, listed = "", text_length(blocks), 0
     for full_row in rows:
         row = fit(full_row, MAX_SECTION - 1)
@@ -581,7 +597,23 @@ def history_message(topic: TopicAnswer | None, question: str) -> Message:
         listed += 1
     if section:
         blocks.append(SectionBlock(text=_mrkdwn(section)))
-    left_out = len(topic.claims) - listed
+    return listed
+
+
+def history_message(topic: TopicAnswer | None, question: str) -> Message:
+    """Every dated claim on a topic, newest first, within Slack's limits."""
+    if topic is None:
+        return text_message(f"No claims found for “{question}”.")
+    rows = [
+        f"`{c.claimed_on.isoformat()}` {escape(c.claimant)}: "
+        + (" · ".join(f"{escape(f.metric)} *{escape(f.amount)}*" for f in c.figures) or "no figure")
+        for c in topic.claims[:HISTORY_ROWS]
+    ]
+    blocks: list[Block] = [HeaderBlock(text=_plain(topic.topic, MAX_HEADER))]
+    if topic.moment:
+        label = escape(f"Claims made {topic.moment.label}.")
+        blocks.append(ContextBlock(elements=[_mrkdwn(label)]))
+    left_out = len(topic.claims) - _add_rows(blocks, rows)
     if left_out:
         note = f"{left_out:,} older claims not shown. `claimbot ask --history` lists them all."
         blocks.append(ContextBlock(elements=[_mrkdwn(note)]))

@@ -509,6 +509,8 @@ def test_import_oryx_needs_its_date_and_stands_beside_the_general_staff(seeded: 
     assert "* General Staff of the Armed Forces of Ukraine: tanks lost: " in answer.stdout
     assert "* Oryx: tanks lost: 1,673\n" in answer.stdout
     assert "a confirmed count, so a floor: at least this many" in answer.stdout
+    assert "claims range from" not in answer.stdout  # a snapshot of 2024 against today's count
+    answer = claimbot(seeded, "ask", "russian tank losses as of 1 january 2024")
     assert "claims range from 1,673 (Oryx, confirmed floor) to " in answer.stdout
 
 

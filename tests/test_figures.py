@@ -256,6 +256,78 @@ def test_three_outlets_citing_one_source_are_one_claim(empty_core: Core) -> None
     assert claims[1]["repeated_by"] == []
 
 
+@pytest.mark.parametrize(
+    ("other", "why"),
+    [
+        ({"unit": "soldiers"}, "are in different units"),
+        ({"area": "Mariupol"}, "cover different areas"),
+        ({"coverage_from": "2022-02-24", "coverage_to": "2022-02-25"}, "cover different periods"),
+        ({"basis": "projection"}, "set a projection or a model against a count"),
+    ],
+    ids=["unit", "area", "period", "projection"],
+)
+def test_no_spread_between_figures_that_do_not_compare(
+    empty_core: Core, other: dict[str, Any], why: str
+) -> None:
+    """Figures of one kind in another unit, area or period, or a projection against a count,
+    are not set side by side as "claims range from ... to ...", and the answer says why."""
+    killed = {"metric": "killed", "value": 498, "unit": "troops", "counts": "killed"}
+    killed |= {"basis": "official_claim", "area": "Ukraine"}
+    killed |= {"coverage_from": "2022-02-24", "coverage_to": "2022-03-02"}
+    save(
+        empty_core,
+        [
+            record(external_id="ru", claimant="Russia", cites=None, figures=[killed]),
+            record(
+                external_id="uk",
+                claimant="UK",
+                cites=None,
+                figures=[killed | {"value": 5840} | other],
+            ),
+        ],
+    )
+    (topic,) = empty_core.answers.ask("russian military casualties in ukraine").matches
+    assert [g.spreads for g in topic.groups] == [()]
+    assert topic.comparison == [f"Killed: not compared, as the figures {why}."]
+    text = render_answer(empty_core.answers.ask("russian military casualties"))
+    assert "range from" not in text and f"Killed: not compared, as the figures {why}." in text
+    document = empty_core.answers.ask("russian military casualties").to_json()
+    assert document["matches"][0]["groups"][0]["not_compared"] == topic.comparison
+    save(empty_core, [record(external_id="uk", claimant="UK", cites=None, figures=[killed])])
+    (topic,) = empty_core.answers.ask("russian military casualties in ukraine").matches
+    assert [g.spreads for g in topic.groups] == [()]  # the same figure: nothing to spread
+
+
+def test_a_report_that_differs_is_not_hidden_among_echoes(empty_core: Core) -> None:
+    """Reports citing one source with the same numbers, one judged false and one counting
+    something else, are not folded into "repeated by N outlets"."""
+    kinds = [dict(f, counts="killed_and_wounded") for f in DETAILED["figures"]]
+    save(
+        empty_core,
+        [
+            record(external_id="tass", claimant="TASS", outlet="TASS", claimed_on="2022-03-03"),
+            record(
+                external_id="rbc",
+                claimant="RBC",
+                outlet="RBC",
+                claimed_on="2022-03-02",
+                verification="false",
+            ),
+            record(
+                external_id="ifx",
+                claimant="Interfax",
+                outlet="Interfax",
+                claimed_on="2022-03-01",
+                figures=kinds,
+            ),
+        ],
+    )
+    (topic,) = empty_core.answers.ask("russian military casualties in ukraine").matches
+    assert sorted(c.claimant for c in topic.claims) == ["Interfax", "RBC", "TASS"]
+    assert all(c.repeated_by == () for c in topic.claims)
+    assert "repeated by" not in render_answer(empty_core.answers.ask("russian military casualties"))
+
+
 def test_digests_show_what_figures_count(core: Core) -> None:
     digest = core.digests.gather(
         "r", None, datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC)
@@ -290,6 +362,12 @@ def test_oryx_is_a_second_claimant_beside_the_general_staff(empty_core: Core) ->
         "official_claim",
         "equipment_destroyed_damaged_captured",
     )
+    assert topic.groups[0].spreads == ()  # Oryx's snapshot is older than the latest count
+    assert topic.comparison == [
+        "Equipment destroyed, damaged, abandoned or captured: not compared, as the figures "
+        "cover different periods."
+    ]
+    (topic,) = empty_core.answers.ask("russian tank losses as of 1 january 2024").matches
     (spread,) = topic.groups[0].spreads
     assert spread.summary.startswith(
         "Equipment destroyed, damaged, abandoned or captured: claims range from 1,673 (Oryx, "

@@ -207,8 +207,8 @@ def test_empty_index_matches_nothing() -> None:
 def test_words_of_every_script_and_their_lemmas() -> None:
     assert words("Втрати Росії, 2022!") == ["втрати", "росії", "2022"]
     index = TopicIndex(TOPICS)
-    assert index.question_terms("втрати росії") == {"casualty", "russian"}
-    assert index.question_terms("беженцы в польше") >= {"refugee", "poland"}
+    assert set(index.read("втрати росії").terms) == {"casualty", "russian"}
+    assert set(index.read("беженцы в польше").terms) >= {"refugee", "poland"}
     assert index.match("втрати росії").matches[0].topic_id == 1
     assert index.match("біженці в польщі").matches[0].topic_id == 5
 
@@ -226,8 +226,8 @@ def test_chatter_gets_no_match(index: TopicIndex, chatter: str) -> None:
 
 
 def test_real_words_are_never_corrected_as_typos(index: TopicIndex) -> None:
-    assert "tank" not in index.question_terms("thanks")
-    assert "russian" in index.question_terms("russain")
+    assert "tank" not in set(index.read("thanks").terms)
+    assert "russian" in set(index.read("russain").terms)
 
 
 def test_distinct_things_are_not_merged() -> None:
@@ -284,7 +284,6 @@ def test_a_pasted_message_finds_the_claim_it_repeats() -> None:
     )
     assert index.is_message(message)
     result = index.match(message)
-    assert result.message
     assert [m.topic_id for m in result.matches] == [1]
     unrelated = (
         "The committee met on Tuesday to discuss the schedule for the next quarter and agreed "
@@ -302,3 +301,21 @@ def test_an_editor_lexicon_extends_the_shipped_one(tmp_path: Path) -> None:
     broken.write_text("{", encoding="utf-8")
     with pytest.raises(ClaimBotError, match=r"broken\.json cannot be read"):
         Lexicon.from_files(LEXICON_PATH, broken)
+
+
+@pytest.mark.parametrize(
+    ("content", "named"),
+    [
+        ({"synonyms": {"tank": "mbt"}}, "synonyms.tank"),  # a word where a list belongs
+        ({"stopwords": "the"}, "stopwords"),
+        ({"synonym": {"tank": ["mbt"]}}, "synonym"),  # a misspelt part would do nothing
+        ({"contrasts": ["russian", "ukrainian"]}, "contrasts.0"),
+    ],
+)
+def test_an_editor_lexicon_of_the_wrong_shape_is_refused_naming_the_part(
+    tmp_path: Path, content: dict[str, object], named: str
+) -> None:
+    extra = tmp_path / "extra.json"
+    extra.write_text(json.dumps(content), encoding="utf-8")
+    with pytest.raises(ClaimBotError, match=rf"extra\.json cannot be read: .*{named}"):
+        Lexicon.from_files(LEXICON_PATH, extra)

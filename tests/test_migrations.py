@@ -63,3 +63,18 @@ def test_revision_0005_adds_comparable_figures_and_seeds_the_kinds(database_url:
     assert "cites" not in {c["name"] for c in inspect(engine).get_columns("claims")}
     command.upgrade(config, "head")
     engine.dispose()
+
+
+def test_revision_0006_adds_proposed_aliases_and_downgrades(database_url: str) -> None:
+    engine = db.make_engine(database_url)
+    config = db.alembic_config(engine)
+    command.upgrade(config, "head")
+    assert inspect(engine).has_table("proposed_aliases")
+    command.downgrade(config, "0005")
+    assert not inspect(engine).has_table("proposed_aliases")
+    assert inspect(engine).has_table("figure_kinds")  # 0005 stays
+    command.upgrade(config, "head")
+    assert {"uq_proposed_aliases_topic_id"} <= {
+        c["name"] for c in inspect(engine).get_unique_constraints("proposed_aliases")
+    }
+    engine.dispose()

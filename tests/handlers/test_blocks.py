@@ -3,19 +3,26 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, date, datetime
+from typing import Any
 
-from bot.answers import Answer, ClaimView, FigureView, TopicAnswer
+from bot.answers import Answer, ClaimView, Echo, FigureView, TopicAnswer, collapse_echoes
 from bot.learning import ProposalsPage, ProposalView
 from bot.models import Verification
+from bot.records import ClaimRecord
+from bot.render_text import render_answer
 from handlers.blocks import (
     MAX_BLOCKS,
     aliases_message,
     answer_message,
+    claim_blocks,
     escape,
     fit,
     help_message,
     link,
+    outlets_message,
+    read_outlets_value,
     text_message,
 )
 from tests.slack_stub import message_problem
@@ -140,3 +147,72 @@ def test_a_long_listing_of_proposed_aliases_stays_within_slacks_limits() -> None
     assert 0 < len(shown) < 20
     note = message["blocks"][-1]["elements"][0]["text"]
     assert note.startswith(f"{45 - len(shown)} more not shown: decide these to see the rest.")
+
+
+def test_a_long_list_of_outlets_stays_within_slacks_limits_and_says_what_it_left_out() -> None:
+    """Many outlets with long links and hostile names: every section whole, links never cut,
+    within Slack's limits, nobody pinged, and the number left out said."""
+    reports = [
+        ClaimRecord.model_validate(
+            {
+                "topic": "T",
+                "claimant": "Agency <!channel>",
+                "outlet": f"Outlet {i} <!here> " + "x" * 250,
+                "source_url": f"https://example.org/{i}/" + "a" * (1900 if i % 2 else 100),
+                "claimed_on": "2022-03-02",
+                "cites": "Ministry <!subteam^S1>",
+                "quote": "q",
+            }
+        )
+        for i in range(300)
+    ]
+    message = outlets_message("Ministry <!subteam^S1>", reports, len(reports))
+    assert message_problem(message) is None
+    texts = [b["text"]["text"] for b in message["blocks"] if b["type"] == "section"]
+    assert all(len(t) <= 3000 for t in texts)
+    shown = "\n".join(texts)
+    assert "<!" not in shown and shown.count("<") == shown.count(">")
+    listed = shown.count("• ")
+    assert 0 < listed < 300
+    note = message["blocks"][-1]["elements"][0]["text"]
+    assert note.startswith(f"{300 - listed:,} more not shown.")
+
+
+def test_slack_and_text_repeat_the_same_start_of_a_pasted_message() -> None:
+    """Escaping does not shorten what Slack shows of a message full of & and <."""
+    pasted = "R&D <b> spending " * 40
+    answer = Answer(pasted, (), ("T",), False, message=True)
+    assert len(answer.asked) == 200 and answer.asked.startswith("R&D <b> spending")
+    shown = answer_message(answer)["blocks"][0]["text"]["text"]
+    assert shown.startswith(f"No claims found for “{escape(answer.asked)}”.")
+    assert f'No claims found for "{answer.asked}".' in render_answer(answer)
+
+
+def test_show_the_outlets_fits_a_button_and_counts_the_reports_it_cannot_carry() -> None:
+    ids = list(range(100_000, 100_500))  # 500 reports: 3,499 characters of ids
+    view = claim(1)
+    echoed = replace(
+        view,
+        cites="Ministry",
+        repeated_by=tuple(Echo(i, "C", f"O{i}", date(2022, 3, 1), None) for i in ids),
+    )
+    (button,) = [b for b in answer_buttons(echoed) if b["text"]["text"] == "Show the outlets"]
+    assert len(button["value"]) <= 2000
+    carried, total = read_outlets_value(button["value"])
+    assert total == 500 and carried == ids[: len(carried)] and len(carried) > 200
+    assert read_outlets_value("1,2") == ([1, 2], 2)
+
+
+def answer_buttons(view: ClaimView) -> list[dict[str, Any]]:
+    return [
+        e
+        for b in claim_blocks(view)
+        if b.to_dict()["type"] == "actions"
+        for e in b.to_dict()["elements"]
+    ]
+
+
+def test_two_reports_by_one_outlet_are_repeated_by_one_outlet() -> None:
+    same = [replace(claim(i), claimant="TASS", figures=claim(0).figures) for i in (1, 2)]
+    (echoed,) = collapse_echoes(same)
+    assert echoed.echo_note == "Citing TASS: repeated by 1 outlet."

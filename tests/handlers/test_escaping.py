@@ -205,7 +205,9 @@ def test_every_message_and_view_escapes_stored_text(hostile_core: Core) -> None:
         "refusal: no claim": message_for(core, "history 999", shareable=False),
         "refusal: add": message_for(core, "add", shareable=False),
         "outlets": outlets_message(
-            f"Source {HOSTILE}", [core.editing.record(i) for i in [*ids.values(), retired]]
+            f"Source {HOSTILE}",
+            [core.editing.record(i) for i in [*ids.values(), retired]],
+            len(ids) + 1,
         ),
     }
     for claim_id in [*ids.values(), retired]:

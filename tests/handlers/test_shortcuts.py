@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.handlers.harness import Slack, block_texts
+from handlers.actions import read_pick
+from tests.handlers.harness import Slack, block_actions, block_texts, buttons
 from tests.slack_stub import to_response
 
 
@@ -51,3 +52,27 @@ def test_message_shortcut_on_chatter_finds_nothing(slack: Slack) -> None:
     assert slack.interaction(shortcut(slack, "thanks! :pray:"))[0] == 200
     (call,) = slack.stub.wait_for(to_response("shortcut"))
     assert "No claims found for “thanks! :pray:”" in block_texts(call.body)
+
+
+def test_sharing_a_pasted_messages_answer_shares_that_answer(slack: Slack) -> None:
+    """A short pasted message is answered as a message, and so is what is shared of it."""
+    assert slack.interaction(shortcut(slack, "russian troops killed"))[0] == 200
+    (call,) = slack.stub.wait_for(to_response("shortcut"))
+    (share,) = [b for b in buttons(call.body) if b["text"]["text"] == "Share in channel"]
+    slack.stub.reset()
+    slack.interaction(block_actions(slack, share["action_id"], share["value"]))
+    (shared,) = slack.stub.wait_for(to_response("button"))
+    assert shared.body["response_type"] == "in_channel"
+    assert "Stored claims this message repeats, best first" in block_texts(shared.body)
+
+
+def test_picking_a_topic_suggested_for_a_pasted_message_proposes_no_alias(slack: Slack) -> None:
+    assert slack.interaction(shortcut(slack, "lol russia"))[0] == 200
+    (call,) = slack.stub.wait_for(to_response("shortcut"))
+    picks = [b for b in buttons(call.body) if b["action_id"].startswith("pick_suggestion_")]
+    assert picks and all(read_pick(b["value"]) == (b["text"]["text"], "", None) for b in picks)
+    slack.stub.reset()
+    slack.interaction(block_actions(slack, picks[0]["action_id"], picks[0]["value"]))
+    (answer,) = slack.stub.wait_for(to_response("button"))
+    assert picks[0]["text"]["text"] in block_texts(answer.body)
+    assert slack.core.learning.pending().total == 0
