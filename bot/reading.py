@@ -29,7 +29,8 @@ LATIN_LANGUAGES = ("en", "de", "es", "fr", "pl")
 
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _HANDLE = re.compile(r"(?<!\w)@\w+")
-_EMOJI = re.compile(r":[a-z0-9_+\-']+:", re.IGNORECASE)
+#: An emoji code: a name with a letter in it, not part of a time ("10:30:45").
+_EMOJI = re.compile(r"(?<!\w):(?=[\w+\-']*[a-z])[a-z0-9_+\-']+:", re.IGNORECASE)
 #: A tweet's signature: a dash, a name, "(@handle)" and whatever date follows.
 _SIGNATURE = re.compile(r"[—–-]{1,2}\s*[^\n()—–]{0,80}\(@\w+\)[^\n]*")
 _HASHTAG = re.compile(r"#(\w+)")

@@ -45,7 +45,7 @@ def stored_context(fields: Iterable[str] = LONG_TEXT_FIELDS) -> dict[str, Any]:
 class FigureRecord(BaseModel):
     """A number in a claim: ``value``, or the range ``value``–``value_high``."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
 
     metric: str = Field(min_length=1, max_length=200)
     value: float = Field(allow_inf_nan=False)
@@ -58,6 +58,12 @@ class FigureRecord(BaseModel):
     coverage_from: date | None = None
     coverage_to: date | None = None
     area: str | None = Field(default=None, max_length=200)
+
+    @field_validator("unit", "area")
+    @classmethod
+    def _blank_is_none(cls, text: str | None) -> str | None:
+        """A unit or area of only spaces is none given."""
+        return text or None
 
     @model_validator(mode="after")
     def _range_is_ordered(self) -> Self:

@@ -115,6 +115,13 @@ def test_bad_figure_fields_name_the_field(figure: dict[str, Any], message: str) 
         parse_document(document)
 
 
+def test_blank_unit_and_area_are_none_given() -> None:
+    figure = {"metric": " killed ", "value": 1, "unit": "  ", "area": " Ukraine "}
+    (record,) = parse_document({"claims": [{**DETAILED, "figures": [figure]}]})
+    assert (record.figures[0].metric, record.figures[0].unit) == ("killed", None)
+    assert record.figures[0].area == "Ukraine"
+
+
 # Every exchange format round-trips every new field ---------------------------------------------
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from bot.errors import ClaimBotError
 from bot.matching import LEXICON_PATH, Lexicon, TopicIndex, TopicNames, singular, words
-from bot.reading import fold
+from bot.reading import clean, fold
 
 TOPICS = [
     TopicNames(
@@ -211,6 +211,10 @@ def test_words_of_every_script_and_their_lemmas() -> None:
     assert set(index.read("беженцы в польше").terms) >= {"refugee", "poland"}
     assert index.match("втрати росії").matches[0].topic_id == 1
     assert index.match("біженці в польщі").matches[0].topic_id == 5
+
+
+def test_emoji_codes_are_dropped_but_times_kept() -> None:
+    assert clean(":flag-ua::fire: losses at 10:30:45").split() == ["losses", "at", "10:30:45"]
 
 
 def test_common_words_weigh_little_and_places_a_lot(index: TopicIndex) -> None:
