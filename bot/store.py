@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, insert, select
+from sqlalchemy import ColumnElement, event, func, insert, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from bot.errors import ClaimBotError
@@ -22,6 +22,7 @@ from bot.models import (
     Revision,
     Topic,
     TopicAlias,
+    TopicChange,
     Verification,
     utcnow,
 )
@@ -29,6 +30,8 @@ from bot.records import ClaimRecord, FigureRecord, check_unique_keys, stored_con
 
 #: Records written between flushes during an import.
 IMPORT_CHUNK = 1000
+#: Where a session keeps the topics its writes touched, until it commits.
+TOUCHED = "claimbot_touched_topics"
 
 #: The fields a revision compares, in the order they are shown.
 TRACKED_FIELDS = (
@@ -158,28 +161,26 @@ class ClaimStore:
             query = query.where(Claim.retired_at.is_(None))
         return self.session.scalar(query) or 0
 
-    def index_version(self) -> tuple[Any, ...]:
-        """Changes whenever a topic, alias or claim changes: cheap to ask on every question.
+    def last_change(self) -> int:
+        """The id of the newest logged topic change (0 before any)."""
+        return self.session.scalar(select(func.max(TopicChange.id))) or 0
 
-        Every claim change writes a revision and aliases are only ever added, so the newest ids
-        move even when the writer's clock lags; indexed maxima make this a few index lookups.
-        """
-        return tuple(
-            self.session.execute(
-                select(
-                    select(func.max(Revision.id)).scalar_subquery(),
-                    select(func.max(TopicAlias.id)).scalar_subquery(),
-                    select(func.max(Topic.id)).scalar_subquery(),
-                    select(func.max(Topic.updated_at)).scalar_subquery(),
-                )
-            ).one()
-        )
+    def changes_since(self, after: int, missing: Collection[int] = ()) -> list[tuple[int, int]]:
+        """The topic changes logged after change ``after``, and those of ``missing`` (ids
+        below it not seen yet): (change id, topic id), oldest first; one index range scan."""
+        newer = TopicChange.id > after
+        query = select(TopicChange.id, TopicChange.topic_id)
+        query = query.where(or_(newer, TopicChange.id.in_(missing)) if missing else newer)
+        return [(i, t) for i, t in self.session.execute(query.order_by(TopicChange.id))]
 
-    def topic_names(self) -> list[TopicNames]:
-        """Every topic that has at least one active claim, with its aliases and what describes
-        it: its claimants, metric names and distinct quotes (plain queries: no ORM objects, as
-        this loads every topic when an index is built)."""
-        active = select(Claim.topic_id).where(Claim.retired_at.is_(None)).distinct()
+    def topic_names(self, topic_ids: Collection[int] | None = None) -> list[TopicNames]:
+        """Every topic (or every one of ``topic_ids``) that has at least one active claim, with
+        its aliases and what describes it: its claimants, metric names and distinct quotes
+        (plain queries: no ORM objects, as this loads every topic when an index is built)."""
+        wanted: list[ColumnElement[bool]] = [Claim.retired_at.is_(None)]
+        if topic_ids is not None:
+            wanted.append(Claim.topic_id.in_(topic_ids))
+        active = select(Claim.topic_id).where(*wanted).distinct()
         aliases: dict[int, list[str]] = defaultdict(list)
         for topic_id, alias in self.session.execute(
             select(TopicAlias.topic_id, TopicAlias.alias)
@@ -190,9 +191,7 @@ class ClaimStore:
         claimants: dict[int, list[str]] = defaultdict(list)
         quotes: dict[int, list[str]] = defaultdict(list)
         for topic_id, claimant, quote in self.session.execute(
-            select(Claim.topic_id, Claim.claimant, Claim.quote)
-            .where(Claim.retired_at.is_(None))
-            .distinct()
+            select(Claim.topic_id, Claim.claimant, Claim.quote).where(*wanted).distinct()
         ):
             if claimant not in claimants[topic_id]:
                 claimants[topic_id].append(claimant)
@@ -202,7 +201,7 @@ class ClaimStore:
         for topic_id, metric in self.session.execute(
             select(Claim.topic_id, Figure.metric)
             .join(Figure, Figure.claim_id == Claim.id)
-            .where(Claim.retired_at.is_(None))
+            .where(*wanted)
             .distinct()
         ):
             metrics[topic_id].append(metric)
@@ -466,7 +465,7 @@ class ClaimStore:
                 claim = existing.get(key)
                 if claim is None:
                     new[key] = (record, topic)
-                    topic.updated_at = now
+                    self._touch(topic, now)
                     created += 1
                 elif self._update(claim, record, topic, author, now):
                     updated += 1
@@ -543,7 +542,12 @@ class ClaimStore:
             if alias.casefold() not in known:
                 topic.aliases.append(TopicAlias(alias=alias))
                 known.add(alias.casefold())
-                topic.updated_at = now
+                self._touch(topic, now)
+
+    def _touch(self, topic: Topic, now: datetime) -> None:
+        """Mark a topic changed: its stamp now, and a row in the change log at commit."""
+        topic.updated_at = now
+        self.session.info.setdefault(TOUCHED, set()).add(topic)
 
     def _insert(self, new: Sequence[tuple[ClaimRecord, Topic]], author: str, now: datetime) -> None:
         """Insert new claims with their figures and "created" revisions, in batches."""
@@ -596,10 +600,11 @@ class ClaimStore:
         if not changes:
             return False
         if claim.topic is not topic:
-            claim.topic.updated_at = now
+            self._touch(claim.topic, now)
             claim.topic = topic
         self._apply(claim, record, now)
-        claim.updated_at = topic.updated_at = now
+        claim.updated_at = now
+        self._touch(topic, now)
         self.session.add(
             Revision(
                 claim=claim, author=author, action=_action(changes), changes=changes, revised_at=now
@@ -618,6 +623,22 @@ class ClaimStore:
         claim.figures = [
             Figure(position=i, **figure_columns(f)) for i, f in enumerate(record.figures)
         ]
+
+
+@event.listens_for(Session, "before_commit")
+def _log_topic_changes(session: Session) -> None:
+    """Log the topics this transaction's writes touched, just before it commits."""
+    touched: set[Topic] = session.info.pop(TOUCHED, set())
+    if touched:
+        session.flush()
+        rows = sorted({topic.id for topic in touched})
+        session.execute(insert(TopicChange), [{"topic_id": topic_id} for topic_id in rows])
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_topic_changes(session: Session) -> None:
+    """A rolled-back transaction changed nothing."""
+    session.info.pop(TOUCHED, None)
 
 
 def _columns(record: ClaimRecord) -> dict[str, Any]:
