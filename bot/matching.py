@@ -397,10 +397,12 @@ def _extend(postings: dict[str, npt.NDArray[np.int64]], added: dict[str, list[in
 def _drop(
     postings: dict[str, npt.NDArray[np.int64]], terms: Iterable[str], start: int, end: int
 ) -> None:
-    """Remove the positions ``start`` to ``end`` from these terms' postings."""
+    """Remove the positions ``start`` to ``end`` from these terms' postings (ascending, as
+    positions are only ever appended)."""
     for term in terms:
         positions = postings[term]
-        kept = positions[(positions < start) | (positions >= end)]
+        cut = np.searchsorted(positions, (start, end))
+        kept = np.delete(positions, slice(int(cut[0]), int(cut[1])))
         if len(kept):
             postings[term] = kept
         else:
@@ -424,6 +426,7 @@ class TopicIndex:
         # The terms a topic must have when a question names them: sides and places.
         self._contrasting = frozenset().union(*self._lexicon.contrasts) | self._lexicon.places
         self._lock = threading.RLock()
+        self._titles: tuple[str, ...] | None = None
         self._entries: dict[int, _Entry] = {}
         self._surface_uses: Counter[str] = Counter()
         self._surface_set: set[str] = set(self._lexicon.known_words)
@@ -438,6 +441,14 @@ class TopicIndex:
         for word in sorted(self._surface_set):
             self._surface_by_initial[word[0]].append(word)
         self._lay_out()
+
+    @property
+    def titles(self) -> tuple[str, ...]:
+        """Every topic's title, alphabetically (sorted when first asked after a change)."""
+        with self._lock:
+            if self._titles is None:
+                self._titles = tuple(sorted(e.topic.title for e in self._entries.values()))
+            return self._titles
 
     @property
     def size(self) -> int:
@@ -559,9 +570,9 @@ class TopicIndex:
         _drop(self._unit_postings, {t for unit in entry.units for t in unit}, *units)
         for term in entry.document:
             slots, counts = self._bm25[term]
-            kept = slots != slot
-            if kept.any():
-                self._bm25[term] = (slots[kept], counts[kept])
+            if len(slots) > 1:
+                at = int(np.searchsorted(slots, slot))
+                self._bm25[term] = (np.delete(slots, at), np.delete(counts, at))
             else:
                 del self._bm25[term]
 
@@ -667,7 +678,7 @@ class TopicIndex:
         self._unit_weights = self._sums(
             self._message_weights, self._unit_terms, self._unit_bounds, self._unit_dead, 0.0
         )
-        self.titles: tuple[str, ...] = tuple(sorted(e.topic.title for e in self._entries.values()))
+        self._titles = None
 
     @staticmethod
     def _sums(
