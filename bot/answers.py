@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.errors import ClaimBotError
 from bot.formatting import format_date, format_number
+from bot.listening import ChangeListener
 from bot.matching import Lexicon, Match, MatchResult, TopicIndex
 from bot.models import Basis, Claim, Figure, Verification, utcnow
 from bot.moments import Moment, Reading
@@ -763,6 +764,7 @@ class AnswerService:
         #: that took its id before another committed after it), by when they were first missed.
         self._seen = 0
         self._late: dict[int, float] = {}
+        self._listener: ChangeListener | None = None
         self._answering = threading.BoundedSemaphore(ANSWERS_AT_ONCE)
 
     def _fresh_index(self, store: ClaimStore) -> TopicIndex:
@@ -772,12 +774,19 @@ class AnswerService:
                 self._seen = store.last_change()
                 self._index = TopicIndex(store.topic_names(), self._lexicon)
                 return self._index
+            if self._listener is not None and not self._listener.changed():
+                return self._index
             changed = self._changed_topics(store)
             if len(changed) > max(REBUILD_SHARE * self._index.size, REBUILD_AT_LEAST):
                 self._index = TopicIndex(store.topic_names(), self._lexicon)
             elif changed:
                 self._index.update(changed, store.topic_names(changed))
             return self._index
+
+    def listen(self, listener: ChangeListener) -> None:
+        """Read the change log only when ``listener`` heard of a change (or is not listening),
+        instead of before every question."""
+        self._listener = listener
 
     def _changed_topics(self, store: ClaimStore) -> set[int]:
         """The topics changed since the index last looked."""

@@ -13,6 +13,7 @@ from sqlalchemy import ColumnElement, event, func, insert, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from bot.errors import ClaimBotError
+from bot.listening import CHANNEL as CHANGES_CHANNEL
 from bot.matching import TopicNames
 from bot.models import (
     Basis,
@@ -633,6 +634,9 @@ def _log_topic_changes(session: Session) -> None:
         session.flush()
         rows = sorted({topic.id for topic in touched})
         session.execute(insert(TopicChange), [{"topic_id": topic_id} for topic_id in rows])
+        if session.get_bind().dialect.name == "postgresql":
+            # Delivered to every listener when (and only if) this transaction commits.
+            session.execute(select(func.pg_notify(CHANGES_CHANNEL, "")))
 
 
 @event.listens_for(Session, "after_rollback")

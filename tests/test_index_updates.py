@@ -1,22 +1,26 @@
 """The match index follows every write in place, on real SQLite and PostgreSQL: each write path
-logs the topics it changed, an index updated in place answers exactly as one built afresh, and
-an edit in one process is answered by another."""
+logs the topics it changed, an index updated in place answers exactly as one built afresh, an
+edit in one process is answered by another, and on PostgreSQL changes arrive by notice."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select, text
 
 from bot import db
 from bot.answers import AnswerService
 from bot.config import Settings
 from bot.core import Core
+from bot.listening import APPLICATION_NAME, ChangeListener
 from bot.matching import MatchResult, TopicIndex, TopicNames
 from bot.models import Claim, Topic, Verification
 from bot.records import ClaimRecord, parse_document
 from bot.store import ClaimStore
+from tests.conftest import empty_database
 
 CASUALTIES = "Russian military casualties in Ukraine"
 REFUGEES = "Refugees from Ukraine"
@@ -180,3 +184,56 @@ def test_an_edit_in_one_process_is_answered_in_place_by_another(
     fresh = AnswerService(second_core.sessions)
     for question in QUESTIONS:
         assert second_core.answers.ask(question) == fresh.ask(question)
+
+
+def eventually(condition: Callable[[], object]) -> None:
+    """Wait (at most 10 s) for something another thread or process does."""
+    deadline = time.monotonic() + 10
+    while not condition():
+        assert time.monotonic() < deadline, "it never happened"
+        time.sleep(0.05)
+
+
+@pytest.mark.postgres
+def test_on_postgresql_changes_arrive_by_notice_and_every_question_asks_while_deaf(
+    tmp_path: Path,
+) -> None:
+    url = empty_database("postgresql", tmp_path)
+    writer = Core.from_settings(Settings(database_url=url))
+    writer.init()
+    reader = Core.from_settings(Settings(database_url=url))
+    # Slow to reconnect, so the test sees the listener's connection lost.
+    listener = ChangeListener(reader.engine, retry_seconds=30)
+    reader.answers.listen(listener)
+    statements: list[str] = []
+    event.listen(reader.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+
+    def reads_the_log(question: str) -> bool:
+        statements.clear()
+        reader.answers.ask(question)
+        return any("topic_changes" in statement for statement in statements)
+
+    try:
+        eventually(lambda: listener.listening)
+        assert reader.answers.ask("ukrainian losses").matches == ()  # builds the index
+        reads_the_log("russian losses")  # the notice of listening having begun
+        assert not reads_the_log("russian losses")  # no query per question
+        writer.editing.add(record(topic_aliases=["ukrainian losses"]), "t")
+        eventually(lambda: reader.answers.ask("ukrainian losses").matches)
+        assert not reads_the_log("ukrainian losses")
+        with writer.engine.begin() as connection:
+            connection.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE application_name = :name AND datname = current_database()"
+                ),
+                {"name": APPLICATION_NAME},
+            )
+        eventually(lambda: not listener.listening)
+        assert reads_the_log("russian losses")  # deaf: every question reads the log
+        writer.editing.retire(first_claim(writer, "Ukrainian military casualties"), "gone", "t")
+        assert reader.answers.ask("ukrainian losses").matches == ()
+    finally:
+        listener.close()
+        reader.engine.dispose()
+        writer.engine.dispose()
