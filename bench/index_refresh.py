@@ -1,6 +1,7 @@
 """Index refresh benchmark: how soon another process answers an edit or a one-claim import.
 
     .venv/bin/python -m bench.index_refresh [--size 100000] [--edits 20] [--rebuilds 5]
+    .venv/bin/python -m bench.index_refresh --in-memory 1000000 [--edits 20]
 
 On a SQLite database of synthetic claims (bench/synthetic.py, built as bench/scale.py builds
 it), one process's EditService makes a change (alternately a quote corrected and a new claim
@@ -8,6 +9,10 @@ on an existing topic) and a second AnswerService, already warm, answers a questi
 topic. Timed: that second service's whole answer (reading the change log, re-indexing, matching
 and loading the claims shown), the old way (any change rebuilds the whole index) and in place,
 in the same run; and, for reference, the same answer when nothing changed.
+
+``--in-memory N`` times ``TopicIndex.update`` alone (one topic gaining a claimant) in an index of
+the topics of N synthetic claims built in memory, with no database: the part of a refresh that
+grows with the index, at sizes whose database takes long to build.
 """
 
 from __future__ import annotations
@@ -16,17 +21,20 @@ import argparse
 import random
 import statistics
 import time
+from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import replace
 from functools import partial
 from uuid import uuid4
 
 from sqlalchemy import select
 
 from bench.scale import database
+from bench.synthetic import rows
 from bot.answers import AnswerService
 from bot.config import Settings
 from bot.core import Core
-from bot.matching import TopicIndex, default_lexicon
+from bot.matching import TopicIndex, TopicNames, default_lexicon
 from bot.models import Claim, Topic
 from bot.records import parse_document
 from bot.store import ClaimStore
@@ -50,12 +58,44 @@ def timed(function: Callable[[], object]) -> float:
     return (time.perf_counter() - started) * 1000
 
 
+def in_memory(size: int, edits: int) -> None:
+    """Time re-indexing one topic in an index of ``size`` synthetic claims' topics."""
+    aliases: dict[str, tuple[str, ...]] = {}
+    claimants: dict[str, set[str]] = defaultdict(set)
+    metrics: dict[str, set[str]] = defaultdict(set)
+    for row in rows(size):
+        aliases[row["topic"]] = tuple(row["topic_aliases"].split(";"))
+        claimants[row["topic"]].add(row["claimant"])
+        metrics[row["topic"]].add(row["metric"])
+    names = [
+        TopicNames(i, title, aliases[title], tuple(sorted(claimants[title])), tuple(metrics[title]))
+        for i, title in enumerate(aliases, 1)
+    ]
+    started = time.perf_counter()
+    index = TopicIndex(names, default_lexicon())
+    build = time.perf_counter() - started
+    rng = random.Random(5)
+    times = []
+    for edit in range(edits):
+        old = rng.choice(names)
+        new = replace(old, claimants=(*old.claimants, f"Bench claimant {edit}"))
+        names[old.id - 1] = new
+        times.append(timed(partial(index.update, [new.id], [new])))
+    print(f"{size:,} claims, {len(names):,} topics in memory: built in {build:.1f} s")
+    print(f"TopicIndex.update of one topic: median {statistics.median(times):.1f} ms, ", end="")
+    print(f"max {max(times):.1f} ms over {edits}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--size", type=int, default=100_000)
     parser.add_argument("--edits", type=int, default=20, help="edits answered in place")
     parser.add_argument("--rebuilds", type=int, default=5, help="edits answered by a rebuild")
+    parser.add_argument("--in-memory", type=int, help="time TopicIndex.update alone at this size")
     args = parser.parse_args()
+    if args.in_memory:
+        in_memory(args.in_memory, args.edits)
+        return 0
     core = Core.from_settings(Settings(database_url=database(args.size)))
     lexicon = default_lexicon()
     rng = random.Random(5)

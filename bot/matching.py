@@ -661,7 +661,8 @@ class TopicIndex:
 
     def _refresh(self) -> None:
         """Recompute, as vectors, every weight that depends on the whole corpus: term weights
-        (inverse topic frequencies) and, from them, each name's and each unit's weight."""
+        (inverse topic frequencies) and, from them, each name's weight (each unit's when a
+        message next needs it)."""
         total = max(len(self._slot_of), 1)
         damping = np.where(self._numeric.values, NUMBER_WEIGHT, 1.0)
         name_df = self._name_df.values
@@ -675,10 +676,17 @@ class TopicIndex:
         self._name_weights = self._sums(
             self._term_weights, self._name_terms, self._name_bounds, self._name_dead, 1.0
         )
-        self._unit_weights = self._sums(
-            self._message_weights, self._unit_terms, self._unit_bounds, self._unit_dead, 0.0
-        )
+        self._units_weighed: npt.NDArray[np.float64] | None = None
         self._titles = None
+
+    @property
+    def _unit_weights(self) -> npt.NDArray[np.float64]:
+        """Each unit's total message weight, summed when a message first needs it."""
+        if self._units_weighed is None:
+            self._units_weighed = self._sums(
+                self._message_weights, self._unit_terms, self._unit_bounds, self._unit_dead, 0.0
+            )
+        return self._units_weighed
 
     @staticmethod
     def _sums(
@@ -691,7 +699,7 @@ class TopicIndex:
         """Each row's total term weight (``dead_weight`` for a replaced topic's rows)."""
         if not bounds.size:
             return np.zeros(0, dtype=np.float64)
-        sums = np.add.reduceat(weights[terms.values], bounds.values).astype(np.float64)
+        sums: npt.NDArray[np.float64] = np.add.reduceat(weights[terms.values], bounds.values)
         sums[dead.values] = dead_weight
         return sums
 
@@ -859,7 +867,8 @@ class TopicIndex:
         if not terms or not self._slot_of:
             return MatchResult((), (), message=True)
         relevance = np.zeros(len(self._slots), dtype=np.float64)
-        covered = np.zeros(len(self._unit_weights), dtype=np.float64)
+        unit_weights = self._unit_weights
+        covered = np.zeros(len(unit_weights), dtype=np.float64)
         for term in terms:
             if term not in self._bm25:
                 continue  # no topic has it (a unit's terms are all its topic's)
@@ -872,7 +881,7 @@ class TopicIndex:
             if term in self._unit_postings:
                 covered[self._unit_postings[term]] += weight
         coverage = np.maximum.reduceat(
-            np.divide(covered, self._unit_weights, where=self._unit_weights > 0, out=covered),
+            np.divide(covered, unit_weights, where=unit_weights > 0, out=covered),
             self._unit_starts.values,
         )
         shown = np.round(coverage, 4).astype(np.float64)
