@@ -1,14 +1,15 @@
 """Answers to questions: the matched topics with each claimant's latest claim, side by side.
 
 This is the one use case every entry point (CLI, console, Slack) calls; it knows nothing of how
-an answer is displayed. The match index lives in memory, is built on first use and rebuilt when
-the store's topics or claims change.
+an answer is displayed. The match index lives in memory, is built on first use and, before
+each question, updated in place for the topics the store's change log names since.
 """
 
 from __future__ import annotations
 
 import re
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -19,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.errors import ClaimBotError
 from bot.formatting import format_date, format_number
+from bot.listening import ChangeListener
 from bot.matching import Lexicon, Match, MatchResult, TopicIndex
 from bot.models import Basis, Verification, utcnow
 from bot.moments import Moment, Reading
@@ -30,6 +32,13 @@ MAX_QUESTION_LENGTH = 500
 MAX_MESSAGE_LENGTH = 4000
 #: How much of a pasted message an answer repeats.
 MESSAGE_PREVIEW = 200
+#: More changed topics than this share of the index (and than REBUILD_AT_LEAST) rebuild it
+#: whole, which is then cheaper than updating each in place.
+REBUILD_SHARE = 0.05
+REBUILD_AT_LEAST = 50
+#: How long a change id skipped over is still awaited: its writer took the id just before
+#: another's and commits just after (the change log is written at commit, so this is brief).
+LATE_CHANGE_SECONDS = 10.0
 #: Answers computed at once in a process. Answering is CPU-bound: more at once only takes the
 #: processor from the threads that must acknowledge Slack's requests within 3 seconds.
 ANSWERS_AT_ONCE = 4
@@ -804,16 +813,47 @@ class AnswerService:
         self._lexicon = lexicon
         self._lock = threading.Lock()
         self._index: TopicIndex | None = None
-        self._version: tuple[Any, ...] | None = None
+        #: The newest change the index has, and the older change ids not seen yet (a writer
+        #: that took its id before another committed after it), by when they were first missed.
+        self._seen = 0
+        self._late: dict[int, float] = {}
+        self._listener: ChangeListener | None = None
         self._answering = threading.BoundedSemaphore(ANSWERS_AT_ONCE)
 
     def _fresh_index(self, store: ClaimStore) -> TopicIndex:
-        version = store.index_version()
+        """The index, with every change logged since it was last asked for."""
         with self._lock:
-            if self._index is None or version != self._version:
+            if self._index is None:
+                self._seen = store.last_change()
                 self._index = TopicIndex(store.topic_names(), self._lexicon)
-                self._version = version
+                return self._index
+            if self._listener is not None and not self._listener.changed():
+                return self._index
+            changed = self._changed_topics(store)
+            if len(changed) > max(REBUILD_SHARE * self._index.size, REBUILD_AT_LEAST):
+                self._index = TopicIndex(store.topic_names(), self._lexicon)
+            elif changed:
+                self._index.update(changed, store.topic_names(changed))
             return self._index
+
+    def listen(self, listener: ChangeListener) -> None:
+        """Read the change log only when ``listener`` heard of a change (or is not listening),
+        instead of before every question."""
+        self._listener = listener
+
+    def _changed_topics(self, store: ClaimStore) -> set[int]:
+        """The topics changed since the index last looked."""
+        now = time.monotonic()
+        self._late = {i: at for i, at in self._late.items() if now - at < LATE_CHANGE_SECONDS}
+        changes = store.changes_since(self._seen, self._late)
+        ids = {change_id for change_id, _ in changes}
+        for change_id in ids & self._late.keys():
+            del self._late[change_id]
+        newest = max(ids, default=self._seen)
+        for skipped in set(range(self._seen + 1, newest + 1)) - ids:
+            self._late[skipped] = now
+        self._seen = max(newest, self._seen)
+        return {topic_id for _, topic_id in changes}
 
     def ask(
         self,

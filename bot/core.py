@@ -15,6 +15,7 @@ from bot.digests import DigestService
 from bot.editing import EditService
 from bot.errors import ClaimBotError
 from bot.learning import LearningService
+from bot.listening import ChangeListener
 from bot.matching import default_lexicon
 from bot.records import load_file
 from bot.store import ImportResult
@@ -41,6 +42,15 @@ class Core:
         self.digests = DigestService(self.sessions, self.answers)
         self.editing = EditService(self.sessions)
         self.learning = LearningService(self.sessions)
+
+    def listen_for_changes(self) -> ChangeListener | None:
+        """On PostgreSQL, hear of other processes' changes by LISTEN/NOTIFY instead of reading
+        the change log before every question; the listener, for a long-lived process."""
+        if self.engine.dialect.name != "postgresql":
+            return None
+        listener = ChangeListener(self.engine)
+        self.answers.listen(listener)
+        return listener
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Core:

@@ -34,11 +34,14 @@ from __future__ import annotations
 import gettext
 import json
 import math
+import threading
+from bisect import bisect_left, insort
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -345,8 +348,9 @@ def default_lexicon(extra: Path | None = None) -> Lexicon:
     return Lexicon.from_files(LEXICON_PATH, *([extra] if extra else []))
 
 
-#: A topic, its names' term sets, its context terms and its quotes' terms.
-_Described = tuple[TopicNames, list[frozenset[str]], frozenset[str], list[list[str]]]
+#: Index a topic in place while at most this share of the index's names are of replaced
+#: topics; beyond it the live topics are laid out afresh (from their stored terms).
+DEAD_SHARE = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -357,147 +361,372 @@ class _Reading:
     languages: dict[str, str]
 
 
-class TopicIndex:
-    """An in-memory index of topics, built once and queried many times.
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    """A topic as the index keeps it: the words it adds to typo correction, each name's terms
+    (a row each) with the context terms that explain it, its contrast sides, its BM25 document,
+    and its names and quotes as units a message repeats."""
 
-    Names are stored in arrays (numpy), grouped by topic, with an inverted index from each term
-    to the names that have it; a question is scored against every name at once, so a question
+    topic: TopicNames
+    tokens: frozenset[str]
+    names: tuple[tuple[str, ...], ...]
+    contexts: tuple[frozenset[str], ...]
+    sides: frozenset[str]
+    document: dict[str, float]
+    units: tuple[tuple[str, ...], ...]
+
+    @property
+    def named_by(self) -> frozenset[str]:
+        """The terms of all its names (what name document frequencies count)."""
+        return frozenset(t for name in self.names for t in name)
+
+
+class _Column:
+    """A numpy array that grows at its end in amortised constant time."""
+
+    def __init__(self, dtype: type[np.generic]) -> None:
+        self._data: npt.NDArray[Any] = np.zeros(1024, dtype=dtype)
+        self.size = 0
+
+    def extend(self, values: Sequence[Any]) -> None:
+        end = self.size + len(values)
+        if end > len(self._data):
+            grown = np.zeros(max(end, 2 * len(self._data)), dtype=self._data.dtype)
+            grown[: self.size] = self._data[: self.size]
+            self._data = grown
+        self._data[self.size : end] = values
+        self.size = end
+
+    @property
+    def values(self) -> npt.NDArray[Any]:
+        return self._data[: self.size]
+
+
+def _extend(postings: dict[str, npt.NDArray[np.int64]], added: dict[str, list[int]]) -> None:
+    for term, positions in added.items():
+        new = np.array(positions, dtype=np.int64)
+        old = postings.get(term)
+        postings[term] = new if old is None else np.concatenate((old, new))
+
+
+def _drop(
+    postings: dict[str, npt.NDArray[np.int64]], terms: Iterable[str], start: int, end: int
+) -> None:
+    """Remove the positions ``start`` to ``end`` from these terms' postings (ascending, as
+    positions are only ever appended)."""
+    for term in terms:
+        positions = postings[term]
+        cut = np.searchsorted(positions, (start, end))
+        kept = np.delete(positions, slice(int(cut[0]), int(cut[1])))
+        if len(kept):
+            postings[term] = kept
+        else:
+            del postings[term]
+
+
+class TopicIndex:
+    """An in-memory index of topics, built once, updated in place and queried many times.
+
+    Names are rows of arrays (numpy), grouped by topic, with an inverted index from each term
+    to the rows that have it; a question is scored against every name at once, so a question
     costs a few vector operations however many topics there are. Messages use a second inverted
-    index, of BM25 term weights per topic, and the names and quotes of each topic as units.
+    index, of term counts per topic for BM25, and the names and quotes of each topic as units.
+    A changed topic's old rows are dropped from the inverted indexes and its new rows appended;
+    the weights that depend on the whole corpus are recomputed as vectors, so an index updated
+    in place scores exactly as one built afresh. Every method is safe across threads.
     """
 
     def __init__(self, topics: Iterable[TopicNames], lexicon: Lexicon | None = None) -> None:
         self._lexicon = lexicon or default_lexicon()
-        all_topics = list(topics)
-        surface: set[str] = set(self._lexicon.known_words)
-        described = [d for d in (self._describe(t, surface) for t in all_topics) if d[1]]
-        document_frequency: dict[str, int] = defaultdict(int)
-        for _, term_sets, _, _ in described:
-            for term in frozenset().union(*term_sets):
-                document_frequency[term] += 1
-        total = max(len(described), 1)
-        self._weights = {
-            term: math.log(1 + total / count) * (NUMBER_WEIGHT if term.isdigit() else 1.0)
-            for term, count in document_frequency.items()
-        }
-        self._unknown_weight = UNKNOWN_WEIGHT * math.log(1 + total)
         # The terms a topic must have when a question names them: sides and places.
-        contrasting = frozenset().union(*self._lexicon.contrasts) | self._lexicon.places
-        self._topics: list[TopicNames] = []
-        starts: list[int] = []
-        name_weights: list[float] = []
-        postings: dict[str, list[int]] = defaultdict(list)
-        context_postings: dict[str, list[int]] = defaultdict(list)
-        # The contrast terms of the whole topic: an alias without "russian" still means Russian.
-        sides: dict[str, list[int]] = defaultdict(list)
-        for topic, term_sets, topic_context, _ in described:
-            self._topics.append(topic)
-            starts.append(len(name_weights))
-            described_by = frozenset().union(*term_sets) | topic_context
-            # A topic that names a place's people ("Syrian refugees") names the place.
-            named = {place for p in described_by for place in self._lexicon.places_of.get(p, ())}
-            topic_sides = (described_by | named) & contrasting
-            # ... and a topic about a place explains a question about its people ("UA IDPs").
-            demonyms = self._lexicon.demonyms
-            people = {demonyms[p] for p in described_by if p in demonyms}
-            context = topic_context | named | (people - topic_sides)
-            for terms in term_sets:
-                position = len(name_weights)
-                name_weights.append(sum(self._weights[t] for t in terms))
-                for term in terms:
-                    postings[term].append(position)
-                for term in context - terms:
-                    context_postings[term].append(position)
-                for term in topic_sides:
-                    sides[term].append(position)
-        self._starts = np.array(starts, dtype=np.int64)
-        self._name_weights = np.array(name_weights, dtype=np.float64)
-        self._postings = {t: np.array(p, dtype=np.int64) for t, p in postings.items()}
-        self._context = {t: np.array(p, dtype=np.int64) for t, p in context_postings.items()}
-        self._sides = {t: np.array(p, dtype=np.int64) for t, p in sides.items()}
-        self._build_messages(described)
+        self._contrasting = frozenset().union(*self._lexicon.contrasts) | self._lexicon.places
+        self._lock = threading.RLock()
+        self._titles: tuple[str, ...] | None = None
+        self._entries: dict[int, _Entry] = {}
+        self._surface_uses: Counter[str] = Counter()
+        self._surface_set: set[str] = set(self._lexicon.known_words)
+        self._term_ids: dict[str, int] = {}
+        self._name_df = _Column(np.int64)
+        self._message_df = _Column(np.int64)
+        self._numeric = _Column(np.bool_)
+        for topic in topics:
+            self._add_entry(self._describe(topic))
         # Typos rarely touch a word's first letter: only words starting alike are candidates.
         self._surface_by_initial: dict[str, list[str]] = defaultdict(list)
-        for word in sorted(surface):
+        for word in sorted(self._surface_set):
             self._surface_by_initial[word[0]].append(word)
-        self._surface_set = frozenset(surface)
-        self.titles: tuple[str, ...] = tuple(sorted(t.title for t in all_topics))
+        self._lay_out()
 
-    def _describe(self, topic: TopicNames, surface: set[str]) -> _Described:
-        """A topic's names, context and quotes as terms; their words join ``surface``."""
+    @property
+    def titles(self) -> tuple[str, ...]:
+        """Every topic's title, alphabetically (sorted when first asked after a change)."""
+        with self._lock:
+            if self._titles is None:
+                self._titles = tuple(sorted(e.topic.title for e in self._entries.values()))
+            return self._titles
+
+    @property
+    def size(self) -> int:
+        """How many topics the index matches (those with at least one name)."""
+        return len(self._slot_of)
+
+    def update(self, changed: Iterable[int], topics: Iterable[TopicNames]) -> None:
+        """Re-index the ``changed`` topics in place: ``topics`` are their current names (a
+        changed topic not among them no longer has active claims and leaves the index)."""
+        described = [self._describe(topic) for topic in topics]
+        with self._lock:
+            for topic_id in set(changed) | {entry.topic.id for entry in described}:
+                old = self._entries.pop(topic_id, None)
+                if old is not None:
+                    self._forget(old)
+            for entry in described:
+                for word in self._add_entry(entry):
+                    insort(self._surface_by_initial[word[0]], word)
+            if self._dead_rows > DEAD_SHARE * len(self._name_dead.values):
+                self._lay_out()
+            else:
+                self._append([e for e in described if e.names])
+                self._refresh()
+
+    def _describe(self, topic: TopicNames) -> _Entry:
+        """A topic's names, context, sides, document and units as terms."""
+        tokens: set[str] = set()
         term_sets = []
         for name in (topic.title, *topic.aliases):
-            tokens = words(name)
-            surface.update(tokens)
-            terms = frozenset(self._lexicon.terms(tokens))
+            name_tokens = words(name)
+            tokens.update(name_tokens)
+            terms = frozenset(self._lexicon.terms(name_tokens))
             if terms:
                 term_sets.append(terms)
         context_tokens = [w for text in (*topic.claimants, *topic.metrics) for w in words(text)]
-        surface.update(context_tokens)
-        context = frozenset(self._lexicon.terms(context_tokens))
-        quotes = [self._lexicon.terms(words(quote)) for quote in topic.quotes]
-        return topic, term_sets, context, [q for q in quotes if q]
+        tokens.update(context_tokens)
+        topic_context = frozenset(self._lexicon.terms(context_tokens))
+        quotes = [q for q in (self._lexicon.terms(words(quote)) for quote in topic.quotes) if q]
+        described_by = frozenset().union(*term_sets) | topic_context
+        # A topic that names a place's people ("Syrian refugees") names the place.
+        named = {place for p in described_by for place in self._lexicon.places_of.get(p, ())}
+        sides = (described_by | named) & self._contrasting
+        # ... and a topic about a place explains a question about its people ("UA IDPs").
+        demonyms = self._lexicon.demonyms
+        people = {demonyms[p] for p in described_by if p in demonyms}
+        context = topic_context | named | (people - sides)
+        document: dict[str, float] = defaultdict(float)
+        for terms in term_sets:
+            for term in terms:
+                document[term] += FIELD_WEIGHTS["name"]
+        for term in topic_context:
+            document[term] += FIELD_WEIGHTS["context"]
+        for quote in quotes:
+            for term in quote:
+                document[term] += FIELD_WEIGHTS["quote"]
+        names = tuple(tuple(sorted(terms)) for terms in term_sets)
+        return _Entry(
+            topic,
+            frozenset(tokens),
+            names,
+            tuple(context - terms for terms in term_sets),
+            sides,
+            dict(document),
+            names + tuple(tuple(sorted(set(quote))) for quote in quotes),
+        )
 
-    def _build_messages(self, described: list[_Described]) -> None:
-        """BM25 over each topic's fields, and its names and quotes as units a message repeats."""
-        documents: list[dict[str, float]] = []
-        units: list[list[str]] = []
-        unit_starts: list[int] = []
-        for _, term_sets, context, quotes in described:
-            document: dict[str, float] = defaultdict(float)
-            for terms in term_sets:
-                for term in terms:
-                    document[term] += FIELD_WEIGHTS["name"]
-            for term in context:
-                document[term] += FIELD_WEIGHTS["context"]
-            for quote in quotes:
-                for term in quote:
-                    document[term] += FIELD_WEIGHTS["quote"]
-            documents.append(document)
-            unit_starts.append(len(units))
-            units.extend([sorted(t) for t in term_sets])
-            units.extend(quotes)
-        total = max(len(documents), 1)
-        frequency: Counter[str] = Counter()
-        for document in documents:
-            frequency.update(document.keys())
-        self._message_weights = {
-            term: math.log(1 + (total - count + 0.5) / (count + 0.5))
-            * (NUMBER_WEIGHT if term.isdigit() else 1.0)
-            for term, count in frequency.items()
-        }
-        lengths = np.array([sum(d.values()) for d in documents], dtype=np.float64)
-        average = float(lengths.mean()) if len(lengths) else 1.0
-        bm25: dict[str, tuple[list[int], list[float]]] = defaultdict(lambda: ([], []))
-        for position, document in enumerate(documents):
-            norm = BM25_K1 * (1 - BM25_B + BM25_B * lengths[position] / average)
-            for term, count in document.items():
-                rows, values = bm25[term]
-                rows.append(position)
-                values.append(count * (BM25_K1 + 1) / (count + norm))
-        self._bm25 = {
-            t: (np.array(rows, dtype=np.int64), np.array(values, dtype=np.float64))
-            for t, (rows, values) in bm25.items()
-        }
+    def _term(self, term: str) -> int:
+        known = self._term_ids.get(term)
+        if known is None:
+            known = self._term_ids[term] = len(self._term_ids)
+            self._name_df.extend([0])
+            self._message_df.extend([0])
+            self._numeric.extend([term.isdigit()])
+        return known
+
+    def _add_entry(self, entry: _Entry) -> list[str]:
+        """Count a topic's terms and words in the corpus statistics; the words it is the first
+        to bring to typo correction."""
+        self._entries[entry.topic.id] = entry
+        new = []
+        for token in entry.tokens:
+            self._surface_uses[token] += 1
+            if token not in self._surface_set:
+                self._surface_set.add(token)
+                new.append(token)
+        if entry.names:
+            named_by, document = (
+                list(map(self._term, t)) for t in (entry.named_by, entry.document)
+            )
+            self._name_df.values[named_by] += 1
+            self._message_df.values[document] += 1
+        return new
+
+    def _forget(self, entry: _Entry) -> None:
+        """Take a topic out: its statistics, its words, and its rows from the postings."""
+        for token in entry.tokens:
+            self._surface_uses[token] -= 1
+            if not self._surface_uses[token]:
+                del self._surface_uses[token]
+                if token not in self._lexicon.known_words:
+                    self._surface_set.discard(token)
+                    initial = self._surface_by_initial[token[0]]
+                    del initial[bisect_left(initial, token)]
+        if not entry.names:
+            return
+        self._name_df.values[[self._term_ids[t] for t in entry.named_by]] -= 1
+        self._message_df.values[[self._term_ids[t] for t in entry.document]] -= 1
+        slot = self._slot_of.pop(entry.topic.id)
+        starts, unit_starts = self._starts.values, self._unit_starts.values
+        start, end = int(starts[slot]), int(starts[slot]) + len(entry.names)
+        units = int(unit_starts[slot]), int(unit_starts[slot]) + len(entry.units)
+        self._name_dead.values[start:end] = True
+        self._unit_dead.values[units[0] : units[1]] = True
+        self._dead_rows += end - start
+        self._length_total -= self._lengths.values[slot]
+        _drop(self._postings, entry.named_by, start, end)
+        _drop(self._context, frozenset().union(*entry.contexts), start, end)
+        _drop(self._sides, entry.sides, start, end)
+        _drop(self._unit_postings, {t for unit in entry.units for t in unit}, *units)
+        for term in entry.document:
+            slots, counts = self._bm25[term]
+            if len(slots) > 1:
+                at = int(np.searchsorted(slots, slot))
+                self._bm25[term] = (np.delete(slots, at), np.delete(counts, at))
+            else:
+                del self._bm25[term]
+
+    def _lay_out(self) -> None:
+        """Lay out every live topic's rows afresh, in topic order."""
+        self._slots: list[TopicNames] = []
+        self._slot_of: dict[int, int] = {}
+        self._starts, self._unit_starts = _Column(np.int64), _Column(np.int64)
+        self._lengths = _Column(np.float64)
+        self._length_total = 0.0
+        self._name_terms, self._name_bounds = _Column(np.int64), _Column(np.int64)
+        self._name_dead = _Column(np.bool_)
+        self._unit_terms, self._unit_bounds = _Column(np.int64), _Column(np.int64)
+        self._unit_dead = _Column(np.bool_)
+        self._dead_rows = 0
+        self._postings: dict[str, npt.NDArray[np.int64]] = {}
+        self._context: dict[str, npt.NDArray[np.int64]] = {}
+        self._sides: dict[str, npt.NDArray[np.int64]] = {}
+        self._unit_postings: dict[str, npt.NDArray[np.int64]] = {}
+        self._bm25: dict[str, tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]] = {}
+        self._append([e for _, e in sorted(self._entries.items()) if e.names])
+        self._refresh()
+
+    def _append(self, entries: Sequence[_Entry]) -> None:
+        """Add these topics' rows, units and documents at the end."""
+        postings: dict[str, list[int]] = defaultdict(list)
+        context: dict[str, list[int]] = defaultdict(list)
+        sides: dict[str, list[int]] = defaultdict(list)
         unit_postings: dict[str, list[int]] = defaultdict(list)
-        unit_weights = []
-        for position, unit in enumerate(units):
-            distinct = set(unit)
-            unit_weights.append(sum(self._message_weights[t] for t in distinct))
-            for term in distinct:
-                unit_postings[term].append(position)
-        self._unit_starts = np.array(unit_starts, dtype=np.int64)
-        self._unit_weights = np.array(unit_weights, dtype=np.float64)
-        self._unit_postings = {t: np.array(p, dtype=np.int64) for t, p in unit_postings.items()}
+        bm25: dict[str, tuple[list[int], list[float]]] = defaultdict(lambda: ([], []))
+        starts, unit_starts, lengths = [], [], []
+        name_terms: list[int] = []
+        name_bounds: list[int] = []
+        unit_terms: list[int] = []
+        unit_bounds: list[int] = []
+        row, unit = self._name_bounds.size, self._unit_bounds.size
+        for entry in entries:
+            slot = len(self._slots)
+            self._slots.append(entry.topic)
+            self._slot_of[entry.topic.id] = slot
+            starts.append(row)
+            for terms, explained_by in zip(entry.names, entry.contexts, strict=True):
+                name_bounds.append(self._name_terms.size + len(name_terms))
+                name_terms.extend(self._term_ids[t] for t in terms)
+                for term in terms:
+                    postings[term].append(row)
+                for term in explained_by:
+                    context[term].append(row)
+                for term in entry.sides:
+                    sides[term].append(row)
+                row += 1
+            unit_starts.append(unit)
+            for terms in entry.units:
+                unit_bounds.append(self._unit_terms.size + len(unit_terms))
+                unit_terms.extend(self._term_ids[t] for t in terms)
+                for term in terms:
+                    unit_postings[term].append(unit)
+                unit += 1
+            for term, count in entry.document.items():
+                slots, counts = bm25[term]
+                slots.append(slot)
+                counts.append(count)
+            lengths.append(sum(entry.document.values()))
+            self._length_total += lengths[-1]
+        self._starts.extend(starts)
+        self._unit_starts.extend(unit_starts)
+        self._lengths.extend(lengths)
+        self._name_terms.extend(name_terms)
+        self._name_bounds.extend(name_bounds)
+        self._name_dead.extend([False] * len(name_bounds))
+        self._unit_terms.extend(unit_terms)
+        self._unit_bounds.extend(unit_bounds)
+        self._unit_dead.extend([False] * len(unit_bounds))
+        _extend(self._postings, postings)
+        _extend(self._context, context)
+        _extend(self._sides, sides)
+        _extend(self._unit_postings, unit_postings)
+        for term, (slots, counts) in bm25.items():
+            new = (np.array(slots, dtype=np.int64), np.array(counts, dtype=np.float64))
+            old = self._bm25.get(term)
+            self._bm25[term] = (
+                new
+                if old is None
+                else (np.concatenate((old[0], new[0])), np.concatenate((old[1], new[1])))
+            )
+
+    def _refresh(self) -> None:
+        """Recompute, as vectors, every weight that depends on the whole corpus: term weights
+        (inverse topic frequencies) and, from them, each name's weight (each unit's when a
+        message next needs it)."""
+        total = max(len(self._slot_of), 1)
+        damping = np.where(self._numeric.values, NUMBER_WEIGHT, 1.0)
+        name_df = self._name_df.values
+        self._term_weights = np.log(1 + total / np.maximum(name_df, 1)) * damping
+        message_df = self._message_df.values
+        self._message_weights = (
+            np.log(1 + (total - message_df + 0.5) / (message_df + 0.5)) * damping
+        )
+        self._unknown_weight = UNKNOWN_WEIGHT * math.log(1 + total)
+        self._average_length = self._length_total / len(self._slot_of) if self._slot_of else 1.0
+        self._name_weights = self._sums(
+            self._term_weights, self._name_terms, self._name_bounds, self._name_dead, 1.0
+        )
+        self._units_weighed: npt.NDArray[np.float64] | None = None
+        self._titles = None
+
+    @property
+    def _unit_weights(self) -> npt.NDArray[np.float64]:
+        """Each unit's total message weight, summed when a message first needs it."""
+        if self._units_weighed is None:
+            self._units_weighed = self._sums(
+                self._message_weights, self._unit_terms, self._unit_bounds, self._unit_dead, 0.0
+            )
+        return self._units_weighed
+
+    @staticmethod
+    def _sums(
+        weights: npt.NDArray[np.float64],
+        terms: _Column,
+        bounds: _Column,
+        dead: _Column,
+        dead_weight: float,
+    ) -> npt.NDArray[np.float64]:
+        """Each row's total term weight (``dead_weight`` for a replaced topic's rows)."""
+        if not bounds.size:
+            return np.zeros(0, dtype=np.float64)
+        sums: npt.NDArray[np.float64] = np.add.reduceat(weights[terms.values], bounds.values)
+        sums[dead.values] = dead_weight
+        return sums
 
     def read(self, text: str) -> _Reading:
         """A text's canonical terms, typos corrected, with each term's language."""
         tokens: list[str] = []
         languages: dict[str, str] = {}
-        for word in read_words(text):
-            corrected = self._correct(word)
-            tokens.append(corrected)
-            languages[corrected] = word.language
+        with self._lock:
+            for word in read_words(text):
+                corrected = self._correct(word)
+                tokens.append(corrected)
+                languages[corrected] = word.language
         terms = self._lexicon.terms(tokens)
         return _Reading(terms, {t: languages.get(t, "en") for t in terms})
 
@@ -522,9 +751,17 @@ class TopicIndex:
         )
         return best[0] if best else token
 
+    def _known_weight(self, term: str) -> float | None:
+        """A term's weight when a topic's name has it."""
+        term_id = self._term_ids.get(term)
+        if term_id is None or not self._name_df.values[term_id]:
+            return None
+        return float(self._term_weights[term_id])
+
     def _weight(self, term: str, language: str) -> float:
-        if term in self._weights:
-            return self._weights[term]
+        known = self._known_weight(term)
+        if known is not None:
+            return known
         if term.isdigit():
             return self._unknown_weight * NUMBER_WEIGHT
         if term in self._lexicon.places:
@@ -564,16 +801,20 @@ class TopicIndex:
             message = self.is_message(question)
         if message:
             return self.match_message(question)
+        with self._lock:
+            return self._match(question, suggestions)
+
+    def _match(self, question: str, suggestions: int) -> MatchResult:
         reading = self.read(question)
         terms = set(reading.terms)
         question_weight = sum(self._weight(t, reading.languages[t]) for t in terms)
-        if not question_weight or not self._topics:
+        if not question_weight or not self._slot_of:
             return MatchResult((), ())
         shared = np.zeros(len(self._name_weights), dtype=np.float64)
         explained = np.zeros(len(self._name_weights), dtype=np.float64)
         for term in terms:
             if term in self._postings:
-                shared[self._postings[term]] += self._weights[term]
+                shared[self._postings[term]] += self._term_weights[self._term_ids[term]]
             if term in self._context:
                 explained[self._context[term]] += CONTEXT_SHARE * self._weight(
                     term, reading.languages[term]
@@ -589,7 +830,7 @@ class TopicIndex:
             # A place the question names and the topic lacks: a suggestion at most.
             missing = ~self._mask([place])
             scores[missing] = np.minimum(scores[missing], CONFIDENT - 0.1)
-        best = np.round(np.maximum.reduceat(scores, self._starts), 4).astype(np.float64)
+        best = np.round(np.maximum.reduceat(scores, self._starts.values), 4).astype(np.float64)
         ranked = self._ranked(best, suggestions + 8)
         if not ranked:
             return MatchResult((), ())
@@ -607,44 +848,52 @@ class TopicIndex:
         wanted: int,
         shown: npt.NDArray[np.float64] | None = None,
     ) -> list[Match]:
-        """The ``wanted`` best-scoring topics with a score above 0, best first, each with its
-        score (or its value in ``shown``)."""
+        """The ``wanted`` best-scoring topics with a score above 0, best first (equal scores by
+        title, wherever a topic lies in the index), each with its score (or its value in
+        ``shown``)."""
         shown = scores if shown is None else shown
-        wanted = min(len(scores), wanted)
-        top = (
-            np.argpartition(-scores, wanted - 1)[:wanted]
-            if wanted < len(scores)
-            else np.arange(len(scores))
-        )
+        top = np.flatnonzero(scores > 0)
+        if len(top) > wanted:
+            cut = np.partition(scores[top], len(top) - wanted)[len(top) - wanted]
+            top = top[scores[top] >= cut]
         ranked = sorted(
             (
                 (float(scores[i]), Match(topic.id, topic.title, float(shown[i])))
                 for i in top
-                for topic in (self._topics[i],)
-                if scores[i] > 0
+                for topic in (self._slots[i],)
             ),
             key=lambda pair: (-pair[0], pair[1].title),
         )
-        return [match for _, match in ranked]
+        return [match for _, match in ranked[:wanted]]
 
     def match_message(self, text: str, limit: int = 5) -> MatchResult:
         """The topics a pasted message repeats, best first (BM25 over everything that describes
         a topic); a topic is confident when the message repeats most of one of its names or
         quotes."""
+        with self._lock:
+            return self._match_message(text, limit)
+
+    def _match_message(self, text: str, limit: int) -> MatchResult:
         terms = Counter(self.read(text).terms)
-        if not terms or not self._topics:
+        if not terms or not self._slot_of:
             return MatchResult((), ())
-        relevance = np.zeros(len(self._topics), dtype=np.float64)
-        covered = np.zeros(len(self._unit_weights), dtype=np.float64)
+        relevance = np.zeros(len(self._slots), dtype=np.float64)
+        unit_weights = self._unit_weights
+        covered = np.zeros(len(unit_weights), dtype=np.float64)
         for term in terms:
-            if term in self._bm25:
-                rows, values = self._bm25[term]
-                relevance[rows] += self._message_weights[term] * values
+            if term not in self._bm25:
+                continue  # no topic has it (a unit's terms are all its topic's)
+            weight = self._message_weights[self._term_ids[term]]
+            rows, counts = self._bm25[term]
+            norm = BM25_K1 * (
+                1 - BM25_B + BM25_B * self._lengths.values[rows] / self._average_length
+            )
+            relevance[rows] += weight * (counts * (BM25_K1 + 1) / (counts + norm))
             if term in self._unit_postings:
-                covered[self._unit_postings[term]] += self._message_weights[term]
+                covered[self._unit_postings[term]] += weight
         coverage = np.maximum.reduceat(
-            np.divide(covered, self._unit_weights, where=self._unit_weights > 0, out=covered),
-            self._unit_starts,
+            np.divide(covered, unit_weights, where=unit_weights > 0, out=covered),
+            self._unit_starts.values,
         )
         shown = np.round(coverage, 4).astype(np.float64)
         scored = self._ranked(relevance, limit, shown)

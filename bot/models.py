@@ -89,8 +89,7 @@ class Topic(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(300), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    # Touched whenever the topic's aliases or claims change, so the in-memory match index can
-    # tell cheaply whether it is stale.
+    # Touched whenever the topic's aliases or claims change (as is the change log).
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
     aliases: Mapped[list[TopicAlias]] = relationship(
@@ -110,6 +109,17 @@ class TopicAlias(Base):
     alias: Mapped[str] = mapped_column(String(300))
 
     topic: Mapped[Topic] = relationship(back_populates="aliases")
+
+
+class TopicChange(Base):
+    """A topic whose names or active claims a committed write changed: the log each process
+    reads to update its match index in place. Written just before commit, so ids grow in the
+    order writes become visible (but for writers committing within the same instant)."""
+
+    __tablename__ = "topic_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    topic_id: Mapped[int] = mapped_column(ForeignKey("topics.id"))
 
 
 class Claim(Base):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
@@ -25,8 +25,10 @@ from sqlalchemy import (
     and_,
     bindparam,
     column,
+    event,
     func,
     insert,
+    or_,
     select,
     text,
     update,
@@ -35,6 +37,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, selectinload
 
 from bot.errors import ClaimBotError
+from bot.listening import CHANNEL as CHANGES_CHANNEL
 from bot.matching import TopicNames
 from bot.models import (
     Base,
@@ -45,6 +48,7 @@ from bot.models import (
     Revision,
     Topic,
     TopicAlias,
+    TopicChange,
     Verification,
     utcnow,
 )
@@ -52,6 +56,8 @@ from bot.records import ClaimRecord, FigureRecord, stored_context, unique_keys
 
 #: Records written between flushes during an import.
 IMPORT_CHUNK = 1000
+#: Where a session keeps the topics its writes touched, until it commits.
+TOUCHED = "claimbot_touched_topics"
 
 #: The fields a revision compares, in the order they are shown.
 TRACKED_FIELDS = (
@@ -229,13 +235,6 @@ def _latest_query(until: bool, since: bool, earliest: bool) -> Select[Any]:
     )
 
 
-_VERSION = select(
-    select(func.max(Revision.id)).scalar_subquery(),
-    select(func.max(TopicAlias.id)).scalar_subquery(),
-    select(func.max(Topic.id)).scalar_subquery(),
-    select(func.max(Topic.updated_at)).scalar_subquery(),
-)
-
 _TOPIC_CLAIMS = (
     select(*_SHOWN, *_FIGURE)
     .outerjoin(Figure, Figure.claim_id == Claim.id)
@@ -354,19 +353,26 @@ class ClaimStore:
             query = query.where(Claim.retired_at.is_(None))
         return self.session.scalar(query) or 0
 
-    def index_version(self) -> tuple[Any, ...]:
-        """Changes whenever a topic, alias or claim changes: cheap to ask on every question.
+    def last_change(self) -> int:
+        """The id of the newest logged topic change (0 before any)."""
+        return self.session.scalar(select(func.max(TopicChange.id))) or 0
 
-        Every claim change writes a revision and aliases are only ever added, so the newest ids
-        move even when the writer's clock lags; indexed maxima make this a few index lookups.
-        """
-        return tuple(self.session.connection().execute(_VERSION).one())
+    def changes_since(self, after: int, missing: Collection[int] = ()) -> list[tuple[int, int]]:
+        """The topic changes logged after change ``after``, and those of ``missing`` (ids
+        below it not seen yet): (change id, topic id), oldest first; one index range scan."""
+        newer = TopicChange.id > after
+        query = select(TopicChange.id, TopicChange.topic_id)
+        query = query.where(or_(newer, TopicChange.id.in_(missing)) if missing else newer)
+        return [(i, t) for i, t in self.session.execute(query.order_by(TopicChange.id))]
 
-    def topic_names(self) -> list[TopicNames]:
-        """Every topic that has at least one active claim, with its aliases and what describes
-        it: its claimants, metric names and distinct quotes (plain queries: no ORM objects, as
-        this loads every topic when an index is built)."""
-        active = select(Claim.topic_id).where(Claim.retired_at.is_(None)).distinct()
+    def topic_names(self, topic_ids: Collection[int] | None = None) -> list[TopicNames]:
+        """Every topic (or every one of ``topic_ids``) that has at least one active claim, with
+        its aliases and what describes it: its claimants, metric names and distinct quotes
+        (plain queries: no ORM objects, as this loads every topic when an index is built)."""
+        wanted: list[ColumnElement[bool]] = [Claim.retired_at.is_(None)]
+        if topic_ids is not None:
+            wanted.append(Claim.topic_id.in_(topic_ids))
+        active = select(Claim.topic_id).where(*wanted).distinct()
         aliases: dict[int, list[str]] = defaultdict(list)
         for topic_id, alias in self.session.execute(
             select(TopicAlias.topic_id, TopicAlias.alias)
@@ -377,9 +383,7 @@ class ClaimStore:
         claimants: dict[int, list[str]] = defaultdict(list)
         quotes: dict[int, list[str]] = defaultdict(list)
         for topic_id, claimant, quote in self.session.execute(
-            select(Claim.topic_id, Claim.claimant, Claim.quote)
-            .where(Claim.retired_at.is_(None))
-            .distinct()
+            select(Claim.topic_id, Claim.claimant, Claim.quote).where(*wanted).distinct()
         ):
             if claimant not in claimants[topic_id]:
                 claimants[topic_id].append(claimant)
@@ -389,7 +393,7 @@ class ClaimStore:
         for topic_id, metric in self.session.execute(
             select(Claim.topic_id, Figure.metric)
             .join(Figure, Figure.claim_id == Claim.id)
-            .where(Claim.retired_at.is_(None))
+            .where(*wanted)
             .distinct()
         ):
             metrics[topic_id].append(metric)
@@ -746,8 +750,8 @@ class ClaimStore:
         }:
             return False
         topic.aliases.append(TopicAlias(alias=alias))
-        topic.updated_at = now or utcnow()
         self.session.flush()
+        self._touch({topic_id}, now or utcnow())
         return True
 
     def _topics(
@@ -794,12 +798,13 @@ class ClaimStore:
         return ids, touched
 
     def _touch(self, topic_ids: set[int], now: datetime) -> None:
-        """Stamp topics as changed (what the index version notices)."""
+        """Mark topics changed: their stamp now, and rows in the change log at commit."""
         if topic_ids:
             self.session.execute(
                 update(Topic).where(Topic.id.in_(topic_ids)).values(updated_at=now),
                 execution_options={"synchronize_session": False},
             )
+            self.session.info.setdefault(TOUCHED, set()).update(topic_ids)
 
     def _insert(self, new: Sequence[tuple[ClaimRecord, int]], author: str, now: datetime) -> None:
         """Insert new claims with their figures and "created" revisions, one bulk write per
@@ -913,6 +918,25 @@ class ClaimStore:
         claim.figures = [
             Figure(position=i, **figure_columns(f)) for i, f in enumerate(record.figures)
         ]
+
+
+@event.listens_for(Session, "before_commit")
+def _log_topic_changes(session: Session) -> None:
+    """Log the topics this transaction's writes touched, just before it commits."""
+    touched: set[int] = session.info.pop(TOUCHED, set())
+    if touched:
+        session.execute(
+            insert(TopicChange), [{"topic_id": topic_id} for topic_id in sorted(touched)]
+        )
+        if session.get_bind().dialect.name == "postgresql":
+            # Delivered to every listener when (and only if) this transaction commits.
+            session.execute(select(func.pg_notify(CHANGES_CHANNEL, "")))
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_topic_changes(session: Session) -> None:
+    """A rolled-back transaction changed nothing."""
+    session.info.pop(TOUCHED, None)
 
 
 def _columns(record: ClaimRecord) -> dict[str, Any]:

@@ -92,6 +92,14 @@ def checked_app(core: Core, *, socket_mode: bool = False) -> App:
             logger.setLevel(level)
 
 
+def serving_core(settings: Settings) -> Core:
+    """A serving process's core: on PostgreSQL it hears of changes by LISTEN/NOTIFY for as
+    long as the process lives."""
+    core = Core.from_settings(settings)
+    core.listen_for_changes()
+    return core
+
+
 def serve_http(settings: Settings, host: str, port: int) -> None:
     """Run HTTP mode on gunicorn (threaded workers) until stopped."""
     # Fail here, once, with a clear message, rather than in every worker as it boots.
@@ -112,13 +120,13 @@ def serve_http(settings: Settings, host: str, port: int) -> None:
         "accesslog": "-",
         "loglevel": settings.log_level.lower(),
     }
-    _Gunicorn(lambda: wsgi_app(Core.from_settings(settings)), options).run()
+    _Gunicorn(lambda: wsgi_app(serving_core(settings)), options).run()
 
 
 def serve_socket(settings: Settings) -> None:
     """Run Socket Mode (no public endpoint needed) until stopped."""
     settings.require_slack(socket_mode=True)
-    core = Core.from_settings(settings)
+    core = serving_core(settings)
     core.require_schema()
     handler = SocketModeHandler(checked_app(core, socket_mode=True), settings.slack_app_token)
     core.answers.topics()  # build the match index now, not during the first question

@@ -1,0 +1,239 @@
+"""The match index follows every write in place, on real SQLite and PostgreSQL: each write path
+logs the topics it changed, an index updated in place answers exactly as one built afresh, an
+edit in one process is answered by another, and on PostgreSQL changes arrive by notice."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import event, select, text
+
+from bot import db
+from bot.answers import AnswerService
+from bot.config import Settings
+from bot.core import Core
+from bot.listening import APPLICATION_NAME, ChangeListener
+from bot.matching import MatchResult, TopicIndex, TopicNames
+from bot.models import Claim, Topic, Verification
+from bot.records import ClaimRecord, parse_document
+from bot.store import ClaimStore
+from tests.conftest import empty_database
+
+CASUALTIES = "Russian military casualties in Ukraine"
+REFUGEES = "Refugees from Ukraine"
+QUESTIONS = [
+    "russian losses",
+    "russain losess",
+    "how many russian soldiers have died",
+    "ukrainian refugees",
+    "refugees in poland",
+    "ukrainian losses",
+    "ru kia",
+    "conscript share",
+    "did russia deploy conscripts",
+    "tanks lost",
+    "displaced people in ukraine",
+    "weather in kyiv",
+    "Russia's defence ministry said 5,937 Russian servicemen had been killed since the start "
+    "of the special military operation, according to a statement published on Wednesday",
+    "UNHCR says more than 3 million refugees have now fled Ukraine to neighbouring countries "
+    "such as Poland, Hungary and Moldova since the invasion began last month",
+]
+
+
+def record(**fields: object) -> ClaimRecord:
+    data = {
+        "topic": "Ukrainian military casualties",
+        "claimant": "US officials",
+        "claimed_on": "2022-03-05",
+        "figures": [{"metric": "killed", "value": 2000}],
+        **fields,
+    }
+    (parsed,) = parse_document({"claims": [data]})
+    return parsed
+
+
+def answers(match: Callable[[str], MatchResult]) -> list[MatchResult]:
+    return [match(question) for question in QUESTIONS]
+
+
+def topic_id(core: Core, title: str) -> int:
+    with core.sessions() as session:
+        found = session.scalar(select(Topic.id).where(Topic.title == title))
+        assert found is not None
+        return found
+
+
+def logged_since(core: Core, change: int) -> set[int]:
+    with core.sessions() as session:
+        return {topic for _, topic in ClaimStore(session).changes_since(change)}
+
+
+def last_change(core: Core) -> int:
+    with core.sessions() as session:
+        return ClaimStore(session).last_change()
+
+
+def first_claim(core: Core, title: str) -> int:
+    with core.sessions() as session:
+        found = session.scalar(
+            select(Claim.id).join(Topic).where(Topic.title == title).order_by(Claim.id)
+        )
+        assert found is not None
+        return found
+
+
+def test_every_write_path_logs_the_topics_it_changed(core: Core) -> None:
+    casualties, refugees = topic_id(core, CASUALTIES), topic_id(core, REFUGEES)
+
+    def logs(write: Callable[[], object]) -> set[int]:
+        before = last_change(core)
+        write()
+        return logged_since(core, before)
+
+    assert logs(lambda: core.editing.add(record(), "t")) == {
+        topic_id(core, "Ukrainian military casualties")
+    }
+    claim = first_claim(core, CASUALTIES)
+    verified = Verification.VERIFIED
+    assert logs(lambda: core.editing.verify(claim, verified, "ok", "t")) == {casualties}
+    edited = record(quote="5,937 died")
+    assert logs(lambda: core.editing.edit(claim, edited, "t", {"quote"})) == {casualties}
+    # Moving a claim to another topic changes both.
+    assert logs(lambda: core.editing.edit(claim, record(topic=REFUGEES), "t", {"topic"})) == {
+        casualties,
+        refugees,
+    }
+    assert logs(lambda: core.editing.retire(claim, "duplicate", "t")) == {refugees}
+    imported = [record(topic=CASUALTIES, claimant="UK MoD", topic_aliases=["rus kia"])]
+    assert logs(lambda: core.editing.import_records(imported, "t")) == {casualties}
+    core.learning.picked("ru kia", CASUALTIES, "slack:U1")
+    (proposal,) = core.learning.pending().proposals
+    assert logs(lambda: core.learning.accept(proposal.id, "cli")) == {casualties}
+    # Writes that change nothing, and a rolled-back transaction, log nothing.
+    assert logs(lambda: core.editing.import_records(imported, "t")) == set()
+    with core.sessions() as session:
+        assert not ClaimStore(session).add_alias(casualties, "RU KIA")
+
+    def rolled_back() -> None:
+        with pytest.raises(RuntimeError), db.transaction(core.sessions) as session:
+            ClaimStore(session).add_alias(refugees, "people fleeing")
+            raise RuntimeError
+
+    assert logs(rolled_back) == set()
+
+
+TOPICS = [
+    TopicNames(1, CASUALTIES, ("russian losses",), ("Russian MoD",), ("killed",), ("5,937 died",)),
+    TopicNames(2, "Russian tank losses", ("tanks lost",), ("Oryx",), ("tanks",)),
+    TopicNames(3, "Internally displaced people in Ukraine", ("IDPs",), ("IOM",), ("displaced",)),
+    TopicNames(4, REFUGEES, ("ukrainian refugees",), ("UNHCR",), ("refugees",)),
+    TopicNames(5, "Share of conscripts in the Russian military", ("conscript share",)),
+]
+
+
+def test_an_index_updated_in_place_scores_as_one_built_afresh() -> None:
+    topics = {t.id: t for t in TOPICS}
+    index = TopicIndex(topics.values())
+    changes: list[tuple[list[int], list[TopicNames]]] = [
+        ([6], [TopicNames(6, "Ukrainian military casualties", ("ukrainian losses",), ("US",))]),
+        ([1], [TopicNames(1, CASUALTIES, ("russian losses", "ru kia"), ("Russian MoD", "UK"))]),
+        ([4], []),  # every claim retired
+        ([2, 3], [TopicNames(3, "Displaced people in Ukraine", ("IDPs",), ("IOM",), (), ("x",))]),
+        ([4], [TOPICS[3]]),  # restored
+        ([1], [TopicNames(1, CASUALTIES, ("ru kia",), ("Russian MoD",), ("killed",))]),
+        ([6], [TopicNames(6, "Ukrainian military casualties", ("ukrainian losses", "ua kia"))]),
+    ]
+    for changed, current in changes:
+        for topic_id in changed:
+            topics.pop(topic_id, None)
+        topics.update({t.id: t for t in current})
+        index.update(changed, current)
+        fresh = TopicIndex(sorted(topics.values(), key=lambda t: t.id))
+        assert answers(index.match) == answers(fresh.match)
+        assert index.titles == fresh.titles
+        assert index.size == fresh.size == len(topics)
+
+
+@pytest.fixture
+def second_core(core: Core) -> Iterator[Core]:
+    """Another process's core on the same database."""
+    other = Core.from_settings(Settings(database_url=str(core.engine.url.render_as_string(False))))
+    yield other
+    other.engine.dispose()
+
+
+def test_an_edit_in_one_process_is_answered_in_place_by_another(
+    core: Core, second_core: Core
+) -> None:
+    assert second_core.answers.ask("ukrainian losses").matches == ()
+    index = second_core.answers._index  # the index built by that first question
+    core.editing.add(record(topic_aliases=["ukrainian losses"]), "t")
+    (match,) = second_core.answers.ask("ukrainian losses").matches
+    assert match.topic == "Ukrainian military casualties"
+    claim = first_claim(core, CASUALTIES)
+    core.editing.retire(claim, "duplicate", "t")
+    core.learning.picked("ru kia", REFUGEES, "slack:U1")
+    (proposal,) = core.learning.pending().proposals
+    core.learning.accept(proposal.id, "cli")
+    assert second_core.answers.ask("ru kia").matches[0].topic == REFUGEES
+    assert second_core.answers._index is index  # updated in place, never rebuilt
+    fresh = AnswerService(second_core.sessions)
+    for question in QUESTIONS:
+        assert second_core.answers.ask(question) == fresh.ask(question)
+
+
+def eventually(condition: Callable[[], object]) -> None:
+    """Wait (at most 10 s) for something another thread or process does."""
+    deadline = time.monotonic() + 10
+    while not condition():
+        assert time.monotonic() < deadline, "it never happened"
+        time.sleep(0.05)
+
+
+@pytest.mark.postgres
+def test_on_postgresql_changes_arrive_by_notice_and_every_question_asks_while_deaf(
+    tmp_path: Path,
+) -> None:
+    url = empty_database("postgresql", tmp_path)
+    writer = Core.from_settings(Settings(database_url=url))
+    writer.init()
+    reader = Core.from_settings(Settings(database_url=url))
+    # Slow to reconnect, so the test sees the listener's connection lost.
+    listener = ChangeListener(reader.engine, retry_seconds=30)
+    reader.answers.listen(listener)
+    statements: list[str] = []
+    event.listen(reader.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+
+    def reads_the_log(question: str) -> bool:
+        statements.clear()
+        reader.answers.ask(question)
+        return any("topic_changes" in statement for statement in statements)
+
+    try:
+        eventually(lambda: listener.listening)
+        assert reader.answers.ask("ukrainian losses").matches == ()  # builds the index
+        reads_the_log("russian losses")  # the notice of listening having begun
+        assert not reads_the_log("russian losses")  # no query per question
+        writer.editing.add(record(topic_aliases=["ukrainian losses"]), "t")
+        eventually(lambda: reader.answers.ask("ukrainian losses").matches)
+        assert not reads_the_log("ukrainian losses")
+        with writer.engine.begin() as connection:
+            connection.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE application_name = :name AND datname = current_database()"
+                ),
+                {"name": APPLICATION_NAME},
+            )
+        eventually(lambda: not listener.listening)
+        assert reads_the_log("russian losses")  # deaf: every question reads the log
+        writer.editing.retire(first_claim(writer, "Ukrainian military casualties"), "gone", "t")
+        assert reader.answers.ask("ukrainian losses").matches == ()
+    finally:
+        listener.close()
+        reader.engine.dispose()
+        writer.engine.dispose()
