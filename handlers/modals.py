@@ -363,7 +363,10 @@ def parse_figures(text: str | None, kinds: dict[str, str]) -> list[dict[str, Any
             name, _, value = (part.strip() for part in detail.partition(":"))
             if not value:
                 raise ValueError(f"Line {number}: {name}: is empty; give a value or leave it out.")
-            figure[FIGURE_DETAILS[name.casefold()]] = _detail(number, name.casefold(), value, kinds)
+            field = FIGURE_DETAILS[name.casefold()]
+            if field in figure:
+                raise ValueError(f"Line {number}: {name}: is given twice; keep one.")
+            figure[field] = _detail(number, name.casefold(), value, kinds)
         figures.append(figure)
     return figures
 

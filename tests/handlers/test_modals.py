@@ -62,6 +62,7 @@ def test_the_form_writes_and_reads_what_a_figure_counts_its_basis_and_coverage()
         ("a: 1 | basis: rumour", "Line 1: no basis 'rumour'; use one of official_claim,"),
         ("a: 1 | colour: red", "Line 1: after | write counts:, basis:, from:, to: or area:"),
         ("a: 1 | area:", "Line 1: area: is empty; give a value or leave it out."),
+        ("a: 1 | counts: killed | Counts: wounded", "Line 1: Counts: is given twice; keep one."),
     ]:
         with pytest.raises(ValueError, match=re.escape(message)):
             parse_figures(line, KINDS)
