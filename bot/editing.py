@@ -3,7 +3,7 @@ revision."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -162,16 +162,23 @@ class EditService:
             return ClaimStore(session).topic_title(topic_id)
 
     def import_records(
-        self, records: Iterable[ClaimRecord], author: str, *, only_into_empty: bool = False
+        self,
+        records: Iterable[ClaimRecord],
+        author: str,
+        *,
+        only_into_empty: bool = False,
+        kinds: Mapping[str, str] | None = None,
     ) -> ImportResult | None:
         """Import claims from a reader (``read_claims``, ``load_file``: they refuse a file
         that repeats a key), all or nothing, in one transaction however many stream in (known
-        keys update, never duplicate). With ``only_into_empty`` (seeding), nothing is imported
-        into a store that has claims."""
+        keys update, never duplicate); ``kinds`` the file defines are added first where the
+        store lacks them. With ``only_into_empty`` (seeding), nothing is imported into a store
+        that has claims."""
         with db.transaction(self._sessions) as session:
             store = ClaimStore(session)
             if only_into_empty and store.claim_count(include_retired=True):
                 return None
+            store.add_missing_kinds(kinds or {})
             return store.import_records(records, author, keys_checked=True)
 
     def claim_count(self) -> int:

@@ -18,7 +18,14 @@ from pydantic import ValidationError
 
 from bot.claimreview import parse_claimreview
 from bot.errors import ClaimBotError
-from bot.records import ClaimRecord, load_file, open_json, unique_keys, validated
+from bot.records import (
+    ClaimRecord,
+    document_kinds,
+    load_file,
+    open_json,
+    unique_keys,
+    validated,
+)
 
 FORMATS = ("json", "csv", "claimreview", "ukraine-losses", "oryx", "unhcr-refugees", "reliefweb")
 
@@ -64,6 +71,11 @@ def guess_format(path: Path) -> str:
     """The format a file's name suggests."""
     suffix = path.suffix.casefold()
     return "csv" if suffix in {".csv", ".tsv"} else "json"
+
+
+def file_kinds(path: Path, fmt: str | None = None) -> dict[str, str]:
+    """The figure kinds a ClaimBot JSON document defines (other formats define none)."""
+    return document_kinds(path) if (fmt or guess_format(path)) == "json" else {}
 
 
 def read_claims(

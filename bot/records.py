@@ -8,7 +8,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -264,7 +264,22 @@ def first_json_item(path: Path) -> tuple[Any, bool]:
         return next(ijson.items(handle, "", use_float=True), None), False
 
 
-def dump_document(records: list[ClaimRecord]) -> str:
-    """The JSON text of a document holding these records."""
-    document = {"version": FORMAT_VERSION, "claims": [r.export() for r in records]}
+def dump_document(records: list[ClaimRecord], kinds: Mapping[str, str] | None = None) -> str:
+    """The JSON text of a document holding these records, and the kinds their figures may
+    count (key: label), so that a store without them can take the document."""
+    document: dict[str, Any] = {"version": FORMAT_VERSION}
+    if kinds:
+        document["kinds"] = dict(kinds)
+    document["claims"] = [r.export() for r in records]
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def document_kinds(path: Path) -> dict[str, str]:
+    """The kinds a document defines (``"kinds": {key: label}``; none when it has none)."""
+    with open_json(path) as handle:
+        kinds: Any = next(ijson.items(handle, "kinds"), {})
+    if not isinstance(kinds, dict) or not all(
+        isinstance(key, str) and isinstance(label, str) for key, label in kinds.items()
+    ):
+        raise ClaimBotError('"kinds" must be an object of kind keys and their labels.')
+    return kinds

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
@@ -634,6 +634,14 @@ class ClaimStore:
             raise ClaimBotError(f"There is already a kind {key!r}.")
         self.session.add(FigureKind(key=key, label=label))
         self.session.flush()
+
+    def add_missing_kinds(self, kinds: Mapping[str, str]) -> None:
+        """Add the kinds the store lacks (an export's kinds, imported elsewhere); a key it has
+        keeps its label."""
+        known = self.kinds()
+        for key, label in kinds.items():
+            if key not in known:
+                self.add_kind(key, label)
 
     def check_kinds(self, records: Sequence[ClaimRecord], first: int = 0) -> None:
         """Refuse a record whose figure counts a kind the store does not know, naming it (by

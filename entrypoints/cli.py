@@ -23,7 +23,7 @@ from bot.claimreview import to_claimreview
 from bot.config import load_settings
 from bot.core import Core
 from bot.errors import ClaimBotError, DatabaseUnavailableError
-from bot.importing import CSV_PRESETS, FORMATS, read_claims
+from bot.importing import CSV_PRESETS, FORMATS, file_kinds, read_claims
 from bot.learning import ProposalView
 from bot.models import utcnow
 from bot.records import document_head, dump_document, first_json_item, open_json
@@ -302,14 +302,15 @@ def import_(
     core.require_schema()
     _check_import_file(path, fmt)
     records = read_claims(path, fmt, maps, sets, on.date() if on else None)
+    kinds = file_kinds(path, fmt)
     author = f"import:{path.name}"
     if sys.stderr.isatty():  # the file is read as it is imported: the bar counts claims
         with click.progressbar(
             records, label=f"Importing {path.name}", show_pos=True, file=sys.stderr
         ) as bar:
-            result = core.editing.import_records(bar, author)
+            result = core.editing.import_records(bar, author, kinds=kinds)
     else:
-        result = core.editing.import_records(records, author)
+        result = core.editing.import_records(records, author, kinds=kinds)
     assert result is not None  # only seeding skips a store that has claims
     click.echo(
         f"Imported {path.name}: {result.created} created, {result.updated} updated, "
@@ -344,7 +345,7 @@ def export(core: Core, output: Path | None, fmt: str, reviewer: str) -> None:
     else:
         records = core.editing.export_records()
     if fmt == "json":
-        text = dump_document(records)
+        text = dump_document(records, core.editing.kinds())
     else:
         today = utcnow().date()
         reviews = [to_claimreview(r, reviewer, today) for r in records]

@@ -217,6 +217,32 @@ def test_import_and_export_round_trip(seeded: str, tmp_path: Path) -> None:
     assert result.stdout.strip() == "Imported changed.json: 0 created, 1 updated, 6 unchanged."
 
 
+def test_an_export_carries_the_kinds_editors_added(seeded: str, tmp_path: Path) -> None:
+    assert claimbot(seeded, "kinds", "add", "named_dead", "dead named one by one").returncode == 0
+    claim = {
+        "topic": "Named dead",
+        "claimant": "A monitor",
+        "claimed_on": "2024-01-01",
+        "figures": [{"metric": "named dead", "value": 12, "counts": "named_dead"}],
+    }
+    (tmp_path / "named.json").write_text(json.dumps({"claims": [claim]}))
+    assert claimbot(seeded, "import", str(tmp_path / "named.json")).returncode == 0
+    assert claimbot(seeded, "export", "--output", str(tmp_path / "out.json")).returncode == 0
+    document = json.loads((tmp_path / "out.json").read_text())
+    assert document["kinds"]["named_dead"] == "dead named one by one"
+    fresh = f"sqlite:///{tmp_path / 'fresh.db'}"
+    assert claimbot(fresh, "init").returncode == 0
+    result = claimbot(fresh, "import", str(tmp_path / "out.json"))
+    assert result.stdout.strip() == "Imported out.json: 1 created, 0 updated, 7 unchanged."
+    assert "named_dead" in claimbot(fresh, "kinds", "list").stdout
+    (tmp_path / "bad.json").write_text(json.dumps({"kinds": ["named_dead"], "claims": []}))
+    refused = claimbot(fresh, "import", str(tmp_path / "bad.json"))
+    assert (refused.returncode, refused.stderr) == (
+        1,
+        'Error: "kinds" must be an object of kind keys and their labels.\n',
+    )
+
+
 def test_bad_import_writes_nothing(seeded: str, tmp_path: Path) -> None:
     good = {"topic": "New topic", "claimant": "Someone", "claimed_on": "2024-01-01", "quote": "q"}
     bad = {**good, "claimed_on": "yesterday"}
