@@ -1,38 +1,73 @@
-"""Validate the held-out question set (bench/heldout/questions.jsonl) without answering it.
+"""Validate the held-out question sets without answering them.
 
 Loads the seed claims and the three real data sets into a throwaway SQLite database exactly as
 tests.quality.load_real_data does, reads the topic titles with plain SQL, and checks that every
-line parses, ids are unique, buckets are known and meet their minimums, no_match questions (and
-only they) have no topics, and every listed topic is an exact existing title. It never calls the
-matcher. Run: .venv/bin/python -m bench.heldout.check
+line parses, ids are unique and carry their set's prefix, buckets are known and meet their set's
+minimums, no_match questions (and only they) have no topics, and every listed topic is an exact
+existing title. It never calls the matcher.
+
+    .venv/bin/python -m bench.heldout.check [PATH...]   (default: both sets)
 """
 
 from __future__ import annotations
 
+import argparse
 import json
+import re
 import sqlite3
 import sys
 import tempfile
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 from bot.config import Settings
 from bot.core import Core
 from tests.quality import load_real_data
 
-QUESTIONS = Path(__file__).resolve().parent / "questions.jsonl"
-MINIMUMS = {
-    "plain": 25,
-    "sentence": 30,
-    "typo": 20,
-    "jargon": 20,
-    "pasted": 25,
-    "dated": 20,
-    "multilingual": 25,
-    "no_match": 55,
-}
-TOTAL_MINIMUM = 220
+HERE = Path(__file__).resolve().parent
 KEYS = {"id", "bucket", "question", "topics", "note"}
+
+
+@dataclass(frozen=True)
+class QuestionSet:
+    """One held-out file's id prefix and size requirements."""
+
+    prefix: str
+    minimums: dict[str, int]
+    total: int
+
+
+SETS = {
+    "questions.jsonl": QuestionSet(
+        prefix="h",
+        minimums={
+            "plain": 25,
+            "sentence": 30,
+            "typo": 20,
+            "jargon": 20,
+            "pasted": 25,
+            "dated": 20,
+            "multilingual": 25,
+            "no_match": 55,
+        },
+        total=220,
+    ),
+    "questions2.jsonl": QuestionSet(
+        prefix="s",
+        minimums={
+            "plain": 25,
+            "sentence": 35,
+            "typo": 20,
+            "jargon": 25,
+            "pasted": 35,
+            "dated": 20,
+            "multilingual": 35,
+            "no_match": 60,
+        },
+        total=240,
+    ),
+}
 
 
 def topic_titles() -> set[str]:
@@ -46,13 +81,17 @@ def topic_titles() -> set[str]:
             return {str(row[0]) for row in conn.execute("SELECT title FROM topics")}
 
 
-def check(titles: set[str]) -> list[str]:
+def check(path: Path, titles: set[str]) -> list[str]:
+    """Problems found in the set at path (known by its file name), after printing its counts."""
+    spec = SETS.get(path.name)
+    if spec is None:
+        return [f"{path}: not a known set (one of {', '.join(SETS)})"]
     problems: list[str] = []
     ids: set[str] = set()
     buckets: Counter[str] = Counter()
-    lines = QUESTIONS.read_text(encoding="utf-8").splitlines()
+    lines = path.read_text(encoding="utf-8").splitlines()
     for number, line in enumerate(lines, 1):
-        where = f"line {number}"
+        where = f"{path.name} line {number}"
         try:
             row = json.loads(line)
         except json.JSONDecodeError as exc:
@@ -67,11 +106,13 @@ def check(titles: set[str]) -> list[str]:
             problems.append(f"{where}: extra keys {sorted(extra)}, missing {sorted(missing)}")
             continue
         qid, bucket, question, topics = row["id"], row["bucket"], row["question"], row["topics"]
-        where = f"line {number} ({qid})"
+        where = f"{path.name} line {number} ({qid})"
+        if not isinstance(qid, str) or not re.fullmatch(rf"{spec.prefix}\d{{3}}", qid):
+            problems.append(f"{where}: id is not {spec.prefix!r} and three digits")
         if qid in ids:
             problems.append(f"{where}: duplicate id")
         ids.add(qid)
-        if bucket not in MINIMUMS:
+        if bucket not in spec.minimums:
             problems.append(f"{where}: unknown bucket {bucket!r}")
         buckets[bucket] += 1
         if not isinstance(question, str) or not question.strip():
@@ -84,17 +125,26 @@ def check(titles: set[str]) -> list[str]:
         if len(set(topics)) != len(topics):
             problems.append(f"{where}: a topic is listed twice")
         problems.extend(f"{where}: no such topic {t!r}" for t in topics if t not in titles)
-    for bucket, minimum in MINIMUMS.items():
+    for bucket, minimum in spec.minimums.items():
         if buckets[bucket] < minimum:
-            problems.append(f"bucket {bucket}: {buckets[bucket]} questions, fewer than {minimum}")
-    if len(lines) < TOTAL_MINIMUM:
-        problems.append(f"{len(lines)} questions, fewer than {TOTAL_MINIMUM}")
-    print(f"{len(lines)} questions: " + ", ".join(f"{b} {buckets[b]}" for b in MINIMUMS))
+            problems.append(
+                f"{path.name} bucket {bucket}: {buckets[bucket]} questions, fewer than {minimum}"
+            )
+    if len(lines) < spec.total:
+        problems.append(f"{path.name}: {len(lines)} questions, fewer than {spec.total}")
+    counts = ", ".join(f"{b} {buckets[b]}" for b in spec.minimums)
+    print(f"{path.name}: {len(lines)} questions: {counts}")
     return problems
 
 
 def main() -> int:
-    problems = check(topic_titles())
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument(
+        "paths", nargs="*", type=Path, default=[HERE / name for name in SETS], metavar="PATH"
+    )
+    args = parser.parse_args()
+    titles = topic_titles()
+    problems = [problem for path in args.paths for problem in check(path, titles)]
     for problem in problems:
         print(problem, file=sys.stderr)
     print("ok" if not problems else f"{len(problems)} problems")

@@ -1,10 +1,10 @@
 """Score the matcher on the held-out question set, by bucket, and report it as it comes.
 
-The set (questions.jsonl) was written blind and committed before any matcher ran on it; it is
-never tuned against. A question is right when the answer's best topic is one of its labels, or,
-for a no-match question, when the answer has no confident match.
+Each set (questions.jsonl, questions2.jsonl) was written blind and committed before any matcher
+ran on it; it is never tuned against. A question is right when the answer's best topic is one of
+its labels, or, for a no-match question, when the answer has no confident match.
 
-    .venv/bin/python -m bench.heldout.score [--failures]
+    .venv/bin/python -m bench.heldout.score [--set PATH] [--failures]
 """
 
 from __future__ import annotations
@@ -26,8 +26,11 @@ QUESTIONS = Path(__file__).resolve().parent / "questions.jsonl"
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--failures", action="store_true", help="list every wrong answer")
+    parser.add_argument(
+        "--set", type=Path, default=QUESTIONS, metavar="PATH", help="question set to score"
+    )
     args = parser.parse_args()
-    rows = [json.loads(line) for line in QUESTIONS.read_text().splitlines() if line.strip()]
+    rows = [json.loads(line) for line in args.set.read_text().splitlines() if line.strip()]
     with tempfile.TemporaryDirectory(prefix="claimbot-heldout-") as workdir:
         core = Core.from_settings(Settings(database_url=f"sqlite:///{workdir}/claims.db"))
         load_real_data(core)
