@@ -864,15 +864,16 @@ class AnswerService:
     ) -> Answer:
         """Each matched topic with the latest claim of each claimant, most recent first; when
         the question names a moment, the latest made by then (or within the period named).
-        A pasted message (``message``; by default any long text) is answered with the topics
-        whose claims it repeats, best first."""
+        A pasted message (``message``, unless as short as a question; by default any long
+        text) is answered with the topics whose claims it repeats, best first."""
         check_question(question, message=message is not False)
         today = today or utcnow().date()
         with self._answering, self._sessions() as session:
             store = ClaimStore(session)
             index = self._fresh_index(store)
-            if message is None:
-                message = len(question) > MAX_QUESTION_LENGTH or index.is_message(question)
+            message = len(question) > MAX_QUESTION_LENGTH or (
+                message is not False and index.is_message(question, pasted=bool(message))
+            )
             if message:
                 reading, result = Reading(question), index.match(question, message=True)
             else:

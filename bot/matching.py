@@ -63,6 +63,9 @@ CONFIDENT = 0.7
 CERTAIN = 0.8
 #: Topics within this margin of the best confident one make the question ambiguous.
 AMBIGUITY_MARGIN = 0.05
+#: Where several topics are named by all a question names, the share of a name the question
+#: must name to single that topic out.
+NAME_MOSTLY = 0.5
 #: Topics scoring at least this are offered as suggestions.
 SUGGEST = 0.2
 #: How much of the question's weight is its own coverage (the rest is the name's coverage).
@@ -84,11 +87,20 @@ COMMON_WEIGHT = 0.15
 #: Shortest word that typo correction touches, and the similarity it needs.
 MIN_TYPO_LENGTH = 4
 TYPO_SIMILARITY = 0.79
+#: A question of at least this many words is a sentence or headline: its best topic is
+#: confident, too, when the question read as a pasted message repeats that topic.
+SENTENCE_WORDS = 8
 #: A text of at least this many words is read as a pasted message, not a question.
 MESSAGE_WORDS = 16
+#: A message of fewer words is read as a question ("russian losses?" sent by a shortcut).
+SHORTEST_MESSAGE = 6
 #: A message repeats a topic when it mentions this share of one of its names' or quotes'
 #: weight.
 MESSAGE_CONFIDENT = 0.5
+#: A message repeats a name or quote fully only with at least this many of its terms.
+MESSAGE_TERMS = 3
+#: ... and this share when it names a place the topic's names lack.
+MESSAGE_ELSEWHERE = 0.7
 #: A message that repeats at least this share of its best-ranked topic's name or quote is a
 #: confident match too when that topic's BM25 score is MESSAGE_LEAD times the runner-up's.
 MESSAGE_LEADING = 0.3
@@ -101,6 +113,47 @@ FIELD_WEIGHTS = {"name": 2.0, "context": 1.0, "quote": 1.0}
 MIN_STEM = 4
 #: How many words' terms a lexicon remembers.
 MAX_REMEMBERED = 200_000
+#: The terms of what a side suffers: losses, deaths, wounded, prisoners.
+SUFFERED = frozenset({"casualty", "killed", "injured", "pow"})
+#: Words before a place that say where something happened, not whose it is.
+PLACE_PREPOSITIONS = frozenset(
+    [
+        "in",
+        "into",
+        "inside",
+        "within",
+        "over",
+        "across",
+        "on",
+        "at",
+        "near",
+        "throughout",
+        "в",
+        "у",
+        "во",
+        "на",
+        "над",
+        "під",
+        "под",
+        "по",
+        "із",
+        "из",
+        "з",
+    ]
+)
+#: Words of countries' names that name no place by themselves ("Plurinational State of").
+NOT_PLACES = frozenset(
+    {
+        "state", "states", "republic", "united", "island", "islands", "federation", "federal",
+        "federated", "democratic", "people", "peoples", "plurinational", "kingdom", "minor",
+        "outlying", "territory", "territories", "islamic", "arab", "province", "sar", "former",
+        "union", "commonwealth", "bolivarian", "principality", "grand", "duchy", "sultanate",
+        "emirates", "part", "and", "of", "the", "da", "de", "del", "city", "cook", "jan", "man",
+        "see", "heard", "holy", "ocean", "isle", "sandwich", "central", "virgin", "christmas",
+        "cocos", "turks", "northern", "southern", "western", "saint", "san", "martin", "pierre",
+        "vincent",
+    }
+)  # fmt: skip
 #: Languages whose country names are read (pycountry's translations).
 PLACE_LANGUAGES = ("uk", "ru", "de", "es", "fr", "pl")
 
@@ -204,7 +257,7 @@ class Lexicon:
             for variant in variants:
                 if tuple(words(variant)) not in self._phrases:
                     self._add(variant, canonical, keep=True)
-            self.places |= set(canonical.split())
+            self.places |= set(self.terms([w for w in words(name) if w not in NOT_PLACES]))
         self._index_phrases()
         self._terms.clear()  # words read before every place was added
         self._stems = {
@@ -374,11 +427,15 @@ class _Entry:
     sides: frozenset[str]
     document: dict[str, float]
     units: tuple[tuple[str, ...], ...]
+    places: frozenset[str]
 
     @property
     def named_by(self) -> frozenset[str]:
         """The terms of all its names (what name document frequencies count)."""
         return frozenset(t for name in self.names for t in name)
+
+
+_UnitWeights = tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64]]
 
 
 class _Column:
@@ -449,6 +506,7 @@ class TopicIndex:
         self._name_df = _Column(np.int64)
         self._message_df = _Column(np.int64)
         self._numeric = _Column(np.bool_)
+        self._placeish = _Column(np.bool_)
         for topic in topics:
             self._add_entry(self._describe(topic))
         # Typos rarely touch a word's first letter: only words starting alike are candidates.
@@ -528,6 +586,16 @@ class TopicIndex:
             sides,
             dict(document),
             names + tuple(tuple(sorted(set(quote))) for quote in quotes),
+            self._places(frozenset().union(*term_sets)),
+        )
+
+    def _places(self, terms: Iterable[str]) -> frozenset[str]:
+        """The places these terms name, by name or by their people ("syrian": Syria)."""
+        places_of = self._lexicon.places_of
+        return frozenset(
+            place
+            for term in terms
+            for place in ((term,) if term in self._lexicon.places else places_of.get(term, ()))
         )
 
     def _term(self, term: str) -> int:
@@ -537,6 +605,7 @@ class TopicIndex:
             self._name_df.extend([0])
             self._message_df.extend([0])
             self._numeric.extend([term.isdigit()])
+            self._placeish.extend([bool(self._places([term]))])
         return known
 
     def _add_entry(self, entry: _Entry) -> list[str]:
@@ -691,16 +760,20 @@ class TopicIndex:
         self._name_weights = self._sums(
             self._term_weights, self._name_terms, self._name_bounds, self._name_dead, 1.0
         )
-        self._units_weighed: npt.NDArray[np.float64] | None = None
+        self._units_weighed: _UnitWeights | None = None
         self._titles = None
 
     @property
-    def _unit_weights(self) -> npt.NDArray[np.float64]:
-        """Each unit's total message weight, summed when a message first needs it."""
+    def _unit_weights(self) -> _UnitWeights:
+        """Each unit's total message weight, that of its terms that are not places (what it
+        says about them), and its number of terms, summed when a message first needs them."""
         if self._units_weighed is None:
-            self._units_weighed = self._sums(
-                self._message_weights, self._unit_terms, self._unit_bounds, self._unit_dead, 0.0
+            weights = self._message_weights
+            whole, said, size = (
+                self._sums(w, self._unit_terms, self._unit_bounds, self._unit_dead, 0.0)
+                for w in (weights, np.where(self._placeish.values, 0.0, weights), np.sign(weights))
             )
+            self._units_weighed = whole, said, size
         return self._units_weighed
 
     @staticmethod
@@ -730,9 +803,27 @@ class TopicIndex:
         terms = self._lexicon.terms(tokens)
         return _Reading(terms, {t: languages.get(t, "en") for t in terms})
 
-    def is_message(self, text: str) -> bool:
-        """Whether a text is long enough to be read as a pasted message."""
-        return len(read_words(text)) >= MESSAGE_WORDS
+    def is_message(self, text: str, pasted: bool = False) -> bool:
+        """Whether a text is long enough to be read as a pasted message; one that came as a
+        message (``pasted``: a message shortcut) is, unless it is as short as a question."""
+        return len(read_words(text)) >= (SHORTEST_MESSAGE if pasted else MESSAGE_WORDS)
+
+    def _located(self, text: str) -> set[str]:
+        """The places a text names only after a preposition of place ("in Ukraine", "над
+        Україною"): where something happened, not whose it is."""
+        tokens = [w.text for w in read_words(text)]
+        located: set[str] = set()
+        unlocated: set[str] = set()
+        for i, token in enumerate(tokens):
+            for term in self._lexicon.terms([token]):
+                if term in self._lexicon.places:
+                    where = i > 0 and tokens[i - 1] in PLACE_PREPOSITIONS
+                    (located if where else unlocated).add(term)
+        return located - unlocated
+
+    @staticmethod
+    def _is_sentence(text: str) -> bool:
+        return len(read_words(text)) >= SENTENCE_WORDS
 
     def _correct(self, word: Word) -> str:
         token = word.text
@@ -802,14 +893,31 @@ class TopicIndex:
         if message:
             return self.match_message(question)
         with self._lock:
-            return self._match(question, suggestions)
+            result, held = self._match(question, suggestions)
+            if (
+                result.matches
+                or not result.suggestions
+                or result.suggestions[0].topic_id in held
+                or not self._is_sentence(question)
+            ):
+                return result
+            # A sentence or headline whose best topic falls short only for its other words
+            # ("Cyclone Freddy death toll in Mozambique rises to 165"): confident when read as
+            # a pasted message it repeats that same topic.
+            best, *rest = result.suggestions
+            repeated = self._match_message(question, 1).matches
+            if repeated and repeated[0].topic_id == best.topic_id:
+                return MatchResult((best,), tuple(rest))
+            return result
 
-    def _match(self, question: str, suggestions: int) -> MatchResult:
+    def _match(self, question: str, suggestions: int) -> tuple[MatchResult, frozenset[int]]:
+        """The match, and the topics among it that a rule holds back from a confident answer
+        (a place, side or loss the question names that they lack, or a vague question)."""
         reading = self.read(question)
         terms = set(reading.terms)
         question_weight = sum(self._weight(t, reading.languages[t]) for t in terms)
         if not question_weight or not self._slot_of:
-            return MatchResult((), ())
+            return MatchResult((), ()), frozenset()
         shared = np.zeros(len(self._name_weights), dtype=np.float64)
         explained = np.zeros(len(self._name_weights), dtype=np.float64)
         for term in terms:
@@ -826,21 +934,59 @@ class TopicIndex:
         contradicted = self._contradicted(terms)
         if contradicted is not None:
             scores[contradicted] = 0.0
-        for place in terms & self._lexicon.places:
-            # A place the question names and the topic lacks: a suggestion at most.
-            missing = ~self._mask([place])
-            scores[missing] = np.minimum(scores[missing], CONFIDENT - 0.1)
-        best = np.round(np.maximum.reduceat(scores, self._starts.values), 4).astype(np.float64)
+        held = self._held(question, terms, shared)
+        scores[held] = np.minimum(scores[held], CONFIDENT - 0.1)
+        starts = self._starts.values
+        best = np.round(np.maximum.reduceat(scores, starts), 4).astype(np.float64)
         ranked = self._ranked(best, suggestions + 8)
         if not ranked:
-            return MatchResult((), ())
+            return MatchResult((), ()), frozenset()
         confident = tuple(
             m
             for m in ranked
             if m.score >= CONFIDENT and m.score >= ranked[0].score - AMBIGUITY_MARGIN
         )
         close = tuple(m for m in ranked if m not in confident and m.score >= SUGGEST)
-        return MatchResult(confident, close[:suggestions])
+        free = np.maximum.reduceat(np.where(held, -1.0, scores), starts)
+        kept = frozenset(
+            m.topic_id for m in close if free[self._slot_of[m.topic_id]] < m.score - 1e-4
+        )
+        return MatchResult(confident, close[:suggestions]), kept
+
+    def _held(
+        self, question: str, terms: set[str], shared: npt.NDArray[np.float64]
+    ) -> npt.NDArray[np.bool_]:
+        """The names a question may not be confidently answered with, whatever their score."""
+        held = np.zeros(len(shared), dtype=np.bool_)
+        for place in terms & self._lexicon.places:
+            # A place the question names and the topic lacks.
+            held |= ~self._mask([place])
+        located = self._located(question) if terms & SUFFERED else set(terms)
+        demonyms = self._lexicon.demonyms
+        for group in self._lexicon.contrasts:
+            # A loss suffered by a place whose people are a side, where the question names no
+            # side ("ukraine aircraft losses", "втрати україни"), on a topic about another's.
+            implied = {demonyms[p] for p in terms - located if p in demonyms} & group
+            if implied and not terms & group:
+                held |= self._mask(group - implied) & ~self._mask(implied)
+        if terms & SUFFERED:
+            # Deaths or losses asked of a topic that counts none ("people died in the Pakistan
+            # floods" is not "people affected").
+            counts_losses = np.zeros(len(shared), dtype=np.bool_)
+            for term in SUFFERED:
+                for rows in (self._postings.get(term), self._context.get(term)):
+                    if rows is not None:
+                        counts_losses[rows] = True
+            held |= ~counts_losses
+        named = sum(self._term_weights[self._term_ids[t]] for t in terms if t in self._postings)
+        complete = shared >= named - 1e-9
+        if named and np.count_nonzero(np.maximum.reduceat(complete, self._starts.values)) >= 3:
+            # Several topics are named by everything the question names: it singles one out
+            # only by naming most of it, and never by one word ("losses", "refugees?").
+            held |= shared < NAME_MOSTLY * self._name_weights
+            if len(terms) == 1:
+                held[:] = True
+        return held
 
     def _ranked(
         self,
@@ -866,6 +1012,17 @@ class TopicIndex:
         )
         return [match for _, match in ranked[:wanted]]
 
+    def _message_bar(self, topic_id: int, asked: set[str]) -> float:
+        """The share of a topic's name or quote a message must repeat to be about it, given the
+        places the message names: a message that names a place the topic lacks, or none of the
+        places the topic is named after, may be about another place; one that does both is
+        ("Russian troops killed in Syria" is not about "Russian military casualties in
+        Ukraine")."""
+        places = self._entries[topic_id].places
+        if not asked - places and (asked or not places):
+            return MESSAGE_CONFIDENT
+        return math.inf if asked - places and places - asked else MESSAGE_ELSEWHERE
+
     def match_message(self, text: str, limit: int = 5) -> MatchResult:
         """The topics a pasted message repeats, best first (BM25 over everything that describes
         a topic); a topic is confident when the message repeats most of one of its names or
@@ -878,12 +1035,15 @@ class TopicIndex:
         if not terms or not self._slot_of:
             return MatchResult((), ())
         relevance = np.zeros(len(self._slots), dtype=np.float64)
-        unit_weights = self._unit_weights
+        unit_weights, subject_weights, sizes = self._unit_weights
         covered = np.zeros(len(unit_weights), dtype=np.float64)
+        about = np.zeros(len(unit_weights), dtype=np.float64)
+        hits = np.zeros(len(unit_weights), dtype=np.float64)
         for term in terms:
             if term not in self._bm25:
                 continue  # no topic has it (a unit's terms are all its topic's)
-            weight = self._message_weights[self._term_ids[term]]
+            term_id = self._term_ids[term]
+            weight = self._message_weights[term_id]
             rows, counts = self._bm25[term]
             norm = BM25_K1 * (
                 1 - BM25_B + BM25_B * self._lengths.values[rows] / self._average_length
@@ -891,14 +1051,28 @@ class TopicIndex:
             relevance[rows] += weight * (counts * (BM25_K1 + 1) / (counts + norm))
             if term in self._unit_postings:
                 covered[self._unit_postings[term]] += weight
-        coverage = np.maximum.reduceat(
-            np.divide(covered, unit_weights, where=unit_weights > 0, out=covered),
-            self._unit_starts.values,
-        )
+                hits[self._unit_postings[term]] += weight > 0
+                if not self._placeish.values[term_id]:
+                    about[self._unit_postings[term]] += weight
+        # A unit is repeated as far as the message repeats both all of it and what it says
+        # about its places: "Iraq" alone does not repeat "Iraq: IDPs".
+        share = np.divide(covered, unit_weights, where=unit_weights > 0, out=covered)
+        said = np.divide(about, subject_weights, where=subject_weights > 0, out=share.copy())
+        # ... and by at least MESSAGE_TERMS of its terms: "what share" does not repeat
+        # "Russian conscript share".
+        enough = np.minimum(1.0, hits / np.maximum(1.0, np.minimum(MESSAGE_TERMS, sizes)))
+        coverage = np.maximum.reduceat(np.minimum(share, said) * enough, self._unit_starts.values)
         shown = np.round(coverage, 4).astype(np.float64)
         scored = self._ranked(relevance, limit, shown)
-        confident = tuple(m for m in scored if m.score >= MESSAGE_CONFIDENT)
-        if scored and not confident and scored[0].score >= MESSAGE_LEADING:
+        # Places some topic is named after, named in the message ("in Syria", "Syrian").
+        asked = {p for p in self._places(terms) if self._known_weight(p) is not None}
+        confident = tuple(m for m in scored if m.score >= self._message_bar(m.topic_id, asked))
+        if (
+            scored
+            and not confident
+            and scored[0].score >= MESSAGE_LEADING
+            and self._message_bar(scored[0].topic_id, asked) == MESSAGE_CONFIDENT
+        ):
             # A message that repeats less of its best claim, which far outranks the rest.
             best, runner_up = (-np.partition(-relevance, 1)[:2]) if len(relevance) > 1 else (1, 0)
             if best >= MESSAGE_LEAD * runner_up:

@@ -8,7 +8,15 @@ from pathlib import Path
 import pytest
 
 from bot.errors import ClaimBotError
-from bot.matching import LEXICON_PATH, Lexicon, TopicIndex, TopicNames, singular, words
+from bot.matching import (
+    LEXICON_PATH,
+    Lexicon,
+    MatchResult,
+    TopicIndex,
+    TopicNames,
+    singular,
+    words,
+)
 from bot.reading import clean, fold
 
 TOPICS = [
@@ -294,6 +302,91 @@ def test_a_pasted_message_finds_the_claim_it_repeats() -> None:
         "to meet again after the holidays."
     )
     assert index.match(unrelated).matches == ()
+
+
+LOSSES = [
+    TopicNames(1, "Russian military casualties in Ukraine", ("russian soldiers killed",)),
+    TopicNames(2, "Russian aircraft lost in Ukraine"),
+    TopicNames(3, "Russian tanks lost in Ukraine"),
+    TopicNames(4, "Pakistan: People Affected by Floods"),
+    TopicNames(5, "Mozambique: Tropical Cyclone Freddy, Floods & Cholera: People Killed"),
+    TopicNames(6, "Mozambique: Tropical Cyclone Freddy, Floods & Cholera: People Affected"),
+    TopicNames(7, "Syria: Syrian Refugees in Turkey"),
+    TopicNames(8, "Bolivia: People in Need"),
+]
+
+
+@pytest.fixture(scope="module")
+def losses() -> TopicIndex:
+    return TopicIndex(LOSSES)
+
+
+def best(result: MatchResult) -> list[int]:
+    return [m.topic_id for m in result.matches]
+
+
+def test_a_loss_of_a_place_whose_people_are_a_side_is_not_the_other_sides(
+    losses: TopicIndex,
+) -> None:
+    """Ukraine's losses are not Russia's; a loss *in* Ukraine may be."""
+    for question in (
+        "ukraine aircraft losses",
+        "втрати україни",
+        "how many soldiers has ukraine lost",
+    ):
+        result = losses.match(question)
+        assert best(result) == [], question
+    assert best(losses.match("aircraft shot down over ukraine")) == [2]
+    assert best(losses.match("сколько самолетов сбито над украиной")) == [2]
+
+
+def test_a_loss_asked_of_a_topic_that_counts_none_is_no_answer(losses: TopicIndex) -> None:
+    result = losses.match("how many people died in the pakistan floods")
+    assert best(result) == []
+    assert result.suggestions[0].topic_id == 4
+    assert best(losses.match("people affected by the pakistan floods")) == [4]
+
+
+def test_one_word_many_topics_share_is_no_answer(losses: TopicIndex) -> None:
+    for question in ("losses", "lost"):
+        assert best(losses.match(question)) == [], question
+    assert best(losses.match("russian soldiers killed")) == [1]
+
+
+def test_a_headline_is_answered_when_it_repeats_its_best_topic(losses: TopicIndex) -> None:
+    """Its other words keep a headline below the cut, but read as a message it repeats the
+    same topic."""
+    headline = "Cyclone Freddy: people killed in Mozambique floods rise to 165, Reuters says"
+    assert not losses.is_message(headline)
+    assert best(losses.match(headline)) == [5]
+    assert best(losses.match("Cyclone Freddy: thousands of people left without homes")) == []
+
+
+def test_a_message_about_another_place_repeats_nothing_here(losses: TopicIndex) -> None:
+    elsewhere = (
+        "Russian troops killed in Syria, the defence ministry says, in the first such "
+        "admission since the air campaign there began years ago"
+    )
+    assert losses.is_message(elsewhere)
+    assert best(losses.match(elsewhere)) == []
+    here = (
+        "Russia's defence ministry says only 498 Russian soldiers have been killed in "
+        "Ukraine so far, in its first admission of losses since the invasion began"
+    )
+    assert best(losses.match(here)) == [1]
+
+
+def test_a_message_repeats_a_name_only_with_enough_of_it(losses: TopicIndex) -> None:
+    """Naming a place, or one word of a name, repeats nothing."""
+    assert best(losses.match_message("I was in Syria last year, and in Turkey before that")) == []
+    assert best(losses.match_message("so many people in need these days, and it is sad")) == []
+    assert best(losses.match_message("Syrian refugees in Turkey now number 3.4 million")) == [7]
+
+
+def test_words_of_country_names_that_name_no_place_are_not_places() -> None:
+    places = Lexicon.from_files(LEXICON_PATH).places
+    assert {"bolivia", "sudan", "south"} <= places
+    assert not {"state", "republic", "united", "see", "man", "child"} & places
 
 
 def test_an_editor_lexicon_extends_the_shipped_one(tmp_path: Path) -> None:

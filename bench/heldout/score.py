@@ -2,7 +2,9 @@
 
 Each set (questions.jsonl, questions2.jsonl) was written blind and committed before any matcher
 ran on it; it is never tuned against. A question is right when the answer's best topic is one of
-its labels, or, for a no-match question, when the answer has no confident match.
+its labels, or, for a no-match question, when the answer has no confident match. Questions are
+written as Slack sends them (``&amp;``, ``<https://…|label>``) and decoded as the Slack handlers
+decode them (``handlers.slack_text.decode``) before they are asked.
 
     .venv/bin/python -m bench.heldout.score [--set PATH] [--failures]
 """
@@ -18,6 +20,7 @@ from pathlib import Path
 
 from bot.config import Settings
 from bot.core import Core
+from handlers.slack_text import decode
 from tests.quality import load_real_data
 
 QUESTIONS = Path(__file__).resolve().parent / "questions.jsonl"
@@ -37,7 +40,7 @@ def main() -> int:
         right: dict[str, list[bool]] = defaultdict(list)
         failures = []
         for row in rows:
-            answer = core.answers.ask(row["question"])
+            answer = core.answers.ask(decode(row["question"]))
             best = answer.matches[0].topic if answer.matches else None
             ok = best in row["topics"] if row["topics"] else best is None
             right[row["bucket"]].append(ok)
