@@ -23,10 +23,16 @@ names one side of a contrast the question names another side of ("russian" again
 "ukrainian", "killed" against "injured") is a near miss and never matches. A topic scores as its
 best name.
 
+Rules hold a topic back from a confident answer whatever its score: a place, a side's loss or
+a loss the question names and the topic lacks, or a question too vague to single it out. A
+sentence or headline that falls short only for its other words is answered when, read as a
+pasted message, it repeats the same topic.
+
 A pasted message (a message shortcut, or a long text) is ranked with BM25 over each topic's
 whole description (names, context and quotes, with field weights), and a topic is a confident
 match when the message repeats most of one of its names or quotes (the share of that text's
-weight found in the message).
+weight found in the message, and of what it says beyond its places, with enough of its terms),
+and does not say it happened somewhere the topic is not.
 """
 
 from __future__ import annotations
@@ -119,6 +125,7 @@ SUFFERED = frozenset({"casualty", "killed", "injured", "pow"})
 PLACE_PREPOSITIONS = frozenset(
     [
         "in",
+        "from",
         "into",
         "inside",
         "within",
@@ -148,7 +155,7 @@ NOT_PLACES = frozenset(
         "federated", "democratic", "people", "peoples", "plurinational", "kingdom", "minor",
         "outlying", "territory", "territories", "islamic", "arab", "province", "sar", "former",
         "union", "commonwealth", "bolivarian", "principality", "grand", "duchy", "sultanate",
-        "emirates", "part", "and", "of", "the", "da", "de", "del", "city", "cook", "jan", "man",
+        "part", "and", "of", "the", "da", "de", "del", "city", "cook", "jan", "man",
         "see", "heard", "holy", "ocean", "isle", "sandwich", "central", "virgin", "christmas",
         "cocos", "turks", "northern", "southern", "western", "saint", "san", "martin", "pierre",
         "vincent",
@@ -501,6 +508,8 @@ class TopicIndex:
         self._titles: tuple[str, ...] | None = None
         self._entries: dict[int, _Entry] = {}
         self._surface_uses: Counter[str] = Counter()
+        #: How many topics' names name each place.
+        self._place_uses: Counter[str] = Counter()
         self._surface_set: set[str] = set(self._lexicon.known_words)
         self._term_ids: dict[str, int] = {}
         self._name_df = _Column(np.int64)
@@ -612,6 +621,7 @@ class TopicIndex:
         """Count a topic's terms and words in the corpus statistics; the words it is the first
         to bring to typo correction."""
         self._entries[entry.topic.id] = entry
+        self._place_uses.update(entry.places)
         new = []
         for token in entry.tokens:
             self._surface_uses[token] += 1
@@ -636,6 +646,7 @@ class TopicIndex:
                     self._surface_set.discard(token)
                     initial = self._surface_by_initial[token[0]]
                     del initial[bisect_left(initial, token)]
+        self._place_uses.subtract(entry.places)
         if not entry.names:
             return
         self._name_df.values[[self._term_ids[t] for t in entry.named_by]] -= 1
@@ -809,16 +820,16 @@ class TopicIndex:
         return len(read_words(text)) >= (SHORTEST_MESSAGE if pasted else MESSAGE_WORDS)
 
     def _located(self, text: str) -> set[str]:
-        """The places a text names only after a preposition of place ("in Ukraine", "над
-        Україною"): where something happened, not whose it is."""
-        tokens = [w.text for w in read_words(text)]
+        """The places a text names only after a preposition of place, at most two words back
+        ("in Ukraine", "over eastern Ukraine", "in South Sudan", "над Україною"): where
+        something happened, not whose it is. Typos are corrected first."""
+        tokens = [self._correct(word) for word in read_words(text)]
         located: set[str] = set()
         unlocated: set[str] = set()
         for i, token in enumerate(tokens):
-            for term in self._lexicon.terms([token]):
-                if term in self._lexicon.places:
-                    where = i > 0 and tokens[i - 1] in PLACE_PREPOSITIONS
-                    (located if where else unlocated).add(term)
+            for term in self._places(self._lexicon.terms([token])):
+                where = not PLACE_PREPOSITIONS.isdisjoint(tokens[max(0, i - 2) : i])
+                (located if where else unlocated).add(term)
         return located - unlocated
 
     @staticmethod
@@ -904,11 +915,18 @@ class TopicIndex:
             # A sentence or headline whose best topic falls short only for its other words
             # ("Cyclone Freddy death toll in Mozambique rises to 165"): confident when read as
             # a pasted message it repeats that same topic.
-            best, *rest = result.suggestions
-            repeated = self._match_message(question, 1).matches
-            if repeated and repeated[0].topic_id == best.topic_id:
-                return MatchResult((best,), tuple(rest))
-            return result
+            # Topics as close to it that the message repeats too are shown with it.
+            best = result.suggestions[0]
+            repeated = {m.topic_id for m in self._match_message(question, suggestions).matches}
+            if best.topic_id not in repeated:
+                return result
+            shown = tuple(
+                m
+                for m in result.suggestions
+                if m is best
+                or (m.topic_id in repeated and m.score >= best.score - AMBIGUITY_MARGIN)
+            )
+            return MatchResult(shown, tuple(m for m in result.suggestions if m not in shown))
 
     def _match(self, question: str, suggestions: int) -> tuple[MatchResult, frozenset[int]]:
         """The match, and the topics among it that a rule holds back from a confident answer
@@ -1012,16 +1030,17 @@ class TopicIndex:
         )
         return [match for _, match in ranked[:wanted]]
 
-    def _message_bar(self, topic_id: int, asked: set[str]) -> float:
+    def _message_bar(self, topic_id: int, asked: set[str], where: set[str]) -> float:
         """The share of a topic's name or quote a message must repeat to be about it, given the
-        places the message names: a message that names a place the topic lacks, or none of the
-        places the topic is named after, may be about another place; one that does both is
-        ("Russian troops killed in Syria" is not about "Russian military casualties in
-        Ukraine")."""
+        places the message names (``where``: those named as where something happened): a
+        message that names a place the topic lacks may be about another place ("Germany's
+        intelligence chief said"); one that says it happened there and leaves out the topic's
+        own place is ("Russian troops killed in Syria" is not about "Russian military
+        casualties in Ukraine")."""
         places = self._entries[topic_id].places
-        if not asked - places and (asked or not places):
+        if not asked - places:
             return MESSAGE_CONFIDENT
-        return math.inf if asked - places and places - asked else MESSAGE_ELSEWHERE
+        return math.inf if (asked - places) & where and places - asked else MESSAGE_ELSEWHERE
 
     def match_message(self, text: str, limit: int = 5) -> MatchResult:
         """The topics a pasted message repeats, best first (BM25 over everything that describes
@@ -1065,13 +1084,17 @@ class TopicIndex:
         shown = np.round(coverage, 4).astype(np.float64)
         scored = self._ranked(relevance, limit, shown)
         # Places some topic is named after, named in the message ("in Syria", "Syrian").
-        asked = {p for p in self._places(terms) if self._known_weight(p) is not None}
-        confident = tuple(m for m in scored if m.score >= self._message_bar(m.topic_id, asked))
+        asked = {p for p in self._places(terms) if self._place_uses[p]}
+        where = self._located(text)
+        confident = tuple(
+            m for m in scored if m.score >= self._message_bar(m.topic_id, asked, where)
+        )
         if (
             scored
             and not confident
             and scored[0].score >= MESSAGE_LEADING
-            and self._message_bar(scored[0].topic_id, asked) == MESSAGE_CONFIDENT
+            and self._message_bar(scored[0].topic_id, asked, where) == MESSAGE_CONFIDENT
+            and not self._entries[scored[0].topic_id].places - asked
         ):
             # A message that repeats less of its best claim, which far outranks the rest.
             best, runner_up = (-np.partition(-relevance, 1)[:2]) if len(relevance) > 1 else (1, 0)

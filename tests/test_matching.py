@@ -383,10 +383,35 @@ def test_a_message_repeats_a_name_only_with_enough_of_it(losses: TopicIndex) -> 
     assert best(losses.match_message("Syrian refugees in Turkey now number 3.4 million")) == [7]
 
 
+def test_where_a_loss_happened_is_read_a_few_words_back(losses: TopicIndex) -> None:
+    for question in (
+        "tanks destroyed in the ukraine war",
+        "aircraft shot down over eastern ukraine",
+        "aircraft lost in ukrane",
+    ):
+        assert best(losses.match(question)) in ([2], [3]), question
+
+
+def test_a_message_naming_who_said_it_is_not_about_their_country(losses: TopicIndex) -> None:
+    message = (
+        "Russian soldiers killed in Ukraine now number 300,000 or more, Germany's intelligence "
+        "chief said on Monday, citing new estimates"
+    )
+    assert best(losses.match(message)) == [1]
+
+
+def test_sides_are_not_read_into_words_whose_side_depends_on_the_speaker() -> None:
+    lexicon = Lexicon.from_files(LEXICON_PATH)
+    assert "russian" not in lexicon.terms(words("enemy losses"))
+    assert lexicon.terms(words("ukrainian 200s")) == ["ukrainian", "killed"]
+    assert lexicon.terms(words("wie viele zivilisten die")) == ["civilian", "killed"]
+
+
 def test_words_of_country_names_that_name_no_place_are_not_places() -> None:
     places = Lexicon.from_files(LEXICON_PATH).places
     assert {"bolivia", "sudan", "south"} <= places
     assert not {"state", "republic", "united", "see", "man", "child"} & places
+    assert "emirate" in places
 
 
 def test_an_editor_lexicon_extends_the_shipped_one(tmp_path: Path) -> None:
