@@ -49,8 +49,7 @@ PER_WORKER = ("-m", "bench.replica_memory", "--serve-per-worker")
 
 
 def serve_per_worker(port: int) -> None:
-    """The way before: gunicorn forks its workers first and each builds its own index (its boot
-    timeout raised, as several workers building at once on two cores outlast 30 s)."""
+    """The way before: gunicorn forks its workers first and each builds its own index."""
     settings = load_settings()
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
@@ -61,8 +60,7 @@ def serve_per_worker(port: int) -> None:
         core.listen_for_changes()
         return wsgi_app(core)
 
-    options = gunicorn_options(settings, "127.0.0.1", port) | {"timeout": 3600}
-    Gunicorn(load, options).run()
+    Gunicorn(load, gunicorn_options(settings, "127.0.0.1", port)).run()
 
 
 def memory(pid: int) -> dict[str, float]:
