@@ -25,7 +25,7 @@ from pathlib import Path
 from bench.scale import fill, questions
 from bot.config import Settings
 from bot.core import Core
-from tests.slack_server import SECRET, start_server
+from tests.slack_server import SECRET, SERVE, launch
 from tests.slack_stub import SlackStub, command_payload, signed_headers
 
 SEED_QUESTIONS = [
@@ -134,7 +134,8 @@ def main() -> int:
         asked = SEED_QUESTIONS
         Core.from_settings(Settings(database_url=database_url)).init(seed=True)
     stub = SlackStub()
-    server, url = start_server(database_url, stub, workdir / "server.log")
+    # At scale the server builds its index before it answers: minutes on a busy machine.
+    server, url = launch(SERVE, database_url, stub, workdir / "server.log", 600, {})
     try:
         load = Load(url, stub, asked)
         for i in range(10):  # warm up every worker and thread

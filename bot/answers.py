@@ -7,6 +7,8 @@ each question, updated in place for the topics the store's change log names sinc
 
 from __future__ import annotations
 
+import logging
+import os
 import re
 import threading
 import time
@@ -26,6 +28,8 @@ from bot.models import Basis, Verification, utcnow
 from bot.moments import Moment, Reading
 from bot.moments import read as read_moment
 from bot.store import FIRST, ClaimRow, ClaimStore, DatedFigures, FigureRow, TopicSummary
+
+log = logging.getLogger(__name__)
 
 MAX_QUESTION_LENGTH = 500
 #: A pasted message may be longer than a question (a message shortcut, a long mention).
@@ -825,16 +829,36 @@ class AnswerService:
         with self._lock:
             if self._index is None:
                 self._seen = store.last_change()
-                self._index = TopicIndex(store.topic_names(), self._lexicon)
+                self._index = self._build(store)
                 return self._index
             if self._listener is not None and not self._listener.changed():
                 return self._index
             changed = self._changed_topics(store)
             if len(changed) > max(REBUILD_SHARE * self._index.size, REBUILD_AT_LEAST):
-                self._index = TopicIndex(store.topic_names(), self._lexicon)
+                self._index = self._build(store)
             elif changed:
+                started = time.perf_counter()
                 self._index.update(changed, store.topic_names(changed))
+                log.debug(
+                    "Updated the match index in place for %d changed topics in %.0f ms "
+                    "(process %d)",
+                    len(changed),
+                    (time.perf_counter() - started) * 1000,
+                    os.getpid(),
+                )
             return self._index
+
+    def _build(self, store: ClaimStore) -> TopicIndex:
+        """The whole index, afresh (logged, with the process, at ``LOG_LEVEL=DEBUG``)."""
+        started = time.perf_counter()
+        index = TopicIndex(store.topic_names(), self._lexicon)
+        log.debug(
+            "Built the match index of %d topics in %.1f s (process %d)",
+            index.size,
+            time.perf_counter() - started,
+            os.getpid(),
+        )
+        return index
 
     def listen(self, listener: ChangeListener) -> None:
         """Read the change log only when ``listener`` heard of a change (or is not listening),

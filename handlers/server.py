@@ -1,12 +1,17 @@
 """How the bot runs: HTTP mode on gunicorn, or Socket Mode.
 
 HTTP mode serves commands, events and interactivity at ``POST /slack/events`` and a health
-check at ``GET /healthz``. Each gunicorn worker builds its own engine and Bolt app after the
-fork; every worker and every replica share the one database, so they behave as one bot.
+check at ``GET /healthz``. The gunicorn master builds the match index once, before it forks its
+workers: they inherit it copy-on-write, so a replica holds one index however many workers it
+runs. After the fork each worker drops the connections it inherited, starts its own listener
+for changes (PostgreSQL) and builds its own Bolt app; from then on each updates its copy of the
+index in place from the change log, which writes (and so copies) only the pages an update
+touches. Every worker and every replica share the one database, so they behave as one bot.
 """
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 from collections.abc import Callable, Iterable
@@ -41,7 +46,7 @@ def database_answers(core: Core) -> bool:
 def wsgi_app(core: Core) -> WSGIApplication:
     """Slack's verified requests to Bolt, ``/healthz`` to a JSON status; everything else 4xx."""
     slack = SlackGate(build_app(core), core.settings.slack_signing_secret or "", EVENTS_PATH)
-    core.answers.topics()  # build the match index now, not during the first question
+    core.answers.topics()  # the match index, ready (and up to date) before the first question
 
     def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") == "GET":
@@ -54,8 +59,8 @@ def wsgi_app(core: Core) -> WSGIApplication:
     return application
 
 
-class _Gunicorn(BaseApplication):  # type: ignore[misc]
-    """gunicorn, configured in code, loading the app in each worker."""
+class Gunicorn(BaseApplication):  # type: ignore[misc]
+    """gunicorn, configured in code, loading the app in each worker (after the fork)."""
 
     def __init__(self, load: Callable[[], WSGIApplication], options: dict[str, Any]) -> None:
         self._load = load
@@ -92,25 +97,9 @@ def checked_app(core: Core, *, socket_mode: bool = False) -> App:
             logger.setLevel(level)
 
 
-def serving_core(settings: Settings) -> Core:
-    """A serving process's core: on PostgreSQL it hears of changes by LISTEN/NOTIFY for as
-    long as the process lives."""
-    core = Core.from_settings(settings)
-    core.listen_for_changes()
-    return core
-
-
-def serve_http(settings: Settings, host: str, port: int) -> None:
-    """Run HTTP mode on gunicorn (threaded workers) until stopped."""
-    # Fail here, once, with a clear message, rather than in every worker as it boots.
-    settings.require_slack(socket_mode=False)
-    check = Core.from_settings(settings)
-    check.require_schema()
-    try:
-        checked_app(check)
-    finally:
-        check.engine.dispose()
-    options = {
+def gunicorn_options(settings: Settings, host: str, port: int) -> dict[str, Any]:
+    """How HTTP mode runs gunicorn: ``WEB_CONCURRENCY`` threaded workers."""
+    return {
         "bind": f"{host}:{port}",
         "workers": settings.web_concurrency,
         "worker_class": "gthread",
@@ -120,13 +109,42 @@ def serve_http(settings: Settings, host: str, port: int) -> None:
         "accesslog": "-",
         "loglevel": settings.log_level.lower(),
     }
-    _Gunicorn(lambda: wsgi_app(serving_core(settings)), options).run()
+
+
+def forked_core(core: Core) -> Core:
+    """A worker's core, just after the fork: the master's match index, inherited; a pool of its
+    own (the master's connections, if any, are left to the master, as SQLAlchemy prescribes for
+    forked processes); and, on PostgreSQL, a listener thread of its own (threads do not survive
+    a fork)."""
+    core.engine.dispose(close=False)
+    core.listen_for_changes()
+    return core
+
+
+def serve_http(settings: Settings, host: str, port: int) -> None:
+    """Run HTTP mode on gunicorn (threaded workers) until stopped; the match index is built
+    here, once, and shared by every worker."""
+    # Fail here, once, with a clear message, rather than in every worker as it boots.
+    settings.require_slack(socket_mode=False)
+    core = Core.from_settings(settings)
+    core.require_schema()
+    try:
+        checked_app(core)
+        core.answers.topics()  # the replica's one index, built before the fork
+    finally:
+        core.engine.dispose()  # the master keeps no connection while it supervises
+    # The index is long-lived: frozen out of the collector, so that a worker's collections
+    # never write to (and so copy) the pages it shares with the master and the other workers.
+    gc.collect()
+    gc.freeze()
+    Gunicorn(lambda: wsgi_app(forked_core(core)), gunicorn_options(settings, host, port)).run()
 
 
 def serve_socket(settings: Settings) -> None:
     """Run Socket Mode (no public endpoint needed) until stopped."""
     settings.require_slack(socket_mode=True)
-    core = serving_core(settings)
+    core = Core.from_settings(settings)
+    core.listen_for_changes()
     core.require_schema()
     handler = SocketModeHandler(checked_app(core, socket_mode=True), settings.slack_app_token)
     core.answers.topics()  # build the match index now, not during the first question

@@ -12,6 +12,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -113,10 +114,27 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+#: How ``claimbot serve --http`` is started (the port is added).
+SERVE = ("-m", "entrypoints", "serve", "--http", "--host", "127.0.0.1")
+
+
 def start_server(
     database_url: str, stub: SlackStub, log_path: Path, **env: str
 ) -> tuple[subprocess.Popen[bytes], str]:
     """``claimbot serve --http`` on a free port, returned once ``/healthz`` answers."""
+    return launch(SERVE, database_url, stub, log_path, 30, env)
+
+
+def launch(
+    serve: Sequence[str],
+    database_url: str,
+    stub: SlackStub,
+    log_path: Path,
+    ready_within: float,
+    env: Mapping[str, str],
+) -> tuple[subprocess.Popen[bytes], str]:
+    """A server started by the Python arguments ``serve`` on a free port, with the test
+    environment and ``env``, returned once ``/healthz`` answers (within ``ready_within`` s)."""
     port = free_port()
     environment = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
     environment.update(
@@ -125,15 +143,17 @@ def start_server(
         SLACK_SIGNING_SECRET=SECRET,
         SLACK_API_URL=f"{stub.url}/api/",
         LOG_LEVEL="WARNING",
-        **env,
     )
-    command = [sys.executable, "-m", "entrypoints", "serve", "--http", "--host", "127.0.0.1"]
+    environment.update(env)
     with log_path.open("w") as log:
         process = subprocess.Popen(
-            [*command, "--port", str(port)], env=environment, stdout=log, stderr=subprocess.STDOUT
+            [sys.executable, *serve, "--port", str(port)],
+            env=environment,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + ready_within
     while True:
         try:
             urllib.request.urlopen(f"{url}/healthz", timeout=2).close()
