@@ -13,7 +13,7 @@ import re
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
@@ -891,37 +891,65 @@ class AnswerService:
         A pasted message (``message``, unless as short as a question; by default any long
         text) is answered with the topics whose claims it repeats, best first."""
         check_question(question, message=message is not False)
+        with self._answering, self._sessions() as session:
+            store = ClaimStore(session)
+            index = self._fresh_index(store)
+            return self._answer(store, index, question, limit, today or utcnow().date(), message)
+
+    def ask_batch(
+        self, questions: Iterable[str], limit: int = 3, today: date | None = None
+    ) -> Iterator[tuple[str, Answer | ClaimBotError]]:
+        """Each question with its answer as :meth:`ask` gives it, or the error that refused
+        it, in order, each as soon as it is read; all from one session and one look at the
+        change log, so a question in a batch costs only its match and its claims."""
         today = today or utcnow().date()
         with self._answering, self._sessions() as session:
             store = ClaimStore(session)
             index = self._fresh_index(store)
-            message = len(question) > MAX_QUESTION_LENGTH or (
-                message is not False and index.is_message(question, pasted=bool(message))
-            )
-            if message:
-                reading, result = Reading(question), index.match(question, message=True)
-            else:
-                reading, result = _read_and_match(index, question, today)
-            moment = reading.moment
-            shown = result.matches[:limit]
-            ids = [m.topic_id for m in shown]
-            if moment is None:
-                latest = store.latest_claims(ids)
-                series = _series(store, [c for claims in latest.values() for c in claims], today)
-                matches = tuple(
-                    topic_answer(
-                        m.topic_id,
-                        m.title,
-                        m.score,
-                        tuple(
-                            ClaimView.of(claim, series.get(claim.id), today)
-                            for claim, _ in latest[m.topic_id]
-                        ),
-                    )
-                    for m in shown
+            for question in questions:
+                try:
+                    check_question(question, message=True)
+                    yield question, self._answer(store, index, question, limit, today, None)
+                except ClaimBotError as error:
+                    session.rollback()  # the next question starts afresh
+                    yield question, error
+
+    def _answer(
+        self,
+        store: ClaimStore,
+        index: TopicIndex,
+        question: str,
+        limit: int,
+        today: date,
+        message: bool | None,
+    ) -> Answer:
+        message = len(question) > MAX_QUESTION_LENGTH or (
+            message is not False and index.is_message(question, pasted=bool(message))
+        )
+        if message:
+            reading, result = Reading(question), index.match(question, message=True)
+        else:
+            reading, result = _read_and_match(index, question, today)
+        moment = reading.moment
+        shown = result.matches[:limit]
+        ids = [m.topic_id for m in shown]
+        if moment is None:
+            latest = store.latest_claims(ids)
+            series = _series(store, [c for claims in latest.values() for c in claims], today)
+            matches = tuple(
+                topic_answer(
+                    m.topic_id,
+                    m.title,
+                    m.score,
+                    tuple(
+                        ClaimView.of(claim, series.get(claim.id), today)
+                        for claim, _ in latest[m.topic_id]
+                    ),
                 )
-            else:
-                matches = tuple(self._as_of(store, shown, moment, today))
+                for m in shown
+            )
+        else:
+            matches = tuple(self._as_of(store, shown, moment, today))
         return Answer(
             question=question,
             matches=matches,

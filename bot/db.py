@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import psycopg
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import ExceptionContext, make_url
 from sqlalchemy.exc import ArgumentError
@@ -69,25 +68,6 @@ class Timeouts:
         }
 
 
-class _BoundedConnection(psycopg.Connection[Any]):
-    """A psycopg connection whose every exchange with the server (query, commit, rollback,
-    ping) gives up after ``client_timeout`` seconds, closing the connection so that the
-    pool discards it. Without it, a statement sent into a network that drops packets waits
-    for TCP to give up (minutes), whatever the server-side statement_timeout says."""
-
-    client_timeout: float | None = None
-
-    def wait(self, gen: Any, interval: float = 0.1, timeout: float | None = None) -> Any:
-        try:
-            return super().wait(gen, interval, timeout or self.client_timeout)
-        except psycopg.errors._WaitTimeout:
-            # The exchange is half done and the server unreachable: the connection is unusable.
-            self.pgconn.finish()
-            raise psycopg.OperationalError(
-                f"the database did not answer within {self.client_timeout:g} s"
-            ) from None
-
-
 def normalise_url(url: str) -> str:
     """Accept the ``postgres://`` form hosting platforms hand out, and pick psycopg 3."""
     for prefix in ("postgres://", "postgresql://"):
@@ -114,56 +94,37 @@ def make_engine(url: str, timeouts: Timeouts | None = None) -> Engine:
             parsed, connect_args={"timeout": timeouts.statement}, pool_timeout=timeouts.pool
         )
         event.listen(engine, "connect", _sqlite_pragmas)
+        refused = _sqlite_busy
     elif parsed.get_backend_name() == "postgresql":
-        engine = create_engine(
-            parsed,
-            connect_args=timeouts.postgres_connect_args(),
-            pool_pre_ping=True,
-            pool_timeout=timeouts.pool,
-        )
-        bounded = _bounded(timeouts.client)
+        # Loaded only here: a process on SQLite never imports psycopg (a cold start pays less).
+        from bot import postgres  # noqa: PLC0415
 
-        @event.listens_for(engine, "do_connect")
-        def _connect(_dialect: Any, _record: Any, cargs: Any, cparams: Any) -> Any:
-            return bounded.connect(*cargs, **cparams)
-
+        engine = postgres.make_engine(parsed, timeouts)
+        refused = postgres.unavailable
     else:
         raise ClaimBotError("DATABASE_URL must name a SQLite or PostgreSQL database.")
+
+    def _unavailable(context: ExceptionContext) -> DatabaseUnavailableError | None:
+        """A database that cannot be reached or did not answer in time, in one sentence."""
+        if context.is_pre_ping:
+            return None  # the pool discards the connection and opens a new one
+        # The connection is invalidated first (SQLAlchemy does so for disconnects), so the
+        # pool recovers by itself once the database answers again.
+        if not (context.is_disconnect or refused(context)):
+            return None
+        error = str(context.original_exception).strip().splitlines()[0]
+        log.warning("the database did not answer: %s", error)
+        return DatabaseUnavailableError(
+            "The claims database is not answering right now; please try again in a minute."
+        )
+
     event.listen(engine, "handle_error", _unavailable)
     return engine
 
 
-def _bounded(seconds: float) -> type[_BoundedConnection]:
-    class BoundedConnection(_BoundedConnection):
-        client_timeout = seconds
-
-    return BoundedConnection
-
-
-def _unavailable(context: ExceptionContext) -> DatabaseUnavailableError | None:
-    """A database that cannot be reached or did not answer in time, told in one sentence.
-
-    The connection is invalidated first (SQLAlchemy does so for disconnects), so the pool
-    recovers by itself once the database answers again.
-    """
-    if context.is_pre_ping:
-        return None  # the pool discards the connection and opens a new one
-    error = context.original_exception
-    if context.is_disconnect or isinstance(
-        error, (psycopg.errors.QueryCanceled, psycopg.errors.ConnectionTimeout)
-    ):
-        unavailable = True
-    elif isinstance(error, psycopg.OperationalError):
-        # Failures to connect (refused, unreachable, timed out) come without a connection.
-        unavailable = context.connection is None
-    else:
-        unavailable = "database is locked" in str(error)  # SQLite's busy timeout
-    if not unavailable:
-        return None
-    log.warning("the database did not answer: %s", str(error).strip().splitlines()[0])
-    return DatabaseUnavailableError(
-        "The claims database is not answering right now; please try again in a minute."
-    )
+def _sqlite_busy(context: ExceptionContext) -> bool:
+    """Whether SQLite gave up waiting for another process's write (its busy timeout)."""
+    return "database is locked" in str(context.original_exception)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -14,8 +14,6 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Select, func, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import db
@@ -164,8 +162,12 @@ class LearningService:
             aliases = select(TopicAlias.alias).where(TopicAlias.topic_id == topic_id)
             if key in {title.casefold(), *(a.casefold() for a in session.scalars(aliases))}:
                 return False
-            dialect = session.get_bind().dialect.name
-            insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+            # Each dialect's INSERT ... ON CONFLICT, loaded here: a process on SQLite never
+            # loads the PostgreSQL dialect (a cold start pays less).
+            if session.get_bind().dialect.name == "postgresql":
+                from sqlalchemy.dialects.postgresql import insert  # noqa: PLC0415
+            else:
+                from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]  # noqa: PLC0415
             statement = (
                 insert(ProposedAlias)
                 .values(

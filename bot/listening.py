@@ -8,7 +8,6 @@ from __future__ import annotations
 import logging
 import threading
 
-import psycopg
 from sqlalchemy import Engine
 
 log = logging.getLogger(__name__)
@@ -54,6 +53,9 @@ class ChangeListener:
         self._thread.join()
 
     def _run(self) -> None:
+        # Loaded by the thread: importing this module (every process does) loads no driver.
+        import psycopg  # noqa: PLC0415
+
         while not self._stopped.is_set():
             try:
                 with psycopg.connect(

@@ -198,6 +198,23 @@ _UNTIL: BindParameter[date] = bindparam("until", type_=Date)
 _SINCE: BindParameter[date] = bindparam("since", type_=Date)
 
 
+#: The statements of :meth:`ClaimStore.changes_since` (every question runs one), built once:
+#: without and with the older change ids not seen yet.
+_CHANGES: dict[bool, Select[int, int]] = {
+    missing: select(TopicChange.id, TopicChange.topic_id)
+    .where(
+        or_(
+            TopicChange.id > bindparam("after"),
+            TopicChange.id.in_(bindparam("missing", expanding=True)),
+        )
+        if missing
+        else TopicChange.id > bindparam("after")
+    )
+    .order_by(TopicChange.id)
+    for missing in (False, True)
+}
+
+
 @cache
 def _latest_query(until: bool, since: bool, earliest: bool) -> Select[Any]:
     """The statement of :meth:`ClaimStore.latest_claims`, built once for each shape: each
@@ -360,10 +377,11 @@ class ClaimStore:
     def changes_since(self, after: int, missing: Collection[int] = ()) -> list[tuple[int, int]]:
         """The topic changes logged after change ``after``, and those of ``missing`` (ids
         below it not seen yet): (change id, topic id), oldest first; one index range scan."""
-        newer = TopicChange.id > after
-        query = select(TopicChange.id, TopicChange.topic_id)
-        query = query.where(or_(newer, TopicChange.id.in_(missing)) if missing else newer)
-        return [(i, t) for i, t in self.session.execute(query.order_by(TopicChange.id))]
+        params: dict[str, Any] = {"after": after}
+        if missing:
+            params["missing"] = list(missing)
+        rows = self.session.connection().execute(_CHANGES[bool(missing)], params)
+        return [(int(i), int(t)) for i, t in rows]
 
     def topic_names(self, topic_ids: Collection[int] | None = None) -> list[TopicNames]:
         """Every topic (or every one of ``topic_ids``) that has at least one active claim, with

@@ -143,12 +143,13 @@ def ask(
             click.echo(render_topic_history(topic, question))
         return
     if batch is not None:
-        for line in batch:
-            query = line.rstrip("\n")
-            try:
-                document = core.answers.ask(query, limit).to_json()
-            except ClaimBotError as exc:
-                document = {"query": query, "error": str(exc)}
+        queries = (line.rstrip("\n") for line in batch)  # each answered as it is read
+        for query, answer in core.answers.ask_batch(queries, limit):
+            document = (
+                {"query": query, "error": str(answer)}
+                if isinstance(answer, ClaimBotError)
+                else answer.to_json()
+            )
             click.echo(json.dumps(document, ensure_ascii=False))
         return
     assert question is not None

@@ -182,6 +182,49 @@ def test_ask_batch_answers_each_line_in_order(seeded: str) -> None:
     assert "4,000 characters" in lines[3]["error"]
 
 
+#: Runs ``claimbot ask`` as the entry point does, then prints every module the process loaded.
+ASK_THEN_LIST_MODULES = """
+import sys
+from entrypoints.cli import main
+sys.argv = ["claimbot", "ask", "russian losses"]
+try:
+    main()
+except SystemExit as stop:
+    assert not stop.code, stop.code
+print(" ".join(sorted(sys.modules)))
+"""
+
+
+def test_a_question_loads_nothing_only_other_commands_need(tmp_path: Path) -> None:
+    """Charts (matplotlib), migrations (Alembic), Slack and the HTTP server, and on SQLite the
+    PostgreSQL driver and dialect, are loaded by the commands that use them, never by a
+    question: a cold ``claimbot ask`` does not pay for them."""
+    url = f"sqlite:///{tmp_path / 'claims.db'}"
+    assert claimbot(url, "init").returncode == 0
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
+    ran = subprocess.run(
+        [sys.executable, "-c", ASK_THEN_LIST_MODULES],
+        capture_output=True,
+        text=True,
+        env={**env, "DATABASE_URL": url},
+        timeout=60,
+        check=True,
+    )
+    assert "Russian military casualties in Ukraine" in ran.stdout
+    loaded = set(ran.stdout.splitlines()[-1].split())
+    for unused in (
+        "matplotlib",
+        "alembic",
+        "slack_bolt",
+        "slack_sdk",
+        "gunicorn",
+        "psycopg",
+        "sqlalchemy.dialects.postgresql",
+    ):
+        assert unused not in loaded, unused
+    assert {"sqlalchemy", "bot.answers"} <= loaded  # the list is the process's own
+
+
 def test_ask_limit(seeded: str) -> None:
     result = claimbot(seeded, "ask", "conscripts", "--format", "json", "--limit", "1")
     assert len(json.loads(result.stdout)["matches"]) == 1
