@@ -9,8 +9,11 @@ memory (``resource.getrusage``), so each size's memory is its own:
 - the import, as ``claimbot import`` does it: the file streamed through the reader into one
   transaction, validated, with a revision per claim;
 - reading and validating alone (no database);
-- the baseline: the same rows (topics, aliases, claims, figures, revisions) written bare with
-  the DBAPI's ``executemany`` in one transaction, from tuples prepared beforehand.
+- the baseline: the same rows (topics, aliases, claims, figures, revisions) written bare in
+  one transaction, from tuples prepared beforehand: the DBAPI's ``executemany`` on SQLite,
+  psycopg's COPY on PostgreSQL.
+Each reports wall and processor seconds (the machine's load average is printed: on a shared
+machine wall time is inflated, and by different amounts from one process to the next).
 Without ``--database-url`` each round uses a new SQLite file; with one, that database's
 schema is wiped and migrated each round. Targets: 100,000 claims in 20 s and a million in 4
 minutes; peak memory for 300,000 claims at most 1.3 times that for 100,000.
@@ -22,6 +25,7 @@ import argparse
 import csv
 import itertools
 import json
+import os
 import resource
 import statistics
 import subprocess
@@ -103,25 +107,49 @@ def bare_rows(path: Path) -> dict[str, list[tuple[Any, ...]]]:
     return rows
 
 
-BARE_SQL = {
-    "topics": "INSERT INTO topics (id, title, created_at, updated_at) VALUES ({})",
-    "topic_aliases": "INSERT INTO topic_aliases (topic_id, alias) VALUES ({})",
+#: The columns of each table the baseline writes, in its tuples' order.
+BARE_COLUMNS = {
+    "topics": ("id", "title", "created_at", "updated_at"),
+    "topic_aliases": ("topic_id", "alias"),
     "claims": (
-        "INSERT INTO claims (id, topic_id, claimant, outlet, source_url, claimed_on, "
-        "verification, caveat, external_id, created_at, updated_at) VALUES ({})"
+        "id",
+        "topic_id",
+        "claimant",
+        "outlet",
+        "source_url",
+        "claimed_on",
+        "verification",
+        "caveat",
+        "external_id",
+        "created_at",
+        "updated_at",
     ),
-    "figures": "INSERT INTO figures (claim_id, position, metric, value, unit) VALUES ({})",
-    "revisions": (
-        "INSERT INTO revisions (claim_id, author, action, revised_at, changes) VALUES ({})"
-    ),
+    "figures": ("claim_id", "position", "metric", "value", "unit"),
+    "revisions": ("claim_id", "author", "action", "revised_at", "changes"),
 }
+
+
+def bare_write(raw: Any, rows: dict[str, list[tuple[Any, ...]]], postgresql: bool) -> None:
+    """The baseline: each table's rows in one ``executemany`` (SQLite) or one COPY
+    (PostgreSQL), in one transaction."""
+    cursor = raw.cursor()
+    for table, values in rows.items():
+        columns = ", ".join(BARE_COLUMNS[table])
+        if postgresql:
+            with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in values:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join("?" * len(BARE_COLUMNS[table]))
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", values)
+    raw.commit()
 
 
 def worker(kind: str, path: Path, url: str) -> dict[str, float]:
     """One measurement, in this process: seconds and peak resident memory (MB)."""
     core = fresh(url) if kind != "read" else None
     rows = bare_rows(path) if kind == "bare" else {}
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), _cpu()
     if kind == "read":
         for _record in read_claims(path):
             pass
@@ -130,17 +158,19 @@ def worker(kind: str, path: Path, url: str) -> dict[str, float]:
         assert result is not None and result.created > 0
     elif core:
         raw = core.engine.raw_connection()
-        cursor = raw.cursor()
-        marker = "%s" if url.startswith("postgresql") else "?"
-        for table, values in rows.items():
-            cursor.executemany(BARE_SQL[table].format(", ".join([marker] * len(values[0]))), values)
-        raw.commit()
+        bare_write(raw.driver_connection, rows, url.startswith("postgresql"))
         raw.close()
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, _cpu() - cpu
     if core:
         core.engine.dispose()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"seconds": seconds, "peak_mb": peak}
+    return {"seconds": seconds, "cpu": cpu, "peak_mb": peak}
+
+
+def _cpu() -> float:
+    """This process's processor time so far (user and system), in seconds."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def measure(kind: str, path: Path, url: str) -> dict[str, float]:
@@ -176,9 +206,10 @@ def main() -> int:
         return 0
     folder = Path(tempfile.mkdtemp(prefix="claimbot-import-"))
     database = "PostgreSQL" if args.database_url else "SQLite"
-    print(f"{database}, {args.fmt.upper()} files, median of {args.rounds} round(s)")
-    print("| claims | measure | seconds | claims/s | peak RSS (MB) |")
-    print("| ---: | --- | ---: | ---: | ---: |")
+    load = ", ".join(f"{n:.1f}" for n in os.getloadavg())
+    print(f"{database}, {args.fmt.upper()} files, median of {args.rounds} round(s), load {load}")
+    print("| claims | measure | seconds | CPU seconds | claims/s | peak RSS (MB) |")
+    print("| ---: | --- | ---: | ---: | ---: | ---: |")
     ok = True
     peaks: dict[int, float] = {}
     for claims in [int(n) for n in args.claims.split(",")]:
@@ -194,17 +225,23 @@ def main() -> int:
             results["import"].append(measure("import", path, url))
         for kind, label in [
             ("read", "read and validate only"),
-            ("bare", "baseline: bare executemany of the same rows"),
+            (
+                "bare",
+                f"baseline: bare {'COPY' if args.database_url else 'executemany'} of the same rows",
+            ),
             ("import", "import (read, validate, write), one transaction"),
         ]:
             seconds = statistics.median(r["seconds"] for r in results[kind])
+            cpu = statistics.median(r["cpu"] for r in results[kind])
             peak = statistics.median(r["peak_mb"] for r in results[kind])
             rate = claims / seconds
-            print(f"| {claims:,} | {label} | {seconds:.1f} | {rate:,.0f} | {peak:.0f} |")
+            print(
+                f"| {claims:,} | {label} | {seconds:.1f} | {cpu:.1f} | {rate:,.0f} | {peak:.0f} |"
+            )
         imported = statistics.median(r["seconds"] for r in results["import"])
         bare = statistics.median(r["seconds"] for r in results["bare"])
         peaks[claims] = statistics.median(r["peak_mb"] for r in results["import"])
-        print(f"| {claims:,} | import / baseline | {imported / bare:.1f} | | |")
+        print(f"| {claims:,} | import / baseline | {imported / bare:.1f} | | | |")
         ok = ok and imported <= limit(claims)
     sizes = sorted(peaks)
     for small, large in itertools.pairwise(sizes):

@@ -834,7 +834,9 @@ class AnswerService:
             if self._listener is not None and not self._listener.changed():
                 return self._index
             changed = self._changed_topics(store)
-            if len(changed) > max(REBUILD_SHARE * self._index.size, REBUILD_AT_LEAST):
+            if changed is None or len(changed) > max(
+                REBUILD_SHARE * self._index.size, REBUILD_AT_LEAST
+            ):
                 self._index = self._build(store)
             elif changed:
                 started = time.perf_counter()
@@ -865,8 +867,10 @@ class AnswerService:
         instead of before every question."""
         self._listener = listener
 
-    def _changed_topics(self, store: ClaimStore) -> set[int]:
-        """The topics changed since the index last looked."""
+    def _changed_topics(self, store: ClaimStore) -> set[int] | None:
+        """The topics changed since the index last looked; None when the log no longer holds
+        them all (its old changes were trimmed past the newest one the index has), so that
+        the index must be rebuilt."""
         now = time.monotonic()
         self._late = {i: at for i, at in self._late.items() if now - at < LATE_CHANGE_SECONDS}
         changes = store.changes_since(self._seen, self._late)
@@ -874,10 +878,16 @@ class AnswerService:
         for change_id in ids & self._late.keys():
             del self._late[change_id]
         newest = max(ids, default=self._seen)
-        for skipped in set(range(self._seen + 1, newest + 1)) - ids:
+        awaited = self._seen + 1
+        trimmed = False
+        if newest > self._seen and awaited not in ids:
+            first = store.first_change()
+            trimmed = first > awaited  # the changes before the first left are gone
+            awaited = max(awaited, first)
+        for skipped in set(range(awaited, newest + 1)) - ids:
             self._late[skipped] = now
         self._seen = max(newest, self._seen)
-        return {topic_id for _, topic_id in changes}
+        return None if trimmed else {topic_id for _, topic_id in changes}
 
     def ask(
         self,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -63,6 +63,8 @@ ONE_CLAIM_ROWS = " (The rows of a claim with several figures follow one another.
 
 _TEMPLATE_PART = re.compile(r"\{([^{}]+)\}")
 
+#: A CSV row's fields, by name (None for a field left empty).
+Fields = dict[str, str | None]
 #: A preset's rule: from a CSV row, fields its columns do not give directly.
 Derive = Callable[[Mapping[str, str | None]], dict[str, str | None]]
 
@@ -181,24 +183,36 @@ class CsvMapping:
         if missing:
             raise ClaimBotError(f"The CSV has no column {', '.join(map(repr, missing))}.")
 
-    def row(self, row: Mapping[str, str | None]) -> dict[str, str | None]:
-        """A row's fields: fixed values, then templates, then mapped or same-named columns."""
-        out: dict[str, str | None] = {}
+    def fields(self, header: Collection[str]) -> Callable[[Mapping[str, str | None]], Fields]:
+        """How a row of a file with this header gives its fields: fixed values, then
+        templates, then mapped or same-named columns (none for a column the file lacks), all
+        worked out once for the file."""
+        fixed: Fields = {name: value.strip() or None for name, value in self.values.items()}
+        built = [(name, t) for name, t in self.templates.items() if name not in self.values]
+        read: list[tuple[str, str]] = []
         for name in FIELDS:
-            if name in self.values:
-                value: str | None = self.values[name]
-            elif name in self.templates:
-                value = _TEMPLATE_PART.sub(
-                    lambda m: (row.get(m.group(1)) or "").strip(), self.templates[name]
-                )
+            if name in self.values or name in self.templates:
+                continue
+            column = self.columns.get(name, name)
+            if column in header:
+                read.append((name, column))
             else:
-                value = row.get(self.columns.get(name, name))
-            value = value.strip() if value else None
-            out[name] = value or None
-        if self.derive:
-            derived = self.derive(row)
-            out.update({name: value for name, value in derived.items() if out[name] is None})
-        return out
+                fixed[name] = None
+        derive = self.derive
+
+        def row_fields(row: Mapping[str, str | None]) -> Fields:
+            out = dict(fixed)
+            for name, template in built:
+                text = _TEMPLATE_PART.sub(lambda m: (row.get(m.group(1)) or "").strip(), template)
+                out[name] = text.strip() or None
+            for name, column in read:
+                value = row.get(column)
+                out[name] = (value.strip() or None) if value else None
+            if derive:
+                out.update({k: v for k, v in derive(row).items() if out[k] is None})
+            return out
+
+        return row_fields
 
     def read(self, path: Path) -> Iterator[ClaimRecord]:
         """Claims from a CSV file, streamed: one per row, and following rows with the same
@@ -210,8 +224,10 @@ class CsvMapping:
                 handle.seek(0)
                 dialect = csv.Sniffer().sniff(sample, delimiters=",;\t") if sample else csv.excel
                 reader = csv.DictReader(handle, dialect=dialect)
-                self.check(list(reader.fieldnames or []))
-                rows = ((reader.line_num, self.row(r)) for r in reader)
+                header = list(reader.fieldnames or [])
+                self.check(header)
+                fields = self.fields(set(header))
+                rows = ((reader.line_num, fields(r)) for r in reader)
                 yield from unique_keys(self._claims(rows), "Rows", ONE_CLAIM_ROWS)
         except OSError as exc:
             raise ClaimBotError(f"Cannot read {path}: {exc.strerror}.") from exc

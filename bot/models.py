@@ -120,6 +120,8 @@ class TopicChange(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     topic_id: Mapped[int] = mapped_column(ForeignKey("topics.id"))
+    #: When the change was logged: changes older than a retention are trimmed.
+    logged_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
 
 class Claim(Base):

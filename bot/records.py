@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Any, BinaryIO, Self
+from typing import Annotated, Any, BinaryIO, Self
 
 import ijson
 from pydantic import (
@@ -80,7 +80,8 @@ class ClaimRecord(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
 
     topic: str = Field(min_length=1, max_length=300)
-    topic_aliases: tuple[str, ...] = ()
+    #: Each non-empty and at most 300 characters, stripped.
+    topic_aliases: tuple[Annotated[str, Field(min_length=1, max_length=300)], ...] = ()
     claimant: str = Field(min_length=1, max_length=300)
     outlet: str | None = Field(default=None, max_length=300)
     source_url: str | None = Field(default=None, max_length=2000)
@@ -95,14 +96,6 @@ class ClaimRecord(BaseModel):
     cites: str | None = Field(default=None, max_length=300)
     external_id: str | None = Field(default=None, max_length=300)
     retired_reason: str | None = None
-
-    @field_validator("topic_aliases")
-    @classmethod
-    def _aliases_not_blank(cls, aliases: tuple[str, ...]) -> tuple[str, ...]:
-        cleaned = tuple(a.strip() for a in aliases)
-        if any(not a or len(a) > 300 for a in cleaned):
-            raise ValueError("aliases must be non-empty and at most 300 characters")
-        return cleaned
 
     @field_validator(*LONG_TEXT_FIELDS)
     @classmethod

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import (
+    Callable,
+    Collection,
+    Iterable,
+    Iterator,
+    Mapping,
+    Sequence,
+)
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
@@ -25,6 +33,7 @@ from sqlalchemy import (
     and_,
     bindparam,
     column,
+    delete,
     event,
     func,
     insert,
@@ -54,6 +63,9 @@ from bot.models import (
 )
 from bot.records import ClaimRecord, FigureRecord, stored_context, unique_keys
 
+#: How long a topic change stays in the log (a process that has not read it for longer
+#: rebuilds its index).
+CHANGE_LOG_RETENTION = timedelta(days=1)
 #: Records written between flushes during an import.
 IMPORT_CHUNK = 1000
 #: Where a session keeps the topics its writes touched, until it commits.
@@ -266,6 +278,23 @@ TOPICS, TOPIC_ALIASES, CLAIMS, FIGURES, REVISIONS = (
     for name in ("topics", "topic_aliases", "claims", "figures", "revisions")
 )
 
+#: PostgreSQL: the claims with these external ids, each found on the unique index (OFFSET 0
+#: keeps the lookup a lateral one, a key at a time).
+_EXTERNAL_IDS = text(
+    "SELECT c.id, c.external_id FROM unnest(CAST(:keys AS varchar[])) AS k(external_id) "
+    "CROSS JOIN LATERAL (SELECT id, external_id FROM claims "
+    "WHERE claims.external_id = k.external_id OFFSET 0) AS c"
+)
+#: PostgreSQL: the claims of these claimants on the topics of these titles, a topic at a time
+#: on the claims' topic index: (id, title, claimant, claimed_on, as_of).
+_NATURAL_KEYS = text(
+    "SELECT c.id, k.title, c.claimant, c.claimed_on, c.as_of "
+    "FROM unnest(CAST(:titles AS varchar[])) AS k(title) "
+    "CROSS JOIN LATERAL (SELECT id, claimant, claimed_on, as_of FROM claims "
+    "WHERE claims.topic_id = (SELECT id FROM topics WHERE topics.title = k.title) "
+    "AND claims.claimant = ANY(CAST(:claimants AS varchar[])) OFFSET 0) AS c"
+)
+
 #: The kind of series point that is the claimant's first claim (others are days back).
 FIRST = 0
 
@@ -315,21 +344,78 @@ def figure_record(figure: Figure) -> FigureRecord:
 
 def figure_columns(figure: FigureRecord) -> dict[str, Any]:
     """The figure columns a record's figure sets."""
-    return {**figure.model_dump(), "basis": figure.basis.value if figure.basis else None}
+    return dict(zip(FIGURE_FIELDS, _figure_values(figure), strict=True))
+
+
+#: A figure's columns as a record sets them, in :func:`_figure_values`' order.
+FIGURE_FIELDS = (
+    "metric",
+    "value",
+    "value_high",
+    "unit",
+    "counts",
+    "basis",
+    "coverage_from",
+    "coverage_to",
+    "area",
+)
+
+
+def _figure_values(figure: FigureRecord) -> tuple[Any, ...]:
+    """A figure's column values in :data:`FIGURE_FIELDS` order (read field by field: an
+    import writes one per figure)."""
+    return (
+        figure.metric,
+        figure.value,
+        figure.value_high,
+        figure.unit,
+        figure.counts,
+        figure.basis.value if figure.basis else None,
+        figure.coverage_from,
+        figure.coverage_to,
+        figure.area,
+    )
 
 
 def record_snapshot(record: ClaimRecord) -> dict[str, Any]:
-    """A record's tracked fields in the same shape as :func:`claim_snapshot`."""
-    data = record.model_dump(mode="json")
-    data["figures"] = [_figure_snapshot(f) for f in record.figures]
-    return {name: data[name] for name in TRACKED_FIELDS}
+    """A record's tracked fields in the same shape as :func:`claim_snapshot` (read field by
+    field: an import makes one per claim)."""
+    return {
+        "topic": record.topic,
+        "claimant": record.claimant,
+        "outlet": record.outlet,
+        "source_url": record.source_url,
+        "claimed_on": record.claimed_on.isoformat(),
+        "as_of": record.as_of.isoformat() if record.as_of else None,
+        "figures": [_figure_snapshot(f) for f in record.figures],
+        "verification": record.verification.value,
+        "verification_note": record.verification_note,
+        "caveat": record.caveat,
+        "quote": record.quote,
+        "cites": record.cites,
+        "retired_reason": record.retired_reason,
+    }
 
 
 def _figure_snapshot(figure: FigureRecord) -> dict[str, Any]:
     """A figure as revisions hold it: metric, value, value_high and unit always (as since the
     first revision), what it counts, its basis and coverage when given."""
-    data = figure.model_dump(mode="json")
-    return {k: v for k, v in data.items() if v is not None or k in ("value_high", "unit")}
+    snapshot: dict[str, Any] = {
+        "metric": figure.metric,
+        "value": figure.value,
+        "value_high": figure.value_high,
+        "unit": figure.unit,
+    }
+    for name, value in (
+        ("counts", figure.counts),
+        ("basis", figure.basis),
+        ("coverage_from", figure.coverage_from),
+        ("coverage_to", figure.coverage_to),
+        ("area", figure.area),
+    ):
+        if value is not None:
+            snapshot[name] = value.isoformat() if isinstance(value, date) else str(value)
+    return snapshot
 
 
 def to_record(claim: Claim) -> ClaimRecord:
@@ -373,6 +459,10 @@ class ClaimStore:
     def last_change(self) -> int:
         """The id of the newest logged topic change (0 before any)."""
         return self.session.scalar(select(func.max(TopicChange.id))) or 0
+
+    def first_change(self) -> int:
+        """The id of the oldest change the log still holds (0 when it holds none)."""
+        return self.session.scalar(select(func.min(TopicChange.id))) or 0
 
     def changes_since(self, after: int, missing: Collection[int] = ()) -> list[tuple[int, int]]:
         """The topic changes logged after change ``after``, and those of ``missing`` (ids
@@ -692,16 +782,19 @@ class ClaimStore:
         (topic, claimant, claimed_on, as_of); two records with the same key are an error, as the
         second would overwrite the first; ``keys_checked`` says the records come from a reader
         that refuses them already (so the digests of their keys are not held twice). ``now``
-        stamps every change (default: the clock).
+        stamps every change (default: the clock). The topics changed are stamped once, at the
+        end.
         """
         now = now or utcnow()
         created = updated = unchanged = 0
         stream = iter(records) if keys_checked else unique_keys(enumerate(records))
         done = 0
+        resolved: dict[bytes, int] = {}
+        touched: set[int] = set()
         while chunk := list(islice(stream, IMPORT_CHUNK)):
             self.check_kinds(chunk, first=done)
             done += len(chunk)
-            topic_ids, touched = self._topics(chunk, now)
+            topic_ids = self._topics(chunk, now, touched, resolved)
             existing = self._existing(chunk)
             new: list[tuple[ClaimRecord, int]] = []
             for record in chunk:
@@ -717,7 +810,7 @@ class ClaimStore:
                     unchanged += 1
             self.session.flush()
             self._insert(new, author, now)
-            self._touch(touched, now)
+        self._touch(touched, now)
         return ImportResult(created, updated, unchanged)
 
     def existing(self, record: ClaimRecord) -> Claim | None:
@@ -725,25 +818,59 @@ class ClaimStore:
         return self._existing([record]).get(record.key)
 
     def _existing(self, records: Sequence[ClaimRecord]) -> dict[tuple[Any, ...], Claim]:
-        """The stored claims these records would update, by key, in two queries."""
-        found: dict[tuple[Any, ...], Claim] = {}
-        ids = {r.external_id for r in records if r.external_id}
-        query = select(Claim).options(selectinload(Claim.figures), selectinload(Claim.topic))
-        if ids:
-            for claim in self.session.scalars(query.where(Claim.external_id.in_(ids))):
-                found[("id", claim.external_id)] = claim
-        natural = [r for r in records if not r.external_id]
-        if natural:
-            titles = {r.topic for r in natural}
-            claimants = {r.claimant for r in natural}
-            candidates = self.session.scalars(
-                query.join(Topic)
-                .where(Topic.title.in_(titles), Claim.claimant.in_(claimants))
-                .order_by(Claim.id.desc())
+        """The stored claims these records would update, by key: their ids found first by
+        plain queries on indexed columns, then only the claims found loaded whole.
+
+        On PostgreSQL each key is looked up on its own index (a lateral join), whatever the
+        planner believes of the claims table: inside an import, whose rows it has never
+        counted, it would otherwise scan every claim written so far, once a chunk."""
+        connection = self.session.connection()
+        postgresql = connection.dialect.name == "postgresql"
+        keys: dict[int, tuple[Any, ...]] = {}
+        external = [r.external_id for r in records if r.external_id]
+        if external:
+            rows = (
+                connection.execute(_EXTERNAL_IDS, {"keys": external})
+                if postgresql
+                else connection.execute(
+                    select(CLAIMS.c.id, CLAIMS.c.external_id).where(
+                        CLAIMS.c.external_id.in_(external)
+                    )
+                )
             )
-            for claim in candidates:
-                found[(claim.topic.title, claim.claimant, claim.claimed_on, claim.as_of)] = claim
-        return found
+            keys.update((claim_id, ("id", external_id)) for claim_id, external_id in rows)
+        natural = {r.key for r in records if not r.external_id}
+        if natural:
+            titles = list({key[0] for key in natural})
+            claimants = list({key[1] for key in natural})
+            candidates = (
+                connection.execute(_NATURAL_KEYS, {"titles": titles, "claimants": claimants})
+                if postgresql
+                else connection.execute(
+                    select(
+                        CLAIMS.c.id,
+                        TOPICS.c.title,
+                        CLAIMS.c.claimant,
+                        CLAIMS.c.claimed_on,
+                        CLAIMS.c.as_of,
+                    )
+                    .join(TOPICS, TOPICS.c.id == CLAIMS.c.topic_id)
+                    .where(TOPICS.c.title.in_(titles), CLAIMS.c.claimant.in_(claimants))
+                )
+            )
+            chosen: dict[tuple[Any, ...], int] = {}
+            for claim_id, *key in candidates:  # the oldest claim with a key is the one updated
+                if tuple(key) in natural and claim_id < chosen.get(tuple(key), claim_id + 1):
+                    chosen[tuple(key)] = claim_id
+            keys.update((claim_id, key) for key, claim_id in chosen.items())
+        if not keys:
+            return {}
+        claims = self.session.scalars(
+            select(Claim)
+            .where(Claim.id.in_(keys))
+            .options(selectinload(Claim.figures), selectinload(Claim.topic))
+        )
+        return {keys[claim.id]: claim for claim in claims}
 
     def claim(self, claim_id: int) -> Claim:
         """A claim by id, retired ones included."""
@@ -760,7 +887,8 @@ class ClaimStore:
         self.check_kinds([record])
         claim = self.claim(claim_id)
         record = record.model_copy(update={"external_id": claim.external_id})
-        topic_ids, touched = self._topics([record], now)
+        touched: set[int] = set()
+        topic_ids = self._topics([record], now, touched)
         changed = self._update(claim, record, topic_ids[record.topic], author, now, touched)
         self.session.flush()
         self._touch(touched, now)
@@ -781,19 +909,34 @@ class ClaimStore:
         return True
 
     def _topics(
-        self, records: Sequence[ClaimRecord], now: datetime
-    ) -> tuple[dict[str, int], set[int]]:
+        self,
+        records: Sequence[ClaimRecord],
+        now: datetime,
+        touched: set[int],
+        resolved: dict[bytes, int] | None = None,
+    ) -> dict[str, int]:
         """The id of each record's topic by title, creating the topics that are new and adding
-        the aliases a topic lacks (any case); and the topics so changed. Plain statements, a
-        few per chunk: no topic is held in memory between chunks."""
-        titles = list(dict.fromkeys(r.topic for r in records))
+        the aliases a topic lacks (any case); the topics so changed go into ``touched``. Plain
+        statements, a few per chunk. ``resolved`` keeps, within one transaction, a digest of
+        each (title, aliases) already done and its topic's id, so a topic met again in a later
+        chunk costs no statement (16 bytes and an id a topic, not the topic)."""
+        resolved = {} if resolved is None else resolved
+        ids: dict[str, int] = {}
+        pending: dict[bytes, ClaimRecord] = {}
+        for record in records:
+            digest = _digest((record.topic, record.topic_aliases))
+            if digest in resolved:
+                ids[record.topic] = resolved[digest]
+            else:
+                pending.setdefault(digest, record)
+        if not pending:
+            return ids
+        todo = list(pending.values())
+        titles = list(dict.fromkeys(r.topic for r in todo))
         connection = self.session.connection()
         by_title = select(TOPICS.c.title, TOPICS.c.id)
-        ids: dict[str, int] = dict(
-            connection.execute(by_title.where(TOPICS.c.title.in_(titles))).all()
-        )
+        ids.update(connection.execute(by_title.where(TOPICS.c.title.in_(titles))).all())
         missing = [title for title in titles if title not in ids]
-        touched: set[int] = set()
         if missing:  # inserted in one executemany, then read back: RETURNING is a row a time
             connection.execute(
                 insert(TOPICS),
@@ -801,16 +944,17 @@ class ClaimStore:
             )
             ids.update(connection.execute(by_title.where(TOPICS.c.title.in_(missing))).all())
             touched.update(ids[title] for title in missing)
-        wanted = {ids[r.topic] for r in records if r.topic_aliases}
-        if not wanted:
-            return ids, touched
+        wanted = {ids[r.topic] for r in todo if r.topic_aliases}
         known: dict[int, set[str]] = defaultdict(set)
-        for topic_id, alias in self.session.execute(
-            select(TopicAlias.topic_id, TopicAlias.alias).where(TopicAlias.topic_id.in_(wanted))
-        ):
-            known[topic_id].add(alias.casefold())
+        if wanted:
+            for topic_id, alias in connection.execute(
+                select(TOPIC_ALIASES.c.topic_id, TOPIC_ALIASES.c.alias).where(
+                    TOPIC_ALIASES.c.topic_id.in_(wanted)
+                )
+            ):
+                known[topic_id].add(alias.casefold())
         added = []
-        for record in {(r.topic, r.topic_aliases): r for r in records if r.topic_aliases}.values():
+        for record in todo:
             topic_id = ids[record.topic]
             names = known[topic_id]
             names.add(record.topic.casefold())
@@ -820,56 +964,65 @@ class ClaimStore:
                     added.append({"topic_id": topic_id, "alias": alias})
                     touched.add(topic_id)
         if added:
-            self.session.connection().execute(insert(TOPIC_ALIASES), added)
-        return ids, touched
+            connection.execute(insert(TOPIC_ALIASES), added)
+        resolved.update((digest, ids[record.topic]) for digest, record in pending.items())
+        return ids
 
     def _touch(self, topic_ids: set[int], now: datetime) -> None:
-        """Mark topics changed: their stamp now, and rows in the change log at commit."""
-        if topic_ids:
+        """Mark topics changed: their stamp now (a statement per thousand), and rows in the
+        change log at commit."""
+        if not topic_ids:
+            return
+        ordered = iter(sorted(topic_ids))
+        while batch := list(islice(ordered, IMPORT_CHUNK)):
             self.session.execute(
-                update(Topic).where(Topic.id.in_(topic_ids)).values(updated_at=now),
+                update(Topic).where(Topic.id.in_(batch)).values(updated_at=now),
                 execution_options={"synchronize_session": False},
             )
-            self.session.info.setdefault(TOUCHED, set()).update(topic_ids)
+        self.session.info.setdefault(TOUCHED, set()).update(topic_ids)
 
     def _insert(self, new: Sequence[tuple[ClaimRecord, int]], author: str, now: datetime) -> None:
         """Insert new claims with their figures and "created" revisions, one bulk write per
-        table (:meth:`_write`), the claims' ids taken beforehand (:meth:`_claim_ids`)."""
+        table (:meth:`_write`) from plain tuples, the claims' ids taken beforehand
+        (:meth:`_claim_ids`)."""
         if not new:
             return
         ids = self._claim_ids(len(new))
-        claims = [
-            {
-                **_columns(record),
-                "id": claim_id,
-                "topic_id": topic_id,
-                "external_id": record.external_id,
-                "created_at": now,
-                "updated_at": now,
-                "retired_at": now if record.retired_reason else None,
-            }
-            for claim_id, (record, topic_id) in zip(ids, new, strict=True)
-        ]
-        figures = [
-            {**figure_columns(figure), "claim_id": claim_id, "position": position}
-            for claim_id, (record, _) in zip(ids, new, strict=True)
-            for position, figure in enumerate(record.figures)
-        ]
-        revisions = [
-            {
-                "claim_id": claim_id,
-                "author": author,
-                "action": "created",
-                "revised_at": now,
-                "changes": {
-                    k: [None, v] for k, v in record_snapshot(record).items() if v not in (None, [])
-                },
-            }
-            for claim_id, (record, _) in zip(ids, new, strict=True)
-        ]
-        for table, rows in ((CLAIMS, claims), (FIGURES, figures), (REVISIONS, revisions)):
-            if rows:
-                self._write(table, rows)
+        claims: list[tuple[Any, ...]] = []
+        figures: list[tuple[Any, ...]] = []
+        revisions: list[tuple[Any, ...]] = []
+        for claim_id, (record, topic_id) in zip(ids, new, strict=True):
+            claims.append(
+                (
+                    claim_id,
+                    topic_id,
+                    record.claimant,
+                    record.outlet,
+                    record.source_url,
+                    record.claimed_on,
+                    record.as_of,
+                    record.verification.value,
+                    record.verification_note,
+                    record.caveat,
+                    record.quote,
+                    record.cites,
+                    record.retired_reason,
+                    record.external_id,
+                    now,
+                    now,
+                    now if record.retired_reason else None,
+                )
+            )
+            figures.extend(
+                (claim_id, position, *_figure_values(figure))
+                for position, figure in enumerate(record.figures)
+            )
+            snapshot = record_snapshot(record)
+            changes = {k: [None, v] for k, v in snapshot.items() if v not in (None, [])}
+            revisions.append((claim_id, author, "created", now, changes))
+        self._write(CLAIMS, _CLAIM_COLUMNS, claims)
+        self._write(FIGURES, ("claim_id", "position", *FIGURE_FIELDS), figures)
+        self._write(REVISIONS, ("claim_id", "author", "action", "revised_at", "changes"), revisions)
 
     def _claim_ids(self, count: int) -> list[int]:
         """Ids for ``count`` new claims: from the sequence on PostgreSQL; on SQLite the next
@@ -889,14 +1042,27 @@ class ClaimStore:
         first = (connection.scalar(select(func.max(CLAIMS.c.id))) or 0) + 1
         return list(range(first, first + count))
 
-    def _write(self, table: Table, rows: list[dict[str, Any]]) -> None:
-        """Rows written in bulk: PostgreSQL's COPY, else one executemany."""
-        connection = self.session.connection()
-        if connection.dialect.name != "postgresql":
-            connection.execute(insert(table), rows)
+    def _write(self, table: Table, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+        """Rows (tuples of ``columns``) written in bulk: PostgreSQL's COPY, else one
+        executemany of the driver's own statement, each value converted as the column's type
+        converts it (no statement compiled, no parameters built per row)."""
+        if not rows:
             return
-        columns = list(rows[0])
-        documents = {c for c in columns if isinstance(table.c[c].type, JSON)}
+        connection = self.session.connection()
+        dialect = connection.dialect
+        if dialect.name != "postgresql":
+            converters = [
+                (i, convert)
+                for i, name in enumerate(columns)
+                if (convert := table.c[name].type.dialect_impl(dialect).bind_processor(dialect))
+            ]
+            if converters:
+                rows = _converted(rows, converters)
+            marks = ", ".join("?" * len(columns))
+            statement = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608 (the schema's own names)
+            connection.exec_driver_sql(statement, rows)
+            return
+        documents = [i for i, name in enumerate(columns) if isinstance(table.c[name].type, JSON)]
         driver = connection.connection.driver_connection
         assert driver is not None
         with (
@@ -904,7 +1070,10 @@ class ClaimStore:
             cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy,
         ):
             for row in rows:
-                copy.write_row([json.dumps(row[c]) if c in documents else row[c] for c in columns])
+                values = list(row)
+                for i in documents:
+                    values[i] = json.dumps(values[i])
+                copy.write_row(values)
 
     def _update(
         self,
@@ -948,21 +1117,84 @@ class ClaimStore:
 
 @event.listens_for(Session, "before_commit")
 def _log_topic_changes(session: Session) -> None:
-    """Log the topics this transaction's writes touched, just before it commits."""
+    """Log the topics this transaction's writes touched, just before it commits, and trim
+    the changes logged more than :data:`CHANGE_LOG_RETENTION` ago."""
     touched: set[int] = session.info.pop(TOUCHED, set())
     if touched:
+        now = utcnow()
         session.execute(
-            insert(TopicChange), [{"topic_id": topic_id} for topic_id in sorted(touched)]
+            insert(TopicChange),
+            [{"topic_id": topic_id, "logged_at": now} for topic_id in sorted(touched)],
         )
+        _trim_changes(session, now - CHANGE_LOG_RETENTION)
         if session.get_bind().dialect.name == "postgresql":
             # Delivered to every listener when (and only if) this transaction commits.
             session.execute(select(func.pg_notify(CHANGES_CHANNEL, "")))
+
+
+def _trim_changes(session: Session, before: datetime) -> None:
+    """Delete the changes logged before ``before``: every change up to the newest such one,
+    so that what is left is the log's end and a reader learns from the first change left
+    whether it missed any. The changes just logged stay, so ids keep growing (SQLite would
+    reuse an id past the last one). Old changes are read only by a process that has not
+    looked for that long; it rebuilds its index instead (``AnswerService``)."""
+    newest_old = select(func.max(TopicChange.id)).where(TopicChange.logged_at < before)
+    session.execute(
+        delete(TopicChange).where(TopicChange.id <= newest_old.scalar_subquery()),
+        execution_options={"synchronize_session": False},
+    )
 
 
 @event.listens_for(Session, "after_rollback")
 def _forget_topic_changes(session: Session) -> None:
     """A rolled-back transaction changed nothing."""
     session.info.pop(TOUCHED, None)
+
+
+#: The columns :meth:`ClaimStore._insert` writes a new claim's values to, in order.
+_CLAIM_COLUMNS = (
+    "id",
+    "topic_id",
+    "claimant",
+    "outlet",
+    "source_url",
+    "claimed_on",
+    "as_of",
+    "verification",
+    "verification_note",
+    "caveat",
+    "quote",
+    "cites",
+    "retired_reason",
+    "external_id",
+    "created_at",
+    "updated_at",
+    "retired_at",
+)
+
+
+def _converted(
+    rows: list[tuple[Any, ...]], converters: Sequence[tuple[int, Callable[[Any], Any]]]
+) -> list[tuple[Any, ...]]:
+    """Rows with the values at some places converted; a value the same object as the one
+    before at its place (an import's one timestamp) is converted once."""
+    last: list[Any] = [object()] * len(converters)
+    done: list[Any] = [None] * len(converters)
+    converted = []
+    for row in rows:
+        values = list(row)
+        for n, (i, convert) in enumerate(converters):
+            value = values[i]
+            if value is not last[n]:
+                last[n], done[n] = value, convert(value)
+            values[i] = done[n]
+        converted.append(tuple(values))
+    return converted
+
+
+def _digest(value: Any) -> bytes:
+    """A 16-byte digest of a value's repr: what an import remembers of it."""
+    return hashlib.blake2b(repr(value).encode(), digest_size=16).digest()
 
 
 def _columns(record: ClaimRecord) -> dict[str, Any]:

@@ -7,18 +7,21 @@ import json
 import re
 from collections.abc import Iterable
 from pathlib import Path
+from typing import cast
 
 import pytest
 from sqlalchemy import event, select
 
 from bot import db
 from bot.claimreview import parse_claimreview, to_claimreview
+from bot.config import Settings
 from bot.core import Core
 from bot.errors import ClaimBotError
 from bot.importing import CsvMapping, read_claims, ukraine_losses
 from bot.models import Topic, Verification
 from bot.records import ClaimRecord
 from bot.store import IMPORT_CHUNK, ClaimStore, ImportResult, to_record
+from tests.conftest import empty_database
 from tests.quality import RELIEFWEB_MAP, SHARED_DATA, UNHCR_MAP, UNHCR_SET
 
 HERE = Path(__file__).parent
@@ -190,6 +193,74 @@ def test_a_key_repeated_chunks_apart_is_refused_and_nothing_written(
         import_file(empty_core, write(tmp_path, many(2500, again, suffix), "two" + suffix), inserts)
     assert len(inserts) == 2500 // IMPORT_CHUNK
     assert stored(empty_core) == (0, 0)
+
+
+def keyed_and_natural(
+    ids: Iterable[int], natural: Iterable[int], changed: Iterable[int] = ()
+) -> str:
+    """A CSV file of claims keyed ``id-N`` for ``ids`` and claims keyed only by their topic,
+    claimant and day (claimant ``Claimant N``) for ``natural``; those in ``changed`` carry
+    another value."""
+    rows = [HEADER]
+    for kind, numbers in (("id", ids), ("natural", natural)):
+        for i in numbers:
+            key = f"id-{i}" if kind == "id" else ""
+            claimant = "Claimant" if kind == "id" else f"Claimant {i}"
+            value = i + 1 if i in changed else i
+            rows.append(f"{key},Topic {i % 50},t{i % 50},{claimant},2022-01-01,k,{value},,,\n")
+    return "".join(rows)
+
+
+def test_a_large_import_into_a_database_with_claims_adds_updates_and_keeps(
+    empty_core: Core, tmp_path: Path
+) -> None:
+    first = write(tmp_path, keyed_and_natural(range(12_000), range(2000)), "first.csv")
+    assert empty_core.editing.import_records(read_claims(first), "t") == ImportResult(14_000)
+    changed = {6000, 8500, 11_999, 1500}
+    second = write(
+        tmp_path, keyed_and_natural(range(6000, 18_000), range(1000, 3000), changed), "b.csv"
+    )
+    result = empty_core.editing.import_records(read_claims(second), "t")
+    assert result == ImportResult(created=7000, updated=4, unchanged=6996)
+    assert stored(empty_core) == (21_000, 50)
+    with empty_core.sessions() as session:
+        store = ClaimStore(session)
+        for record in read_claims(write(tmp_path, keyed_and_natural(range(0), [1500]), "c.csv")):
+            claim = store.existing(record)
+            assert claim is not None and claim.figures[0].value == 1501
+
+
+@pytest.mark.postgres
+def test_on_postgresql_an_import_looks_existing_claims_up_on_their_index(tmp_path: Path) -> None:
+    """Inside an import the planner has never counted the claims written so far: a lookup of
+    a chunk's keys it may plan freely becomes a scan of all of them, once a chunk (which hit
+    the statement timeout on large imports). The import's own lookups stay index scans."""
+    core = Core.from_settings(Settings(database_url=empty_database("postgresql", tmp_path)))
+    core.init(seed=False)
+    path = write(tmp_path, keyed_and_natural(range(20_000), range(3000)))
+    lookups: list[tuple[str, dict[str, object]]] = []
+
+    def note(*args: object) -> None:
+        statement = str(args[2])
+        if statement.startswith("SELECT") and "FROM claims" in statement:
+            lookups.append((statement, cast(dict[str, object], args[3])))
+
+    event.listen(core.engine, "before_cursor_execute", note)
+    try:
+        with db.transaction(core.sessions) as session:
+            ClaimStore(session).import_records(read_claims(path), "t", keys_checked=True)
+            external, natural = (
+                next(x for x in reversed(lookups) if word in x[0])
+                for word in ("external_id", "claimant")
+            )
+            for statement, parameters in (external, natural):
+                plan = session.connection().exec_driver_sql("EXPLAIN " + statement, parameters)
+                lines = [line for (line,) in plan]
+                assert not any("Seq Scan on claims" in line for line in lines), lines
+                assert any("Index" in line and "claims" in line for line in lines), lines
+    finally:
+        event.remove(core.engine, "before_cursor_execute", note)
+        core.engine.dispose()
 
 
 def test_reimport_is_idempotent_and_changes_become_revisions(

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event, select, text
+from sqlalchemy import event, select, text, update
 
 from bot import db
 from bot.answers import AnswerService
@@ -17,9 +18,9 @@ from bot.config import Settings
 from bot.core import Core
 from bot.listening import APPLICATION_NAME, ChangeListener
 from bot.matching import MatchResult, TopicIndex, TopicNames
-from bot.models import Claim, Topic, Verification
+from bot.models import Claim, Topic, TopicChange, Verification, utcnow
 from bot.records import ClaimRecord, parse_document
-from bot.store import ClaimStore
+from bot.store import CHANGE_LOG_RETENTION, ClaimStore
 from tests.conftest import empty_database
 
 CASUALTIES = "Russian military casualties in Ukraine"
@@ -181,6 +182,48 @@ def test_an_edit_in_one_process_is_answered_in_place_by_another(
     core.learning.accept(proposal.id, "cli")
     assert second_core.answers.ask("ru kia").matches[0].topic == REFUGEES
     assert second_core.answers._index is index  # updated in place, never rebuilt
+    fresh = AnswerService(second_core.sessions)
+    for question in QUESTIONS:
+        assert second_core.answers.ask(question) == fresh.ask(question)
+
+
+def age_the_log(core: Core, days: float) -> None:
+    """Make every logged change ``days`` old."""
+    with core.engine.begin() as connection:
+        connection.execute(update(TopicChange).values(logged_at=utcnow() - timedelta(days=days)))
+
+
+def logged(core: Core) -> list[int]:
+    with core.sessions() as session:
+        return list(session.scalars(select(TopicChange.id).order_by(TopicChange.id)))
+
+
+def test_changes_older_than_the_retention_are_trimmed_by_the_next_write(core: Core) -> None:
+    core.editing.add(record(), "t")
+    kept = logged(core)
+    age_the_log(core, CHANGE_LOG_RETENTION.days - 0.5)  # not old enough yet
+    core.editing.add(record(claimant="UK officials"), "t")
+    assert logged(core)[: len(kept)] == kept
+    age_the_log(core, CHANGE_LOG_RETENTION.days + 0.5)
+    old = logged(core)
+    claim = first_claim(core, CASUALTIES)
+    core.editing.verify(claim, Verification.DISPUTED, "checked", "t")
+    left = logged(core)
+    assert left and min(left) > max(old)  # only the change just logged
+    assert logged_since(core, max(old)) == {topic_id(core, CASUALTIES)}
+
+
+def test_a_process_whose_unread_changes_were_trimmed_rebuilds_its_index(
+    core: Core, second_core: Core
+) -> None:
+    assert second_core.answers.ask("ukrainian losses").matches == ()
+    index = second_core.answers._index
+    core.editing.add(record(topic_aliases=["ukrainian losses"]), "t")
+    age_the_log(core, CHANGE_LOG_RETENTION.days + 1)
+    core.editing.retire(first_claim(core, REFUGEES), "duplicate", "t")  # trims the add
+    (match,) = second_core.answers.ask("ukrainian losses").matches
+    assert match.topic == "Ukrainian military casualties"
+    assert second_core.answers._index is not index  # rebuilt: the log no longer held it all
     fresh = AnswerService(second_core.sessions)
     for question in QUESTIONS:
         assert second_core.answers.ask(question) == fresh.ask(question)

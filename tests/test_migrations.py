@@ -78,3 +78,25 @@ def test_revision_0006_adds_proposed_aliases_and_downgrades(database_url: str) -
         c["name"] for c in inspect(engine).get_unique_constraints("proposed_aliases")
     }
     engine.dispose()
+
+
+def test_revision_0008_times_the_logged_changes_and_downgrades(database_url: str) -> None:
+    engine = db.make_engine(database_url)
+    config = db.alembic_config(engine)
+    command.upgrade(config, "0007")
+    with engine.begin() as connection:  # a change logged before 0008
+        connection.execute(
+            text(
+                "INSERT INTO topics (id, title, created_at, updated_at) "
+                "VALUES (1, 'T', '2022-01-01', '2022-01-01')"
+            )
+        )
+        connection.execute(text("INSERT INTO topic_changes (id, topic_id) VALUES (1, 1)"))
+    command.upgrade(config, "0008")
+    with engine.connect() as connection:
+        logged = connection.execute(text("SELECT logged_at FROM topic_changes")).scalar_one()
+    assert logged is not None  # counts as logged when the revision ran: kept a full retention
+    command.downgrade(config, "0007")
+    assert "logged_at" not in {c["name"] for c in inspect(engine).get_columns("topic_changes")}
+    command.upgrade(config, "head")
+    engine.dispose()
