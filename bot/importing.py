@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from bot.claimreview import parse_claimreview
 from bot.errors import ClaimBotError
 from bot.records import (
+    FIGURE_FIELDS,
     ClaimRecord,
     document_kinds,
     load_file,
@@ -45,17 +46,6 @@ CLAIM_FIELDS = (
     "cites",
     "external_id",
     "retired_reason",
-)
-FIGURE_FIELDS = (
-    "metric",
-    "value",
-    "value_high",
-    "unit",
-    "counts",
-    "basis",
-    "coverage_from",
-    "coverage_to",
-    "area",
 )
 FIELDS = CLAIM_FIELDS + FIGURE_FIELDS
 #: What a repeated key in a CSV file may mean.

@@ -42,6 +42,20 @@ def stored_context(fields: Iterable[str] = LONG_TEXT_FIELDS) -> dict[str, Any]:
     return {"stored": frozenset(fields)}
 
 
+#: A figure's fields, in the order files list them and the store writes its columns.
+FIGURE_FIELDS = (
+    "metric",
+    "value",
+    "value_high",
+    "unit",
+    "counts",
+    "basis",
+    "coverage_from",
+    "coverage_to",
+    "area",
+)
+
+
 class FigureRecord(BaseModel):
     """A number in a claim: ``value``, or the range ``value``–``value_high``."""
 

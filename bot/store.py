@@ -61,7 +61,13 @@ from bot.models import (
     Verification,
     utcnow,
 )
-from bot.records import ClaimRecord, FigureRecord, stored_context, unique_keys
+from bot.records import (
+    FIGURE_FIELDS,
+    ClaimRecord,
+    FigureRecord,
+    stored_context,
+    unique_keys,
+)
 
 #: How long a topic change stays in the log (a process that has not read it for longer
 #: rebuilds its index).
@@ -345,20 +351,6 @@ def figure_record(figure: Figure) -> FigureRecord:
 def figure_columns(figure: FigureRecord) -> dict[str, Any]:
     """The figure columns a record's figure sets."""
     return dict(zip(FIGURE_FIELDS, _figure_values(figure), strict=True))
-
-
-#: A figure's columns as a record sets them, in :func:`_figure_values`' order.
-FIGURE_FIELDS = (
-    "metric",
-    "value",
-    "value_high",
-    "unit",
-    "counts",
-    "basis",
-    "coverage_from",
-    "coverage_to",
-    "area",
-)
 
 
 def _figure_values(figure: FigureRecord) -> tuple[Any, ...]:
