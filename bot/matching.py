@@ -965,11 +965,21 @@ class TopicIndex:
             if m.score >= CONFIDENT and m.score >= ranked[0].score - AMBIGUITY_MARGIN
         )
         close = tuple(m for m in ranked if m not in confident and m.score >= SUGGEST)
-        free = np.maximum.reduceat(np.where(held, -1.0, scores), starts)
         kept = frozenset(
-            m.topic_id for m in close if free[self._slot_of[m.topic_id]] < m.score - 1e-4
+            m.topic_id for m in close if self._unheld(scores, held, m.topic_id) < m.score - 1e-4
         )
         return MatchResult(confident, close[:suggestions]), kept
+
+    def _unheld(
+        self, scores: npt.NDArray[np.float64], held: npt.NDArray[np.bool_], topic_id: int
+    ) -> float:
+        """A topic's best score among its names that no rule holds back (-1 for none)."""
+        slot = self._slot_of[topic_id]
+        starts = self._starts.values
+        start = int(starts[slot])
+        end = int(starts[slot + 1]) if slot + 1 < len(starts) else len(scores)
+        free = scores[start:end][~held[start:end]]
+        return float(free.max()) if len(free) else -1.0
 
     def _held(
         self, question: str, terms: set[str], shared: npt.NDArray[np.float64]
@@ -997,8 +1007,9 @@ class TopicIndex:
                         counts_losses[rows] = True
             held |= ~counts_losses
         named = sum(self._term_weights[self._term_ids[t]] for t in terms if t in self._postings)
-        complete = shared >= named - 1e-9
-        if named and np.count_nonzero(np.maximum.reduceat(complete, self._starts.values)) >= 3:
+        complete = np.flatnonzero(shared >= named - 1e-9)
+        topics = np.searchsorted(self._starts.values, complete, side="right")
+        if named and len(np.unique(topics)) >= 3:
             # Several topics are named by everything the question names: it singles one out
             # only by naming most of it, and never by one word ("losses", "refugees?").
             held |= shared < NAME_MOSTLY * self._name_weights
