@@ -1095,8 +1095,10 @@ class TopicIndex:
         shown = np.round(coverage, 4).astype(np.float64)
         scored = self._ranked(relevance, limit, shown)
         # Places some topic is named after, named in the message ("in Syria", "Syrian").
-        asked = {p for p in self._places(terms) if self._place_uses[p]}
+        # The places the message says something happened in ("in Syria"), and those some
+        # topic is named after that it names in passing ("Germany's intelligence chief").
         where = self._located(text)
+        asked = {p for p in self._places(terms) if self._place_uses[p]} | where
         confident = tuple(
             m for m in scored if m.score >= self._message_bar(m.topic_id, asked, where)
         )

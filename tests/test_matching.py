@@ -369,6 +369,8 @@ def test_a_message_about_another_place_repeats_nothing_here(losses: TopicIndex) 
     )
     assert losses.is_message(elsewhere)
     assert best(losses.match(elsewhere)) == []
+    # ... even where no topic is named after the place it happened in.
+    assert best(TopicIndex(LOSSES[:3]).match(elsewhere)) == []
     here = (
         "Russia's defence ministry says only 498 Russian soldiers have been killed in "
         "Ukraine so far, in its first admission of losses since the invasion began"
