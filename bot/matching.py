@@ -119,6 +119,15 @@ FIELD_WEIGHTS = {"name": 2.0, "context": 1.0, "quote": 1.0}
 MIN_STEM = 4
 #: How many words' terms a lexicon remembers.
 MAX_REMEMBERED = 200_000
+#: Things the field counts (the lexicon's terms for them): a question about one that no topic
+#: counts gets no confident answer.
+FIELD_TERMS = frozenset(
+    {
+        "tank", "apc", "aircraft", "helicopter", "drone", "airdefence", "artillery", "mlrs",
+        "warship", "submarine", "cruisemissile", "vehicle", "robotic", "refugee", "idp",
+        "returnee", "pow", "conscript",
+    }
+)  # fmt: skip
 #: The terms of what a side suffers: losses, deaths, wounded, prisoners.
 SUFFERED = frozenset({"casualty", "killed", "injured", "pow"})
 #: Words before a place that say where something happened, not whose it is.
@@ -986,6 +995,10 @@ class TopicIndex:
     ) -> npt.NDArray[np.bool_]:
         """The names a question may not be confidently answered with, whatever their score."""
         held = np.zeros(len(shared), dtype=np.bool_)
+        if any(t not in self._postings and t not in self._context for t in terms & FIELD_TERMS):
+            # A thing the field counts that no topic counts ("tank losses" where no topic is
+            # about tanks): every topic lacks it.
+            held[:] = True
         for place in terms & self._lexicon.places:
             # A place the question names and the topic lacks.
             held |= ~self._mask([place])

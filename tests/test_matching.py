@@ -409,6 +409,15 @@ def test_sides_are_not_read_into_words_whose_side_depends_on_the_speaker() -> No
     assert lexicon.terms(words("wie viele zivilisten die")) == ["civilian", "killed"]
 
 
+def test_a_thing_no_topic_counts_gets_no_confident_answer() -> None:
+    """On data without tanks, "russian tank losses" is not Russian troop losses."""
+    index = TopicIndex(LOSSES[:1])
+    result = index.match("russian tank losses")
+    assert best(result) == []
+    assert result.suggestions[0].topic_id == 1
+    assert best(index.match("russian losses")) == [1]
+
+
 def test_words_of_country_names_that_name_no_place_are_not_places() -> None:
     places = Lexicon.from_files(LEXICON_PATH).places
     assert {"bolivia", "sudan", "south"} <= places
