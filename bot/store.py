@@ -72,6 +72,8 @@ from bot.records import (
 #: How long a topic change stays in the log (a process that has not read it for longer
 #: rebuilds its index).
 CHANGE_LOG_RETENTION = timedelta(days=1)
+#: The most old changes one write deletes (a log grown long is trimmed over several writes).
+TRIM_AT_ONCE = 10_000
 #: Records written between flushes during an import.
 IMPORT_CHUNK = 1000
 #: Where a session keeps the topics its writes touched, until it commits.
@@ -818,7 +820,7 @@ class ClaimStore:
         counted, it would otherwise scan every claim written so far, once a chunk."""
         connection = self.session.connection()
         postgresql = connection.dialect.name == "postgresql"
-        keys: dict[int, tuple[Any, ...]] = {}
+        ids: dict[tuple[Any, ...], int] = {}  # several keys may name one claim
         external = [r.external_id for r in records if r.external_id]
         if external:
             rows = (
@@ -830,7 +832,7 @@ class ClaimStore:
                     )
                 )
             )
-            keys.update((claim_id, ("id", external_id)) for claim_id, external_id in rows)
+            ids.update((("id", external_id), claim_id) for claim_id, external_id in rows)
         natural = {r.key for r in records if not r.external_id}
         if natural:
             titles = list({key[0] for key in natural})
@@ -854,15 +856,16 @@ class ClaimStore:
             for claim_id, *key in candidates:  # the oldest claim with a key is the one updated
                 if tuple(key) in natural and claim_id < chosen.get(tuple(key), claim_id + 1):
                     chosen[tuple(key)] = claim_id
-            keys.update((claim_id, key) for key, claim_id in chosen.items())
-        if not keys:
+            ids.update(chosen)
+        if not ids:
             return {}
         claims = self.session.scalars(
             select(Claim)
-            .where(Claim.id.in_(keys))
+            .where(Claim.id.in_(set(ids.values())))
             .options(selectinload(Claim.figures), selectinload(Claim.topic))
         )
-        return {keys[claim.id]: claim for claim in claims}
+        by_id = {claim.id: claim for claim in claims}
+        return {key: by_id[claim_id] for key, claim_id in ids.items() if claim_id in by_id}
 
     def claim(self, claim_id: int) -> Claim:
         """A claim by id, retired ones included."""
@@ -1125,14 +1128,21 @@ def _log_topic_changes(session: Session) -> None:
 
 
 def _trim_changes(session: Session, before: datetime) -> None:
-    """Delete the changes logged before ``before``: every change up to the newest such one,
-    so that what is left is the log's end and a reader learns from the first change left
-    whether it missed any. The changes just logged stay, so ids keep growing (SQLite would
-    reuse an id past the last one). Old changes are read only by a process that has not
-    looked for that long; it rebuilds its index instead (``AnswerService``)."""
+    """Delete the changes logged before ``before`` (the oldest TRIM_AT_ONCE at a time), all
+    but the newest such one: what is left is the log's end, and a reader learns from the
+    first change left whether it missed any (a reader that saw that one missed nothing,
+    whatever gaps the ids have). The changes just logged stay, so ids keep growing (SQLite
+    would reuse an id past the last one). Old changes are read only by a process that has
+    not looked for that long; it rebuilds its index instead (``AnswerService``)."""
     newest_old = select(func.max(TopicChange.id)).where(TopicChange.logged_at < before)
+    oldest = (
+        select(TopicChange.id)
+        .where(TopicChange.id < newest_old.scalar_subquery())
+        .order_by(TopicChange.id)
+        .limit(TRIM_AT_ONCE)
+    )
     session.execute(
-        delete(TopicChange).where(TopicChange.id <= newest_old.scalar_subquery()),
+        delete(TopicChange).where(TopicChange.id.in_(oldest)),
         execution_options={"synchronize_session": False},
     )
 

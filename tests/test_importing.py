@@ -279,6 +279,19 @@ def test_reimport_is_idempotent_and_changes_become_revisions(
     assert save(empty_core, list(read_claims(changed))) == ImportResult(updated=1, unchanged=1)
 
 
+def test_a_claim_named_by_its_id_and_by_its_natural_key_in_one_file_is_updated_twice(
+    empty_core: Core, tmp_path: Path
+) -> None:
+    """One record names the claim by its external id, another by topic, claimant and dates."""
+    path = write(tmp_path, HEADER + "a,T,,C,2022-01-01,k,1,,,unverified\n")
+    assert save(empty_core, list(read_claims(path))) == ImportResult(created=1)
+    both = write(
+        tmp_path,
+        HEADER + "a,T,,C,2022-01-01,k,2,,,unverified\n,T,,C,2022-01-01,k,3,,,unverified\n",
+    )
+    assert save(empty_core, list(read_claims(both))) == ImportResult(updated=2)
+
+
 def test_mapping_rejects_unknown_fields() -> None:
     with pytest.raises(ClaimBotError, match="expected FIELD="):
         CsvMapping.parse(["nonsense"], [])
