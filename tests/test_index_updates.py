@@ -10,7 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event, select, text, update
+from sqlalchemy import event, insert, select, text, update
 
 from bot import db
 from bot.answers import AnswerService
@@ -242,7 +242,7 @@ def test_a_process_that_missed_nothing_updates_in_place_across_a_trim_and_a_gap(
     age_the_log(core, CHANGE_LOG_RETENTION.days + 1)
     with core.engine.begin() as connection:  # another writer's change, past two lost ids
         connection.execute(
-            TopicChange.__table__.insert().values(
+            insert(TopicChange).values(
                 id=seen + 3, topic_id=topic_id(core, CASUALTIES), logged_at=utcnow()
             )
         )
