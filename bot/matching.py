@@ -841,10 +841,6 @@ class TopicIndex:
                 (located if where else unlocated).add(term)
         return located - unlocated
 
-    @staticmethod
-    def _is_sentence(text: str) -> bool:
-        return len(read_words(text)) >= SENTENCE_WORDS
-
     def _correct(self, word: Word) -> str:
         token = word.text
         if (
@@ -918,13 +914,13 @@ class TopicIndex:
                 result.matches
                 or not result.suggestions
                 or result.suggestions[0].topic_id in held
-                or not self._is_sentence(question)
+                or len(read_words(question)) < SENTENCE_WORDS
             ):
                 return result
             # A sentence or headline whose best topic falls short only for its other words
             # ("Cyclone Freddy death toll in Mozambique rises to 165"): confident when read as
-            # a pasted message it repeats that same topic.
-            # Topics as close to it that the message repeats too are shown with it.
+            # a pasted message it repeats that same topic; topics as close to it that the
+            # message repeats too are shown with it.
             best = result.suggestions[0]
             repeated = {m.topic_id for m in self._match_message(question, suggestions).matches}
             if best.topic_id not in repeated:
