@@ -6,7 +6,7 @@ line parses, ids are unique and carry their set's prefix, buckets are known and 
 minimums, no_match questions (and only they) have no topics, and every listed topic is an exact
 existing title. It never calls the matcher.
 
-    .venv/bin/python -m bench.heldout.check [PATH...]   (default: both sets)
+    .venv/bin/python -m bench.heldout.check [PATH...]   (default: every set)
 """
 
 from __future__ import annotations
@@ -66,6 +66,20 @@ SETS = {
             "no_match": 60,
         },
         total=240,
+    ),
+    "questions3.jsonl": QuestionSet(
+        prefix="t",
+        minimums={
+            "plain": 30,
+            "sentence": 40,
+            "typo": 25,
+            "jargon": 30,
+            "pasted": 35,
+            "dated": 25,
+            "multilingual": 35,
+            "no_match": 70,
+        },
+        total=260,
     ),
 }
 
