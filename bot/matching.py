@@ -57,7 +57,15 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.errors import ClaimBotError
-from bot.reading import Word, commonness, is_cyrillic, is_real_word, lemma
+from bot.reading import (
+    Word,
+    commonness,
+    cyrillic_stem,
+    is_cyrillic,
+    is_real_word,
+    lemma,
+    zipf,
+)
 from bot.reading import words as read_words
 from bot.records import describe
 
@@ -115,8 +123,8 @@ MESSAGE_LEAD = 1.5
 BM25_K1 = 1.2
 BM25_B = 0.75
 FIELD_WEIGHTS = {"name": 2.0, "context": 1.0, "quote": 1.0}
-#: The shortest stem a Cyrillic word's ending is cut to, to meet a lexicon word.
-MIN_STEM = 4
+#: A country code this common as an English word is read as the word, even in capitals.
+COMMON_CODE_ZIPF = 4.0
 #: How many words' terms a lexicon remembers.
 MAX_REMEMBERED = 200_000
 #: Things the field counts (the lexicon's terms for them): a question about one that no topic
@@ -238,6 +246,7 @@ class LexiconFile(BaseModel):
     stopwords: list[str] = []
     contrasts: list[list[str]] = []
     demonyms: dict[str, str] = {}
+    codes: dict[str, str] = {}
 
 
 class Lexicon:
@@ -250,6 +259,7 @@ class Lexicon:
         contrasts: Iterable[Iterable[str]] = (),
         places: dict[str, list[str]] | None = None,
         demonyms: dict[str, str] | None = None,
+        codes: dict[str, str] | None = None,
     ) -> None:
         self._words: dict[str, str] = {}
         self._terms: dict[str, tuple[str, ...]] = {}
@@ -276,11 +286,12 @@ class Lexicon:
             self.places |= set(self.terms([w for w in words(name) if w not in NOT_PLACES]))
         self._index_phrases()
         self._terms.clear()  # words read before every place was added
-        self._stems = {
-            word[:-1]: term
-            for word, term in self._words.items()
-            if is_cyrillic(word) and len(word) > MIN_STEM
-        }
+        stems: dict[str, set[str]] = defaultdict(set)
+        for word, term in self._words.items():
+            if is_cyrillic(word):
+                stems[cyrillic_stem(word)].add(term)
+        #: Cyrillic lexicon words by stem, where the stem says one thing.
+        self._stems = {stem: terms.pop() for stem, terms in stems.items() if len(terms) == 1}
         self.contrasts: tuple[frozenset[str], ...] = tuple(
             frozenset(self.terms(words(" ".join(group)))) for group in contrasts
         )
@@ -292,6 +303,10 @@ class Lexicon:
         self.places_of: dict[str, list[str]] = defaultdict(list)
         for place, people in self.demonyms.items():
             self.places_of[people].append(place)
+        #: The words a code stands for, by code, when it is written in capitals.
+        self.codes: dict[str, list[str]] = {
+            code.casefold(): words(name) for code, name in (codes or {}).items()
+        }
         self.known_words: frozenset[str] = frozenset(
             set(self._words) | self._stop | {w for p in self._phrases for w in p}
         )
@@ -299,8 +314,14 @@ class Lexicon:
     def _index_phrases(self) -> None:
         """Phrase lengths by first word: a word tries only the phrases it starts."""
         sizes: dict[str, set[int]] = defaultdict(set)
-        for phrase in self._phrases:
+        #: Cyrillic phrases by their words' stems ("подводная лодка": "подводн лодк").
+        self._stem_phrases: dict[tuple[str, ...], str] = {}
+        for phrase, canonical in self._phrases.items():
             sizes[phrase[0]].add(len(phrase))
+            if canonical and any(is_cyrillic(w) for w in phrase):
+                stems = tuple(cyrillic_stem(w) for w in phrase)
+                self._stem_phrases[stems] = canonical
+                sizes[stems[0]].add(len(phrase))
         self._sizes = {first: sorted(n, reverse=True) for first, n in sizes.items()}
 
     def _add(self, variant: str, canonical: str, keep: bool = False) -> None:
@@ -309,8 +330,13 @@ class Lexicon:
             for form in (parts[0], singular(parts[0])):
                 if not keep or form not in self._words:
                     self._words[form] = canonical
-        elif parts and (not keep or parts not in self._phrases):
-            self._phrases[parts] = canonical
+        elif parts:
+            phrases = {parts}
+            if all(p.isascii() for p in parts):
+                phrases.add(tuple(singular(p) for p in parts))
+            for phrase in phrases:
+                if not keep or phrase not in self._phrases:
+                    self._phrases[phrase] = canonical
 
     @classmethod
     def from_files(cls, *paths: Path) -> Lexicon:
@@ -319,6 +345,7 @@ class Lexicon:
         stopwords: list[str] = []
         contrasts: list[list[str]] = []
         demonyms: dict[str, str] = {}
+        codes = dict(country_codes())
         for path in paths:
             try:
                 data = LexiconFile.model_validate(json.loads(path.read_text(encoding="utf-8")))
@@ -330,7 +357,8 @@ class Lexicon:
             stopwords.extend(data.stopwords)
             contrasts.extend(data.contrasts)
             demonyms.update(data.demonyms)
-        return cls(synonyms, stopwords, contrasts, country_names(), demonyms)
+            codes.update(data.codes)
+        return cls(synonyms, stopwords, contrasts, country_names(), demonyms, codes)
 
     def terms(self, tokens: Sequence[str]) -> list[str]:
         """Canonical terms of already-split words, filler removed, phrases joined."""
@@ -366,28 +394,34 @@ class Lexicon:
         return found
 
     def _stem(self, token: str) -> str | None:
-        """The term of a lexicon word that differs from a Cyrillic word only in its ending
-        (германии, германию: германия), for inflections the lemmatiser does not know."""
-        for cut in (1, 2):
-            stem = token[:-cut]
-            if len(stem) >= MIN_STEM and stem in self._stems:
-                return self._stems[stem]
-        return None
+        """The term of a lexicon word with the same stem as a Cyrillic word, as written or as its
+        lemma (германии, германию: германия), for inflections the lemmatiser does not know."""
+        return self._stems.get(cyrillic_stem(token)) or self._stems.get(cyrillic_stem(lemma(token)))
 
     def _phrase(self, tokens: Sequence[str], i: int) -> tuple[str | None, int]:
         """The canonical term of the longest phrase starting at ``tokens[i]`` (as written, or
         as lemmas for a word outside ASCII), and its length."""
         plain = tokens[i].isascii()
-        if plain and tokens[i] not in self._sizes:
-            return None, 0
-        starts = {tokens[i]} if plain else {tokens[i], lemma(tokens[i])}
+        token = tokens[i]
+        starts = (
+            {token, singular(token)}
+            if plain
+            else {token, lemma(token), cyrillic_stem(token), cyrillic_stem(lemma(token))}
+        )
         for size in sorted({n for w in starts for n in self._sizes.get(w, ())}, reverse=True):
             if i + size > len(tokens):
                 continue
             window = tuple(tokens[i : i + size])
             canonical = self._phrases.get(window)
-            if canonical is None and not all(t.isascii() for t in window):
-                canonical = self._phrases.get(tuple(lemma(t) for t in window))
+            if canonical is None:
+                # Plurals and other inflections ("cruise missiles", "подводных лодок").
+                canonical = self._phrases.get(
+                    tuple(singular(t) if t.isascii() else lemma(t) for t in window)
+                )
+            if canonical is None and not plain:
+                canonical = self._stem_phrases.get(
+                    tuple(cyrillic_stem(lemma(t)) for t in window)
+                ) or self._stem_phrases.get(tuple(cyrillic_stem(t) for t in window))
             if canonical is not None:
                 return canonical, size
         return None, 0
@@ -409,6 +443,18 @@ def country_names() -> dict[str, list[str]]:
             variants += [t.gettext(country.common_name) for t in translations]
         names[english] = variants
     return names
+
+
+@cache
+def country_codes() -> dict[str, str]:
+    """Every country's English name by its three-letter code (ISO 3166-1 alpha-3: "SSD",
+    "ETH"), leaving out codes that are common English words ("CAN", "ARE", "PER"), which
+    people write in capitals for emphasis."""
+    return {
+        country.alpha_3: getattr(country, "common_name", None) or country.name.split(",")[0]
+        for country in pycountry.countries
+        if zipf(country.alpha_3.casefold(), "en") < COMMON_CODE_ZIPF
+    }
 
 
 @cache
@@ -817,6 +863,9 @@ class TopicIndex:
         languages: dict[str, str] = {}
         with self._lock:
             for word in read_words(text):
+                if word.capitals and word.text in self._lexicon.codes:
+                    tokens.extend(self._lexicon.codes[word.text])
+                    continue
                 corrected = self._correct(word)
                 tokens.append(corrected)
                 languages[corrected] = word.language

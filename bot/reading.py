@@ -36,6 +36,7 @@ _SIGNATURE = re.compile(r"[—–-]{1,2}\s*[^\n()—–]{0,80}\(@\w+\)[^\n]*")
 _HASHTAG = re.compile(r"#(\w+)")
 _CAMEL = re.compile(r"(?<=[a-z]{2})(?=[A-Z][a-z])|(?<=[A-Z])(?=[A-Z][a-z]{2})")
 _WORD = re.compile(r"\w+")
+_CODE = re.compile(r"(?<![\w'])[A-Z]{3}(?![\w'])")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _UKRAINIAN_ONLY = re.compile(r"[іїєґ]")
 _RUSSIAN_ONLY = re.compile(r"[ыэъё]")
@@ -43,9 +44,11 @@ _RUSSIAN_ONLY = re.compile(r"[ыэъё]")
 
 @dataclass(frozen=True, slots=True)
 class Word:
-    """One word as written (folded)."""
+    """One word as written (folded); ``capitals`` when it was written as three capital letters
+    in a text that is not all capitals (a code: "SSD", "ETH", "CAR")."""
 
     text: str
+    capitals: bool = False
 
     @property
     def language(self) -> str:
@@ -83,8 +86,10 @@ def fold(text: str) -> str:
 
 def words(text: str) -> list[Word]:
     """The words of a text, possessives dropped ("russia's" -> "russia")."""
-    plain = re.sub(r"'s\b|'", "", fold(clean(text)))
-    return [Word(token) for token in _WORD.findall(plain.replace("_", " "))]
+    cleaned = clean(text)
+    plain = re.sub(r"'s\b|'", "", fold(cleaned))
+    codes = set() if cleaned.isupper() else {c.casefold() for c in _CODE.findall(cleaned)}
+    return [Word(token, token in codes) for token in _WORD.findall(plain.replace("_", " "))]
 
 
 @lru_cache(maxsize=65536)
@@ -96,6 +101,33 @@ def lemma(token: str) -> str:
         return fold(simplemma.lemmatize(token, cyrillic_language(token), low_memory=True))
     if token.isascii() and token.isalpha():
         return fold(simplemma.lemmatize(token, "en", low_memory=True))
+    return token
+
+
+#: Inflectional endings of Ukrainian and Russian adjectives and nouns, longest first.
+_CYRILLIC_ENDINGS = tuple(
+    sorted(
+        [
+            *("ими", "ыми", "іми", "ого", "его", "ому", "ему", "ами", "ями"),
+            *("ій", "ий", "ый", "ой", "ая", "яя", "ое", "ее", "ые", "ие", "ых", "их", "ім"),
+            *("им", "ым", "ою", "ею", "ую", "юю", "ам", "ям", "ах", "ях", "ов", "ев", "ей"),
+            *("ів", "їв", "а", "я", "о", "е", "є", "ы", "и", "і", "ї", "у", "ю", "ь", "й"),
+        ],
+        key=len,
+        reverse=True,
+    )
+)
+#: A stem keeps at least this many letters.
+MIN_STEM = 4
+
+
+@lru_cache(maxsize=65536)
+def cyrillic_stem(token: str) -> str:
+    """A Cyrillic word less its inflectional ending ("подводная", "подводный": "подводн"),
+    for words whose inflections the lemmatiser reads to different lemmas."""
+    for ending in _CYRILLIC_ENDINGS:
+        if token.endswith(ending) and len(token) - len(ending) >= MIN_STEM:
+            return token[: -len(ending)]
     return token
 
 

@@ -409,6 +409,44 @@ def test_sides_are_not_read_into_words_whose_side_depends_on_the_speaker() -> No
     assert lexicon.terms(words("wie viele zivilisten die")) == ["civilian", "killed"]
 
 
+def test_every_word_of_the_shipped_lexicon_reads_as_its_term() -> None:
+    """A variant that reads as something else (a filler word, another group's term) is a
+    lexicon entry that can never match."""
+    lexicon = Lexicon.from_files(LEXICON_PATH)
+    shipped = json.loads(LEXICON_PATH.read_text(encoding="utf-8"))
+    wrong = {
+        (canonical, variant): lexicon.terms(words(variant))
+        for canonical, variants in shipped["synonyms"].items()
+        for variant in variants
+        if lexicon.terms(words(variant)) != lexicon.terms(words(canonical))
+    }
+    assert wrong == {}
+
+
+@pytest.mark.parametrize(
+    ("question", "terms"),
+    [
+        ("сколько подводных лодок", ["submarine"]),  # the lexicon has "подводная лодка"
+        ("скільки крилатих ракет", ["cruisemissile"]),
+        ("внутрішньо переміщених осіб", ["idp"]),
+        ("сирийские беженцы", ["syrian", "refugee"]),
+        ("cruise missiles downed", ["cruisemissile", "casualty"]),
+        ("armored vehicle", ["apc"]),  # the lexicon has the plural
+    ],
+)
+def test_phrases_and_words_are_read_in_any_inflection(question: str, terms: list[str]) -> None:
+    assert Lexicon.from_files(LEXICON_PATH).terms(words(question)) == terms
+
+
+def test_country_codes_are_places_only_when_written_in_capitals() -> None:
+    index = TopicIndex([TopicNames(1, "South Sudan: S. Sudanese Refugees in Ethiopia")])
+    assert index.read("SSD refugees in ETH").terms == ["south", "sudan", "refugee", "ethiopia"]
+    assert index.read("CAR PiN").terms[:3] == ["central", "african", "republic"]
+    assert "central" not in index.read("car bomb").terms  # a word, in lower case
+    assert "canada" not in index.read("CAN you help").terms  # a code that is a word
+    assert "sudan" not in index.read("SSD PRICES ARE UP").terms  # all capitals: shouting
+
+
 def test_a_thing_no_topic_counts_gets_no_confident_answer() -> None:
     """On data without tanks, "russian tank losses" is not Russian troop losses."""
     index = TopicIndex(LOSSES[:1])
