@@ -64,6 +64,7 @@ from bot.reading import (
     is_cyrillic,
     is_real_word,
     lemma,
+    without_hashtags,
     zipf,
 )
 from bot.reading import words as read_words
@@ -127,13 +128,20 @@ FIELD_WEIGHTS = {"name": 2.0, "context": 1.0, "quote": 1.0}
 COMMON_CODE_ZIPF = 4.0
 #: How many words' terms a lexicon remembers.
 MAX_REMEMBERED = 200_000
+#: Words after which a side is the one acting, not the one a figure is about ("shot down by
+#: Russia").
+AGENT_WORDS = frozenset({"by", "durch", "par", "przez"})
+#: Terms after which a side is the one speaking ("Russian MoD", "Ukraine's General Staff").
+SPEAKER_TERMS = frozenset(
+    {"mod", "genstaff", "government", "media", "president", "embassy", "spokesman"}
+)
 #: Things the field counts (the lexicon's terms for them): a question about one that no topic
 #: counts gets no confident answer.
 FIELD_TERMS = frozenset(
     {
         "tank", "apc", "aircraft", "helicopter", "drone", "airdefence", "artillery", "mlrs",
         "warship", "submarine", "cruisemissile", "vehicle", "robotic", "refugee", "idp",
-        "returnee", "pow", "conscript",
+        "returnee", "pow", "conscript", "launch", "production",
     }
 )  # fmt: skip
 #: The terms of what a side suffers: losses, deaths, wounded, prisoners.
@@ -559,6 +567,11 @@ class TopicIndex:
         self._lexicon = lexicon or default_lexicon()
         # The terms a topic must have when a question names them: sides and places.
         self._contrasting = frozenset().union(*self._lexicon.contrasts) | self._lexicon.places
+        #: Places, and the sides of a contrast of peoples ("russian", "ukrainian", "usa").
+        peoples = set(self._lexicon.demonyms.values())
+        self._contrasting_sides = self._lexicon.places.union(
+            *(group for group in self._lexicon.contrasts if group & peoples)
+        )
         self._lock = threading.RLock()
         self._titles: tuple[str, ...] | None = None
         self._entries: dict[int, _Entry] = {}
@@ -1003,10 +1016,11 @@ class TopicIndex:
             QUESTION_SHARE * (shared + explained) / question_weight
             + (1 - QUESTION_SHARE) * shared / self._name_weights
         )
-        contradicted = self._contradicted(terms)
+        subject = terms - self._bystanders(question)
+        contradicted = self._contradicted(subject)
         if contradicted is not None:
             scores[contradicted] = 0.0
-        held = self._held(question, terms, shared)
+        held = self._held(question, terms, subject, shared)
         scores[held] = np.minimum(scores[held], CONFIDENT - 0.1)
         starts = self._starts.values
         best = np.round(np.maximum.reduceat(scores, starts), 4).astype(np.float64)
@@ -1035,10 +1049,44 @@ class TopicIndex:
         free = scores[start:end][~held[start:end]]
         return float(free.max()) if len(free) else -1.0
 
+    def _bystanders(self, text: str) -> set[str]:
+        """The sides a text names only as the one speaking or acting ("Russian MoD: Ukraine
+        lost 50 tanks", "aircraft shot down by Russia", "#StandWithUkraine"), not as the one a
+        figure is about."""
+        text, hashtags = without_hashtags(text)
+        tokens = [self._correct(word) for word in read_words(text)]
+        sides = self._contrasting_sides
+        bystanders = set(self._lexicon.terms(words(hashtags))) & sides
+        subjects: set[str] = set()
+        for i, token in enumerate(tokens):
+            named = set(self._lexicon.terms([token])) & sides
+            if not named:
+                continue
+            after = self._lexicon.terms(tokens[i + 1 : i + 3])[:1]
+            aside = tokens[i - 1 : i] in ([w] for w in AGENT_WORDS) or (
+                bool(after) and after[0] in SPEAKER_TERMS
+            )
+            (bystanders if aside else subjects).update(named)
+        return bystanders - subjects
+
+    def _another_side(self, subject: set[str], located: set[str]) -> npt.NDArray[np.bool_]:
+        """The names about another side's loss than the one a text implies: a loss suffered by
+        a place whose people are a side, where the text names no side ("ukraine aircraft
+        losses", "втрати україни"), or names it only after a preposition of place
+        (``located``: "Russian losses in Ukraine" is Russia's)."""
+        wrong = np.zeros(len(self._name_weights), dtype=np.bool_)
+        demonyms = self._lexicon.demonyms
+        for group in self._lexicon.contrasts:
+            implied = {demonyms[p] for p in subject - located if p in demonyms} & group
+            if implied and not subject & group:
+                wrong |= self._mask(group - implied) & ~self._mask(implied)
+        return wrong
+
     def _held(
-        self, question: str, terms: set[str], shared: npt.NDArray[np.float64]
+        self, question: str, terms: set[str], subject: set[str], shared: npt.NDArray[np.float64]
     ) -> npt.NDArray[np.bool_]:
-        """The names a question may not be confidently answered with, whatever their score."""
+        """The names a question may not be confidently answered with, whatever their score
+        (``subject``: its terms less the sides it names only as speaking or acting)."""
         held = np.zeros(len(shared), dtype=np.bool_)
         if any(t not in self._postings and t not in self._context for t in terms & FIELD_TERMS):
             # A thing the field counts that no topic counts ("tank losses" where no topic is
@@ -1047,15 +1095,8 @@ class TopicIndex:
         for place in terms & self._lexicon.places:
             # A place the question names and the topic lacks.
             held |= ~self._mask([place])
-        located = self._located(question) if terms & SUFFERED else set(terms)
-        demonyms = self._lexicon.demonyms
-        for group in self._lexicon.contrasts:
-            # A loss suffered by a place whose people are a side, where the question names no
-            # side ("ukraine aircraft losses", "втрати україни"), on a topic about another's.
-            implied = {demonyms[p] for p in terms - located if p in demonyms} & group
-            if implied and not terms & group:
-                held |= self._mask(group - implied) & ~self._mask(implied)
         if terms & SUFFERED:
+            held |= self._another_side(subject, self._located(question))
             # Deaths or losses asked of a topic that counts none ("people died in the Pakistan
             # floods" is not "people affected").
             counts_losses = np.zeros(len(shared), dtype=np.bool_)
@@ -1098,6 +1139,19 @@ class TopicIndex:
             key=lambda pair: (-pair[0], pair[1].title),
         )
         return [match for _, match in ranked[:wanted]]
+
+    def _wrong_sides(self, text: str, terms: set[str], where: set[str]) -> npt.NDArray[np.bool_]:
+        """The topics every name of which a message's sides rule out: it names one side of a
+        contrast and they another, or it implies whose loss it is ("Ukraine says 31,000 of its
+        soldiers killed") and they are about another's. Sides named only as speaking or acting
+        do not count."""
+        subject = terms - self._bystanders(text)
+        wrong = self._contradicted(subject)
+        if wrong is None:
+            wrong = np.zeros(len(self._name_weights), dtype=np.bool_)
+        if terms & SUFFERED:
+            wrong |= self._another_side(subject, where)
+        return np.logical_and.reduceat(wrong, self._starts.values)
 
     def _message_bar(self, topic_id: int, asked: set[str], where: set[str]) -> float:
         """The share of a topic's name or quote a message must repeat to be about it, given the
@@ -1157,8 +1211,12 @@ class TopicIndex:
         # topic is named after that it names in passing ("Germany's intelligence chief").
         where = self._located(text)
         asked = {p for p in self._places(terms) if self._place_uses[p]} | where
+        wrong = self._wrong_sides(text, set(terms), where)
         confident = tuple(
-            m for m in scored if m.score >= self._message_bar(m.topic_id, asked, where)
+            m
+            for m in scored
+            if m.score >= self._message_bar(m.topic_id, asked, where)
+            and not wrong[self._slot_of[m.topic_id]]
         )
         if (
             scored

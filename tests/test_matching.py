@@ -394,6 +394,53 @@ def test_where_a_loss_happened_is_read_a_few_words_back(losses: TopicIndex) -> N
         assert best(losses.match(question)) in ([2], [3]), question
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "ukrainian aircraft shot down by russia",
+        "> Ukraine lost 50 tanks near Zaporizhzhia, Russian MoD claims. is this true?",
+        "Russian MoD: Ukraine lost over 10,000 troops in June alone",
+        "Ukraine says 31,000 of its soldiers killed, Zelensky gives the first official toll "
+        "of the war on Sunday in Kyiv",  # a pasted message
+    ],
+)
+def test_a_side_speaking_or_acting_is_not_the_side_a_loss_is_about(
+    losses: TopicIndex, question: str
+) -> None:
+    assert best(losses.match(question)) == []
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("russian aircraft shot down by ukraine", 2),
+        ("Russia has lost 300,000 troops since Feb. 24, 2022, Ukraine's General Staff says", 1),
+        ("The enemy lost 12 more tanks today, the General Staff says #StandWithUkraine", 3),
+    ],
+)
+def test_a_side_named_as_the_speaker_leaves_the_loss_to_the_other(
+    losses: TopicIndex, question: str, topic: int
+) -> None:
+    assert best(losses.match(question))[:1] == [topic]
+
+
+def test_soldiers_are_not_civilians() -> None:
+    index = TopicIndex(
+        [
+            TopicNames(1, "Ukraine: Civilians Killed since 24 Feb 2022"),
+            TopicNames(2, "Russian military casualties in Ukraine"),
+        ]
+    )
+    assert best(index.match("civilians killed in ukraine")) == [1]
+    soldiers = index.match("soldiers killed in ukraine")  # whose soldiers, it does not say
+    assert [m.topic_id for m in (*soldiers.matches, *soldiers.suggestions)] == [2]
+
+
+def test_a_measure_the_data_does_not_hold_gets_no_confident_answer(losses: TopicIndex) -> None:
+    for question in ("how many tanks did russia produce this year", "russian aircraft launched"):
+        assert best(losses.match(question)) == [], question
+
+
 def test_a_message_naming_who_said_it_is_not_about_their_country(losses: TopicIndex) -> None:
     message = (
         "Russian soldiers killed in Ukraine now number 300,000 or more, Germany's intelligence "
