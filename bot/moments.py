@@ -2,8 +2,9 @@
 
 Dates are read by a small grammar in English, Ukrainian and Russian: day, month and year in the
 orders people write them (``1 June 2023``, ``June 1, 2023``, ``1 червня 2023``, ``2023-06-01``,
-``01.06.2023``), months and years alone, ``last November``, ``this year``, ``day 100 of the
-war`` and ``the first anniversary of the invasion``, each inside a frame that says whether it is
+``01.06.2023``), months and years alone (``mid July 2023``, ``early 2023``: a third of it),
+``last November``, ``this year``, ``day 100 of the war`` and ``the first anniversary of the
+invasion``, each inside a frame that says whether it is
 a moment (``as of``, ``by``, ``on``, ``станом на``, ``на``, ``к``) or a period (``in``,
 ``between ... and``, ``from ... to``, ``since``, ``у``, ``між``, ``с ... по``). A grammar rather
 than a general date parser because it answers in microseconds (a dated answer must cost no more
@@ -54,14 +55,24 @@ MONTH = rf"(?:{_EN_MONTH}|{_CYR_MONTH})\.?"
 DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th|-?(?:го|е|й|ого))?"
 YEAR = r"(?:19|20)\d\d"
 _YEAR_WORD = r"(?:\s*(?:року|році|рік|р\.|года|году|год|г\.))?"
+#: "early", "mid" or "late" before a month or a year: its first, middle or last third.
+_PART = (
+    r"(?:(?:early|mid|late|на\s+початку|в\s+середині|наприкінці|в\s+начале|в\s+середине"
+    r"|в\s+конце)[-\s]+)?"
+)
+_THIRDS = {
+    "early": 0, "на початку": 0, "в начале": 0,
+    "mid": 1, "в середині": 1, "в середине": 1,
+    "late": 2, "наприкінці": 2, "в конце": 2,
+}  # fmt: skip
 
 _DATE = (
     rf"(?P<iso>{YEAR}-\d\d-\d\d)"
     rf"|(?P<num>\d{{1,2}}[./]\d{{1,2}}[./]{YEAR})"
     rf"|(?P<dmy>{DAY}\s+(?:of\s+)?{MONTH}(?:\s*,?\s*{YEAR}{_YEAR_WORD})?)"
     rf"|(?P<mdy>{MONTH}\s+{DAY}(?:\s*,\s*|\s+){YEAR})"
-    rf"|(?P<my>{MONTH}(?:\s+{YEAR}{_YEAR_WORD})?)"
-    rf"|(?P<y>{YEAR}{_YEAR_WORD})"
+    rf"|(?P<my>{_PART}{MONTH}(?:\s+{YEAR}{_YEAR_WORD})?)"
+    rf"|(?P<y>{_PART}{YEAR}{_YEAR_WORD})"
 )
 _ORDINALS = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5,
@@ -247,14 +258,27 @@ def _span(
             return day, day, "day"
         if parts["my"]:
             month = _month(text)
-            return date(year, month, 1), _month_end(year, month), "month"
+            return _third(text, date(year, month, 1), _month_end(year, month), "month")
         if parts["y"]:
-            return date(year, 1, 1), date(year, 12, 31), "year"
+            return _third(text, date(year, 1, 1), date(year, 12, 31), "year")
     except UnreadableDateError:
         raise
     except ValueError:
         raise UnreadableDateError(text) from None
     raise UnreadableDateError(text)
+
+
+def _third(text: str, first: date, last: date, granular: str) -> tuple[date, date, str]:
+    """The span, or its first, middle or last third for "early", "mid" or "late"."""
+    said = text.casefold()
+    part = next((n for word, n in _THIRDS.items() if said.startswith(word)), None)
+    if part is None:
+        return first, last, granular
+    if granular == "year":  # January to April, May to August, September to December
+        start = first.replace(month=1 + 4 * part)
+        return start, _month_end(first.year, 4 + 4 * part), granular
+    start = first + timedelta(days=10 * part)  # 1 to 10, 11 to 20, 21 to the end
+    return start, last if part == 2 else start + timedelta(days=9), granular
 
 
 def _month(text: str) -> int:

@@ -45,6 +45,13 @@ TODAY = date(2026, 12, 1)
         ("беженцы в польше в сентябре 2022", "беженцы в польше", date(2022, 9, 1), date(2022, 9, 30)),
         ("втрати у 2023 році", "втрати", date(2023, 1, 1), date(2023, 12, 31)),
         ("біженці в польщі у вересні 2022", "біженці в польщі", date(2022, 9, 1), date(2022, 9, 30)),
+        # early, mid and late: a third of the month or the year
+        ("sudan people killed as of mid july 2023", "sudan people killed", None, date(2023, 7, 20)),
+        ("russian tanks as of mid-June 2023", "russian tanks", None, date(2023, 6, 20)),
+        ("refugees in poland in early 2023", "refugees in poland", date(2023, 1, 1), date(2023, 4, 30)),
+        ("russian losses in late february 2022", "russian losses", date(2022, 2, 21), date(2022, 2, 28)),
+        ("втрати наприкінці 2023 року", "втрати", date(2023, 9, 1), date(2023, 12, 31)),
+        ("потери в середине июля 2023", "потери", date(2023, 7, 11), date(2023, 7, 20)),
         # a change over a period
         ("change in russian tank losses since 1 January 2024", "change in russian tank losses", date(2024, 1, 1), TODAY),
         ("russian tank losses between March and June 2023", "russian tank losses", date(2023, 3, 1), date(2023, 6, 30)),
