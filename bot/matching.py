@@ -318,6 +318,36 @@ class Lexicon:
         self.known_words: frozenset[str] = frozenset(
             set(self._words) | self._stop | {w for p in self._phrases for w in p}
         )
+        self._known_by_initial: dict[str, list[str]] = defaultdict(list)
+        for word in sorted(self.known_words):
+            self._known_by_initial[word[0]].append(word)
+        self._spelled: dict[str, str] = {}
+
+    def spelled(self, token: str) -> str:
+        """A word of a topic's name as the lexicon spells it, where it is no word of its
+        language but a lexicon word misspelt ("Chidren in Need": "children")."""
+        known = self._spelled.get(token)
+        if known is not None:
+            return known
+        spelled = token
+        if not (
+            token in self.known_words
+            or len(token) < MIN_TYPO_LENGTH
+            or not token.isalpha()
+            or is_real_word(Word(token))
+        ):
+            best = process.extractOne(
+                token,
+                self._known_by_initial.get(token[0], ()),
+                scorer=OSA.normalized_similarity,
+                score_cutoff=TYPO_SIMILARITY,
+            )
+            # Not into a place: "Rwandan" is its people, not "Rwanda" misspelt.
+            if best and not set(self.terms([best[0]])) & self.places:
+                spelled = best[0]
+        if len(self._spelled) < MAX_REMEMBERED:
+            self._spelled[token] = spelled
+        return spelled
 
     def _index_phrases(self) -> None:
         """Phrase lengths by first word: a word tries only the phrases it starts."""
@@ -628,7 +658,7 @@ class TopicIndex:
         tokens: set[str] = set()
         term_sets = []
         for name in (topic.title, *topic.aliases):
-            name_tokens = words(name)
+            name_tokens = [self._lexicon.spelled(token) for token in words(name)]
             tokens.update(name_tokens)
             terms = frozenset(self._lexicon.terms(name_tokens))
             if terms:

@@ -494,6 +494,19 @@ def test_country_codes_are_places_only_when_written_in_capitals() -> None:
     assert "sudan" not in index.read("SSD PRICES ARE UP").terms  # all capitals: shouting
 
 
+def test_a_misspelt_word_in_a_topics_name_is_read_as_meant() -> None:
+    index = TopicIndex(
+        [
+            TopicNames(1, "Democratic Republic of the Congo: Chidren in Need"),
+            TopicNames(2, "Democratic Republic of the Congo: People in Need"),
+            TopicNames(3, "Democratic Republic of the Congo: Rwandan Refugees in DRC"),
+        ]
+    )
+    assert best(index.match("how many children are in need in the DRC")) == [1]
+    assert best(index.match("chidren in need drc")) == [1]
+    assert "rwanda" not in index.read("rwandan refugees").terms  # a people, not a misspelt place
+
+
 def test_a_thing_no_topic_counts_gets_no_confident_answer() -> None:
     """On data without tanks, "russian tank losses" is not Russian troop losses."""
     index = TopicIndex(LOSSES[:1])
