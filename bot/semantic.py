@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -49,10 +50,12 @@ class SemanticModel:
         return unit
 
 
+@cache
 def load_model(name: str, weight: float) -> SemanticModel:
     """The model ``CLAIMBOT_SEMANTIC_MODEL`` names: a local directory as saved by model2vec, or a
     Hugging Face model name (from the local cache when it is there); one sentence when the extra
-    is not installed or the model cannot be loaded."""
+    is not installed or the model cannot be loaded. Loaded once per process: every core in it
+    (``claimbot serve`` makes a second one) shares it."""
     try:
         from model2vec import StaticModel  # noqa: PLC0415  (only a configured model loads it)
     except ImportError as error:
