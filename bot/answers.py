@@ -27,6 +27,7 @@ from bot.matching import Lexicon, Match, MatchResult, TopicIndex
 from bot.models import Basis, Verification, utcnow
 from bot.moments import Moment, Reading
 from bot.moments import read as read_moment
+from bot.semantic import SemanticModel
 from bot.store import FIRST, ClaimRow, ClaimStore, DatedFigures, FigureRow, TopicSummary
 
 log = logging.getLogger(__name__)
@@ -812,9 +813,15 @@ class TopicsPage:
 class AnswerService:
     """Answers questions from the store, keeping the match index fresh."""
 
-    def __init__(self, sessions: sessionmaker[Session], lexicon: Lexicon | None = None) -> None:
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        lexicon: Lexicon | None = None,
+        semantic: SemanticModel | None = None,
+    ) -> None:
         self._sessions = sessions
         self._lexicon = lexicon
+        self._semantic = semantic
         self._lock = threading.Lock()
         self._index: TopicIndex | None = None
         #: The newest change the index has, and the older change ids not seen yet (a writer
@@ -853,7 +860,7 @@ class AnswerService:
     def _build(self, store: ClaimStore) -> TopicIndex:
         """The whole index, afresh (logged, with the process, at ``LOG_LEVEL=DEBUG``)."""
         started = time.perf_counter()
-        index = TopicIndex(store.topic_names(), self._lexicon)
+        index = TopicIndex(store.topic_names(), self._lexicon, self._semantic)
         log.debug(
             "Built the match index of %d topics in %.1f s (process %d)",
             index.size,

@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     web_concurrency: int = Field(default=2, ge=1, le=64)
     web_threads: int = Field(default=16, ge=1, le=256)
     claimbot_lexicon: FilePath | None = None
+    claimbot_semantic_model: str | None = None
+    claimbot_semantic_weight: float = Field(default=0.3, ge=0, le=1)
 
     @field_validator("slack_api_url")
     @classmethod
@@ -43,6 +45,7 @@ class Settings(BaseSettings):
         "slack_app_token",
         "claimbot_editor_group",
         "claimbot_lexicon",
+        "claimbot_semantic_model",
         mode="before",
     )
     @classmethod

@@ -18,6 +18,7 @@ from bot.learning import LearningService
 from bot.listening import ChangeListener
 from bot.matching import default_lexicon
 from bot.records import load_file
+from bot.semantic import load_model
 from bot.store import ImportResult
 
 SEED_PATH = Path(__file__).resolve().parent.parent / "data" / "claims.json"
@@ -38,7 +39,12 @@ class Core:
     def __post_init__(self) -> None:
         self.sessions = db.session_factory(self.engine)
         self.database_answers = db.HealthCheck(self.engine, seconds=1.0)
-        self.answers = AnswerService(self.sessions, default_lexicon(self.settings.claimbot_lexicon))
+        name = self.settings.claimbot_semantic_model
+        self.answers = AnswerService(
+            self.sessions,
+            default_lexicon(self.settings.claimbot_lexicon),
+            load_model(name, self.settings.claimbot_semantic_weight) if name else None,
+        )
         self.digests = DigestService(self.sessions, self.answers)
         self.editing = EditService(self.sessions)
         self.learning = LearningService(self.sessions)

@@ -33,6 +33,11 @@ whole description (names, context and quotes, with field weights), and a topic i
 match when the message repeats most of one of its names or quotes (the share of that text's
 weight found in the message, and of what it says beyond its places, with enough of its terms),
 and does not say it happened somewhere the topic is not.
+
+With a sentence-embedding model configured (``bot/semantic.py``), the topics found are ordered
+within each tier (confident matches, suggestions) by their ranking score blended with the
+text's cosine similarity to the topic's closest name; which topics are confident, suggested or
+not found at all, and the scores shown, stay as the lexical stage decided.
 """
 
 from __future__ import annotations
@@ -69,6 +74,7 @@ from bot.reading import (
 )
 from bot.reading import words as read_words
 from bot.records import describe
+from bot.semantic import SemanticModel
 
 LEXICON_PATH = Path(__file__).with_name("lexicon.json")
 
@@ -517,12 +523,13 @@ class _Reading:
 @dataclass(frozen=True, slots=True)
 class _Entry:
     """A topic as the index keeps it: the words it adds to typo correction, each name's terms
-    (a row each) with the context terms that explain it, its contrast sides, its BM25 document,
-    and its names and quotes as units a message repeats."""
+    (a row each) and text with the context terms that explain it, its contrast sides, its BM25
+    document, and its names and quotes as units a message repeats."""
 
     topic: TopicNames
     tokens: frozenset[str]
     names: tuple[tuple[str, ...], ...]
+    texts: tuple[str, ...]
     contexts: tuple[frozenset[str], ...]
     sides: frozenset[str]
     document: dict[str, float]
@@ -539,16 +546,19 @@ _UnitWeights = tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArr
 
 
 class _Column:
-    """A numpy array that grows at its end in amortised constant time."""
+    """A numpy array that grows at its end in amortised constant time (of rows of ``width``
+    values each, when given)."""
 
-    def __init__(self, dtype: type[np.generic]) -> None:
-        self._data: npt.NDArray[Any] = np.zeros(1024, dtype=dtype)
+    def __init__(self, dtype: type[np.generic], width: int | None = None) -> None:
+        self._data: npt.NDArray[Any] = np.zeros((1024, *([width] if width else [])), dtype=dtype)
         self.size = 0
 
-    def extend(self, values: Sequence[Any]) -> None:
+    def extend(self, values: Sequence[Any] | npt.NDArray[Any]) -> None:
         end = self.size + len(values)
         if end > len(self._data):
-            grown = np.zeros(max(end, 2 * len(self._data)), dtype=self._data.dtype)
+            grown = np.zeros(
+                (max(end, 2 * len(self._data)), *self._data.shape[1:]), dtype=self._data.dtype
+            )
             grown[: self.size] = self._data[: self.size]
             self._data = grown
         self._data[self.size : end] = values
@@ -590,11 +600,19 @@ class TopicIndex:
     index, of term counts per topic for BM25, and the names and quotes of each topic as units.
     A changed topic's old rows are dropped from the inverted indexes and its new rows appended;
     the weights that depend on the whole corpus are recomputed as vectors, so an index updated
-    in place scores exactly as one built afresh. Every method is safe across threads.
+    in place scores exactly as one built afresh. With a ``semantic`` model, each name's
+    embedding is a row of one more array, appended with the name's other rows. Every method is
+    safe across threads.
     """
 
-    def __init__(self, topics: Iterable[TopicNames], lexicon: Lexicon | None = None) -> None:
+    def __init__(
+        self,
+        topics: Iterable[TopicNames],
+        lexicon: Lexicon | None = None,
+        semantic: SemanticModel | None = None,
+    ) -> None:
         self._lexicon = lexicon or default_lexicon()
+        self._semantic = semantic
         # The terms a topic must have when a question names them: sides and places.
         self._contrasting = frozenset().union(*self._lexicon.contrasts) | self._lexicon.places
         #: Places, and the sides of a contrast of peoples ("russian", "ukrainian", "usa").
@@ -657,12 +675,14 @@ class TopicIndex:
         """A topic's names, context, sides, document and units as terms."""
         tokens: set[str] = set()
         term_sets = []
+        texts = []
         for name in (topic.title, *topic.aliases):
             name_tokens = [self._lexicon.spelled(token) for token in words(name)]
             tokens.update(name_tokens)
             terms = frozenset(self._lexicon.terms(name_tokens))
             if terms:
                 term_sets.append(terms)
+                texts.append(name)
         context_tokens = [w for text in (*topic.claimants, *topic.metrics) for w in words(text)]
         tokens.update(context_tokens)
         topic_context = frozenset(self._lexicon.terms(context_tokens))
@@ -689,6 +709,7 @@ class TopicIndex:
             topic,
             frozenset(tokens),
             names,
+            tuple(texts),
             tuple(context - terms for terms in term_sets),
             sides,
             dict(document),
@@ -780,6 +801,10 @@ class TopicIndex:
         self._name_dead = _Column(np.bool_)
         self._unit_terms, self._unit_bounds = _Column(np.int64), _Column(np.int64)
         self._unit_dead = _Column(np.bool_)
+        #: Each name's embedding (unit length), with a semantic model.
+        self._name_vectors = (
+            _Column(np.float32, self._semantic.dimensions) if self._semantic else None
+        )
         self._dead_rows = 0
         self._postings: dict[str, npt.NDArray[np.int64]] = {}
         self._context: dict[str, npt.NDArray[np.int64]] = {}
@@ -836,6 +861,10 @@ class TopicIndex:
         self._name_terms.extend(name_terms)
         self._name_bounds.extend(name_bounds)
         self._name_dead.extend([False] * len(name_bounds))
+        if self._name_vectors is not None and self._semantic is not None:
+            self._name_vectors.extend(
+                self._semantic.embed([text for entry in entries for text in entry.texts])
+            )
         self._unit_terms.extend(unit_terms)
         self._unit_bounds.extend(unit_bounds)
         self._unit_dead.extend([False] * len(unit_bounds))
@@ -1066,7 +1095,39 @@ class TopicIndex:
         kept = frozenset(
             m.topic_id for m in close if self._unheld(scores, held, m.topic_id) < m.score - 1e-4
         )
+        if self._semantic is not None:
+            ranking = {m.topic_id: m.score for m in (*confident, *close)}
+            confident, close = self._rerank(self._semantic, question, confident, close, ranking)
         return MatchResult(confident, close[:suggestions]), kept
+
+    def _rerank(
+        self,
+        semantic: SemanticModel,
+        text: str,
+        confident: tuple[Match, ...],
+        close: tuple[Match, ...],
+        ranking: dict[int, float],
+    ) -> tuple[tuple[Match, ...], tuple[Match, ...]]:
+        """Confident matches and suggestions, each ordered by the topic's ``ranking`` score (0
+        to 1) blended with the text's cosine similarity to the topic's closest name (negative
+        similarities count as 0). Only the order changes: no topic moves between the two, and
+        each keeps its score."""
+        if len(confident) < 2 and len(close) < 2:
+            return confident, close
+        assert self._name_vectors is not None  # laid out with the model
+        question = semantic.embed([text])[0]
+        vectors, starts = self._name_vectors.values, self._starts.values
+        blended: dict[int, float] = {}
+        for topic_id, score in ranking.items():
+            start = int(starts[self._slot_of[topic_id]])
+            names = vectors[start : start + len(self._entries[topic_id].names)]
+            similarity = max(float(np.max(names @ question)), 0.0)
+            blended[topic_id] = (1 - semantic.weight) * score + semantic.weight * similarity
+
+        def order(tier: tuple[Match, ...]) -> tuple[Match, ...]:
+            return tuple(sorted(tier, key=lambda m: (-blended[m.topic_id], m.title)))
+
+        return order(confident), order(close)
 
     def _unheld(
         self, scores: npt.NDArray[np.float64], held: npt.NDArray[np.bool_], topic_id: int
@@ -1260,4 +1321,12 @@ class TopicIndex:
             if best >= MESSAGE_LEAD * runner_up:
                 confident = (scored[0],)
         close = tuple(m for m in scored if m not in confident and m.score >= SUGGEST)
+        if self._semantic is not None and scored:
+            # Ranked by BM25 relevance: blended as a share of the best topic's.
+            top = float(relevance.max())
+            ranking = {
+                m.topic_id: float(relevance[self._slot_of[m.topic_id]]) / top
+                for m in (*confident, *close)
+            }
+            confident, close = self._rerank(self._semantic, text, confident, close, ranking)
         return MatchResult(confident, close)
