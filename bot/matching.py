@@ -432,6 +432,8 @@ class Lexicon:
                 term = "" if stop else self._words.get(base)
                 if term is None and is_cyrillic(token):
                     term = self._stem(token) or base
+                elif term is None and base != token:
+                    term = base
         found = tuple((singular(token) if term is None else term).split())
         if len(self._terms) < MAX_REMEMBERED:
             self._terms[token] = found

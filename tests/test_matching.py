@@ -507,6 +507,18 @@ def test_a_misspelt_word_in_a_topics_name_is_read_as_meant() -> None:
     assert "rwanda" not in index.read("rwandan refugees").terms  # a people, not a misspelt place
 
 
+def test_words_outside_the_lexicon_meet_in_their_dictionary_form() -> None:
+    index = TopicIndex(
+        [
+            TopicNames(1, "Mozambique: Tropical Cyclone Freddy, Floods & Cholera: People Affected"),
+            TopicNames(2, "Mozambique: Tropical Cyclone Freddy, Floods & Cholera: People Killed"),
+            TopicNames(3, "Mozambique: Tropical Cyclone Freddy, Floods & Cholera: Houses Damaged"),
+        ]
+    )
+    assert index.read("affects").terms == index.read("affected").terms == ["affect"]
+    assert best(index.match("how many people did cyclone freddy affect in mozambique")) == [1]
+
+
 def test_a_thing_no_topic_counts_gets_no_confident_answer() -> None:
     """On data without tanks, "russian tank losses" is not Russian troop losses."""
     index = TopicIndex(LOSSES[:1])
