@@ -479,6 +479,9 @@ def test_every_word_of_the_shipped_lexicon_reads_as_its_term() -> None:
         ("сирийские беженцы", ["syrian", "refugee"]),
         ("cruise missiles downed", ["cruisemissile", "casualty"]),
         ("armored vehicle", ["apc"]),  # the lexicon has the plural
+        ("поранені цивільні в україні оон", ["injured", "civilian", "ukraine", "un"]),
+        ("скільки біженців з україни загалом", ["refugee", "ukraine"]),
+        ("знищені рсзв противника", ["casualty", "mlrs"]),
     ],
 )
 def test_phrases_and_words_are_read_in_any_inflection(question: str, terms: list[str]) -> None:
