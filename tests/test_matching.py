@@ -540,9 +540,14 @@ def test_words_of_country_names_that_name_no_place_are_not_places() -> None:
 
 def test_an_editor_lexicon_extends_the_shipped_one(tmp_path: Path) -> None:
     extra = tmp_path / "extra.json"
-    extra.write_text(json.dumps({"synonyms": {"tank": ["mbt", "mbts"]}}), encoding="utf-8")
+    extra.write_text(
+        json.dumps({"synonyms": {"tank": ["mbt", "mbts"]}, "codes": {"KRG": "Iraq"}}),
+        encoding="utf-8",
+    )
     lexicon = Lexicon.from_files(LEXICON_PATH, extra)
     assert lexicon.terms(words("mbts lost")) == ["tank", "casualty"]
+    index = TopicIndex([TopicNames(1, "Iraq: Syrian Refugees in Iraq")], lexicon)
+    assert index.read("SYR refugees in KRG").terms == ["syria", "refugee", "iraq"]
     broken = tmp_path / "broken.json"
     broken.write_text("{", encoding="utf-8")
     with pytest.raises(ClaimBotError, match=r"broken\.json cannot be read"):
@@ -556,6 +561,7 @@ def test_an_editor_lexicon_extends_the_shipped_one(tmp_path: Path) -> None:
         ({"stopwords": "the"}, "stopwords"),
         ({"synonym": {"tank": ["mbt"]}}, "synonym"),  # a misspelt part would do nothing
         ({"contrasts": ["russian", "ukrainian"]}, "contrasts.0"),
+        ({"codes": {"CAR": ["Central African Republic"]}}, "codes.CAR"),
     ],
 )
 def test_an_editor_lexicon_of_the_wrong_shape_is_refused_naming_the_part(
