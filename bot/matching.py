@@ -109,8 +109,10 @@ COMMON_WEIGHT = 0.15
 MIN_TYPO_LENGTH = 4
 TYPO_SIMILARITY = 0.79
 #: A question of at least this many words is a sentence or headline: its best topic is
-#: confident, too, when the question read as a pasted message repeats that topic.
+#: confident, too, when the question read as a pasted message repeats that topic, or ranks it
+#: first while it scores at least HEADLINE_LEAD and leads the runner-up by AMBIGUITY_MARGIN.
 SENTENCE_WORDS = 8
+HEADLINE_LEAD = 0.6
 #: A text of at least this many words is read as a pasted message, not a question.
 MESSAGE_WORDS = 16
 #: A message of fewer words is read as a question ("russian losses?" sent by a shortcut).
@@ -1045,7 +1047,19 @@ class TopicIndex:
             # a pasted message it repeats that same topic; topics as close to it that the
             # message repeats too are shown with it.
             best = result.suggestions[0]
-            repeated = {m.topic_id for m in self._match_message(question, suggestions).matches}
+            read = self._match_message(question, suggestions)
+            repeated = {m.topic_id for m in read.matches}
+            # ... or when its best topic, clearly ahead of the rest, is also the one the
+            # message ranks first ("how many people are displaced inside sudan since the
+            # fighting started").
+            runner_up = result.suggestions[1].score if len(result.suggestions) > 1 else 0.0
+            first = (*read.matches, *read.suggestions)[:1]
+            if (
+                best.score >= HEADLINE_LEAD
+                and best.score - runner_up >= AMBIGUITY_MARGIN
+                and [m.topic_id for m in first] == [best.topic_id]
+            ):
+                repeated.add(best.topic_id)
             if best.topic_id not in repeated:
                 return result
             shown = tuple(
