@@ -8,7 +8,9 @@ accent-folded (Türkiye = turkiye). A word's dictionary form (lemma, simplemma) 
 for Latin script, and for Cyrillic in Ukrainian when the word has a letter only Ukrainian uses,
 in Russian when it has one only Russian uses, else in whichever of the two knows it better
 ("втрати" -> "втрата", "беженцы" -> "беженец"). General word frequencies (wordfreq) say
-whether a word is a word of its language at all, and how common it is.
+whether a word is a word of its language at all, and how common it is. Both libraries are
+imported when first needed: most questions use only words the lexicon and the topics already
+know, and a cold start need not load them.
 """
 
 from __future__ import annotations
@@ -17,9 +19,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-
-import simplemma
-import wordfreq
 
 #: A word at least this common in its language (Zipf scale: 3 is once per million words) is a
 #: real word, never a typo to correct.
@@ -92,6 +91,8 @@ def lemma(token: str) -> str:
     """A word's dictionary form (simplemma): English for Latin script, Ukrainian or Russian for
     Cyrillic; other scripts as they are. The dictionaries load on first use, read in place
     (simplemma's ``low_memory``: the same lemmas at a fraction of the load time and memory)."""
+    import simplemma  # noqa: PLC0415  (loaded for the first word the lexicon does not know)
+
     if _CYRILLIC.search(token):
         return fold(simplemma.lemmatize(token, cyrillic_language(token), low_memory=True))
     if token.isascii() and token.isalpha():
@@ -118,6 +119,8 @@ def cyrillic_language(token: str) -> str:
 def zipf(word: str, language: str) -> float:
     """How common a word is in a language, on the Zipf scale (wordfreq's small lists: every
     word at least once per million words, which is all the matcher asks about)."""
+    import wordfreq  # noqa: PLC0415  (loaded for the first word no topic uses)
+
     return float(wordfreq.zipf_frequency(word, language, wordlist="small"))
 
 
