@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import db
+from bot import db, derived
 from bot.answers import AnswerService
 from bot.config import Settings
 from bot.digests import DigestService
@@ -16,7 +16,6 @@ from bot.editing import EditService
 from bot.errors import ClaimBotError
 from bot.learning import LearningService
 from bot.listening import ChangeListener
-from bot.matching import default_lexicon
 from bot.records import load_file
 from bot.store import ImportResult
 
@@ -38,7 +37,7 @@ class Core:
     def __post_init__(self) -> None:
         self.sessions = db.session_factory(self.engine)
         self.database_answers = db.HealthCheck(self.engine, seconds=1.0)
-        self.answers = AnswerService(self.sessions, default_lexicon(self.settings.claimbot_lexicon))
+        self.answers = AnswerService(self.sessions, derived.lexicon(self.settings.claimbot_lexicon))
         self.digests = DigestService(self.sessions, self.answers)
         self.editing = EditService(self.sessions)
         self.learning = LearningService(self.sessions)

@@ -86,18 +86,31 @@ def words(text: str) -> list[Word]:
     return [Word(token) for token in _WORD.findall(plain.replace("_", " "))]
 
 
+#: Every lemma read so far, by word: filled by :func:`lemma`, and from the lemmas earlier
+#: processes read (``bot/derived.py``), so a start need not load a dictionary for words the
+#: lexicon and the topics use. At most MAX_LEMMAS words.
+LEMMAS: dict[str, str] = {}
+MAX_LEMMAS = 65_536
+
+
 @lru_cache(maxsize=65536)
 def lemma(token: str) -> str:
     """A word's dictionary form (simplemma): English for Latin script, Ukrainian or Russian for
     Cyrillic; other scripts as they are. The dictionaries load on first use, read in place
     (simplemma's ``low_memory``: the same lemmas at a fraction of the load time and memory)."""
-    import simplemma  # noqa: PLC0415  (loaded for the first word the lexicon does not know)
+    known = LEMMAS.get(token)
+    if known is not None:
+        return known
+    cyrillic = is_cyrillic(token)
+    if not cyrillic and not (token.isascii() and token.isalpha()):
+        return token
+    import simplemma  # noqa: PLC0415  (loaded for the first word no lemma is known of)
 
-    if _CYRILLIC.search(token):
-        return fold(simplemma.lemmatize(token, cyrillic_language(token), low_memory=True))
-    if token.isascii() and token.isalpha():
-        return fold(simplemma.lemmatize(token, "en", low_memory=True))
-    return token
+    language = cyrillic_language(token) if cyrillic else "en"
+    found = fold(simplemma.lemmatize(token, language, low_memory=True))
+    if len(LEMMAS) < MAX_LEMMAS:
+        LEMMAS[token] = found
+    return found
 
 
 def is_cyrillic(token: str) -> bool:
