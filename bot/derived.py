@@ -44,7 +44,7 @@ def lexicon(extra: Path | None = None) -> Lexicon:
     paths = [LEXICON_PATH, *([extra] if extra else [])]
     try:
         path = cache_directory() / f"lexicon-{_digest(paths)}.pickle"
-    except OSError:  # a lexicon file that cannot be read: building the lexicon says so
+    except (OSError, RuntimeError):  # a file that cannot be read, no home: built as ever
         return matching.default_lexicon(extra)
     try:
         with path.open("rb") as file:
