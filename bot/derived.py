@@ -51,11 +51,11 @@ def lexicon(extra: Path | None = None) -> Lexicon:
             # The lexicon as built, before any question was read, and the lemmas known.
             blob, lemmas = pickle.load(file)  # noqa: S301  (written by this module only)
         built: Lexicon = pickle.loads(blob)  # noqa: S301
-    except FileNotFoundError:
-        built, lemmas = matching.default_lexicon(extra), {}
-        blob = pickle.dumps(built, protocol=pickle.HIGHEST_PROTOCOL)
-    except Exception:  # a torn or unreadable file is rebuilt, never an error
-        log.warning("cannot read the cached lexicon %s; building it", path, exc_info=True)
+    except Exception as error:  # none kept, or not readable here: built as without it
+        if not isinstance(error, FileNotFoundError):
+            torn = not isinstance(error, OSError)  # a torn file, not only another's
+            level = logging.WARNING if torn else logging.DEBUG
+            log.log(level, "cannot read %s; the lexicon is built anew", path)
         built, lemmas = matching.default_lexicon(extra), {}
         blob = pickle.dumps(built, protocol=pickle.HIGHEST_PROTOCOL)
     reading.LEMMAS.update(lemmas)
