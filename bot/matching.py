@@ -64,12 +64,12 @@ from rapidfuzz.distance import OSA
 from bot.errors import ClaimBotError
 from bot.reading import (
     Word,
+    clean,
     commonness,
     cyrillic_stem,
     is_cyrillic,
     is_real_word,
     lemma,
-    without_hashtags,
     zipf,
 )
 from bot.reading import words as read_words
@@ -136,13 +136,30 @@ FIELD_WEIGHTS = {"name": 2.0, "context": 1.0, "quote": 1.0}
 COMMON_CODE_ZIPF = 4.0
 #: How many words' terms a lexicon remembers.
 MAX_REMEMBERED = 200_000
-#: Words after which a side is the one acting, not the one a figure is about ("shot down by
-#: Russia").
+#: Words that make the side after them the one acting, after a verb of acting ("shot down by
+#: Russia", "killed by Russian troops"); never after a verb of losing ("lost by Ukraine").
 AGENT_WORDS = frozenset({"by", "durch", "par", "przez"})
-#: Terms after which a side is the one speaking ("Russian MoD", "Ukraine's General Staff").
+ACTING_WORDS = frozenset(
+    {
+        "shot", "down", "downed", "destroyed", "destroy", "destroys", "killed", "kill", "kills",
+        "hit", "struck", "sunk", "sank", "intercepted", "captured", "attacked", "bombed",
+        "shelled", "targeted", "eliminated", "neutralised", "neutralized", "liquidated",
+    }
+)  # fmt: skip
+#: Terms of a side's speaker ("Russian MoD", "Ukraine's General Staff"), and the words that
+#: make it speak ("says", or a colon after it): a speaker's side says nothing of whose loss it
+#: reports.
 SPEAKER_TERMS = frozenset(
     {"mod", "genstaff", "government", "media", "president", "embassy", "spokesman"}
 )
+SAYING_WORDS = frozenset(
+    {
+        "say", "says", "said", "claim", "claims", "claimed", "report", "reports", "reported",
+        "announce", "announces", "announced", "according", "states", "stated",
+        "заявив", "заявила", "заявили", "заявляє", "повідомив", "повідомили", "повідомляє",
+        "стверджує", "заявил", "заявляет", "сообщил", "сообщили", "сообщает", "утверждает",
+    }
+)  # fmt: skip
 #: Things the field counts (the lexicon's terms for them): a question about one that no topic
 #: counts gets no confident answer.
 FIELD_TERMS = frozenset(
@@ -525,6 +542,14 @@ class _Reading:
 
 
 @dataclass(frozen=True, slots=True)
+class _Roles:
+    """The sides a text names only as speaking, and those it names only as acting."""
+
+    speakers: frozenset[str]
+    agents: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
 class _Entry:
     """A topic as the index keeps it: the words it adds to typo correction, each name's terms
     (a row each) and text with the context terms that explain it, its contrast sides, its BM25
@@ -621,9 +646,10 @@ class TopicIndex:
         self._contrasting = frozenset().union(*self._lexicon.contrasts) | self._lexicon.places
         #: Places, and the sides of a contrast of peoples ("russian", "ukrainian", "usa").
         peoples = set(self._lexicon.demonyms.values())
-        self._contrasting_sides = self._lexicon.places.union(
+        self._peoples = frozenset().union(
             *(group for group in self._lexicon.contrasts if group & peoples)
         )
+        self._contrasting_sides = self._lexicon.places | self._peoples
         self._lock = threading.RLock()
         self._titles: tuple[str, ...] | None = None
         self._entries: dict[int, _Entry] = {}
@@ -1040,6 +1066,7 @@ class TopicIndex:
                 or not result.suggestions
                 or result.suggestions[0].topic_id in held
                 or len(read_words(question)) < SENTENCE_WORDS
+                or not self._names_its_peoples(result.suggestions[0].topic_id, question)
             ):
                 return result
             # A sentence or headline whose best topic falls short only for its other words
@@ -1070,6 +1097,15 @@ class TopicIndex:
             )
             return MatchResult(shown, tuple(m for m in result.suggestions if m not in shown))
 
+    def _names_its_peoples(self, topic_id: int, text: str) -> bool:
+        """Whether a text names every people a topic's names name, itself or by its country
+        ("Russia" for "Russian tanks lost in Ukraine"): a sentence that does not ("how many
+        tanks did Hamas lose in the war") is not about it, however well its other words fit."""
+        terms = set(self.read(text).terms)
+        demonyms = self._lexicon.demonyms
+        asked = terms | {demonyms[t] for t in terms if t in demonyms}
+        return self._entries[topic_id].named_by & self._peoples <= asked
+
     def _match(self, question: str, suggestions: int) -> tuple[MatchResult, frozenset[int]]:
         """The match, and the topics among it that a rule holds back from a confident answer
         (a place, side or loss the question names that they lack, or a vague question)."""
@@ -1091,11 +1127,11 @@ class TopicIndex:
             QUESTION_SHARE * (shared + explained) / question_weight
             + (1 - QUESTION_SHARE) * shared / self._name_weights
         )
-        subject = terms - self._bystanders(question)
-        contradicted = self._contradicted(subject)
+        roles = self._roles(question)
+        contradicted = self._contradicted(terms - roles.agents)
         if contradicted is not None:
             scores[contradicted] = 0.0
-        held = self._held(question, terms, subject, shared)
+        held = self._held(question, terms, roles, shared)
         scores[held] = np.minimum(scores[held], CONFIDENT - 0.1)
         starts = self._starts.values
         best = np.round(np.maximum.reduceat(scores, starts), 4).astype(np.float64)
@@ -1156,25 +1192,39 @@ class TopicIndex:
         free = scores[start:end][~held[start:end]]
         return float(free.max()) if len(free) else -1.0
 
-    def _bystanders(self, text: str) -> set[str]:
-        """The sides a text names only as the one speaking or acting ("Russian MoD: Ukraine
-        lost 50 tanks", "aircraft shot down by Russia", "#StandWithUkraine"), not as the one a
-        figure is about."""
-        text, hashtags = without_hashtags(text)
-        tokens = [self._correct(word) for word in read_words(text)]
-        sides = self._contrasting_sides
-        bystanders = set(self._lexicon.terms(words(hashtags))) & sides
-        subjects: set[str] = set()
-        for i, token in enumerate(tokens):
-            named = set(self._lexicon.terms([token])) & sides
-            if not named:
-                continue
-            after = self._lexicon.terms(tokens[i + 1 : i + 3])[:1]
-            aside = tokens[i - 1 : i] in ([w] for w in AGENT_WORDS) or (
-                bool(after) and after[0] in SPEAKER_TERMS
-            )
-            (bystanders if aside else subjects).update(named)
-        return bystanders - subjects
+    def _roles(self, text: str) -> _Roles:
+        """The sides a text names only as the one speaking ("Russian MoD: Ukraine lost 50
+        tanks", "Ukraine's General Staff says") or acting ("aircraft shot down by Russia",
+        "civilians killed by Russian troops", with the troops), not as the one a figure is
+        about."""
+        speakers: set[str] = set()
+        agents: set[str] = set()
+        segments = clean(text).split(":")
+        for k, segment in enumerate(segments):
+            tokens = [self._correct(word) for word in read_words(segment)]
+            colon_after = k + 1 < len(segments)
+            for i, token in enumerate(tokens):
+                named = set(self._lexicon.terms([token])) & self._contrasting_sides
+                if not named:
+                    continue
+                by = i - 2 if tokens[i - 1 : i] == ["the"] else i - 1
+                if by >= 1 and tokens[by] in AGENT_WORDS and tokens[by - 1] in ACTING_WORDS:
+                    agents |= named | (set(self._lexicon.terms(tokens[i + 1 : i + 2])) & {"troop"})
+                elif SPEAKER_TERMS & set(self._lexicon.terms(tokens[i + 1 : i + 4])) and (
+                    SAYING_WORDS & set(tokens[i + 1 : i + 6])
+                    or (colon_after and i + 4 >= len(tokens))
+                ):
+                    speakers |= named
+        return _Roles(frozenset(speakers), frozenset(agents))
+
+    def _acting(self, terms: set[str], agents: frozenset[str]) -> npt.NDArray[np.bool_]:
+        """The names about the losses of a side the text names as acting, unless they are about
+        a side it names as suffering too ("aircraft shot down by Russia" are not Russia's)."""
+        acting = np.zeros(len(self._name_weights), dtype=np.bool_)
+        if agents:
+            sides = agents & self._contrasting_sides
+            acting = self._mask(sides) & ~self._mask((terms - agents) & self._contrasting_sides)
+        return acting
 
     def _another_side(self, subject: set[str], located: set[str]) -> npt.NDArray[np.bool_]:
         """The names about another side's loss than the one a text implies: a loss suffered by
@@ -1190,11 +1240,10 @@ class TopicIndex:
         return wrong
 
     def _held(
-        self, question: str, terms: set[str], subject: set[str], shared: npt.NDArray[np.float64]
+        self, question: str, terms: set[str], roles: _Roles, shared: npt.NDArray[np.float64]
     ) -> npt.NDArray[np.bool_]:
-        """The names a question may not be confidently answered with, whatever their score
-        (``subject``: its terms less the sides it names only as speaking or acting)."""
-        held = np.zeros(len(shared), dtype=np.bool_)
+        """The names a question may not be confidently answered with, whatever their score."""
+        held = self._acting(terms, roles.agents)
         if any(t not in self._postings and t not in self._context for t in terms & FIELD_TERMS):
             # A thing the field counts that no topic counts ("tank losses" where no topic is
             # about tanks): every topic lacks it.
@@ -1203,7 +1252,9 @@ class TopicIndex:
             # A place the question names and the topic lacks.
             held |= ~self._mask([place])
         if terms & SUFFERED:
-            held |= self._another_side(subject, self._located(question))
+            held |= self._another_side(
+                terms - roles.agents - roles.speakers, self._located(question)
+            )
             # Deaths or losses asked of a topic that counts none ("people died in the Pakistan
             # floods" is not "people affected").
             counts_losses = np.zeros(len(shared), dtype=np.bool_)
@@ -1252,12 +1303,13 @@ class TopicIndex:
         contrast and they another, or it implies whose loss it is ("Ukraine says 31,000 of its
         soldiers killed") and they are about another's. Sides named only as speaking or acting
         do not count."""
-        subject = terms - self._bystanders(text)
-        wrong = self._contradicted(subject)
-        if wrong is None:
-            wrong = np.zeros(len(self._name_weights), dtype=np.bool_)
+        roles = self._roles(text)
+        wrong = self._acting(terms, roles.agents)
+        contradicted = self._contradicted(terms - roles.agents)
+        if contradicted is not None:
+            wrong |= contradicted
         if terms & SUFFERED:
-            wrong |= self._another_side(subject, where)
+            wrong |= self._another_side(terms - roles.agents - roles.speakers, where)
         return np.logical_and.reduceat(wrong, self._starts.values)
 
     def _message_bar(self, topic_id: int, asked: set[str], where: set[str]) -> float:

@@ -77,12 +77,6 @@ def clean(text: str) -> str:
     return _CAMEL.sub(" ", text)
 
 
-def without_hashtags(text: str) -> tuple[str, str]:
-    """A text without its hashtags, and the hashtags' text ("#StandWithUkraine": a slogan,
-    who is speaking, not what about)."""
-    return _HASHTAG.sub(" ", text), " ".join(_HASHTAG.findall(text))
-
-
 def fold(text: str) -> str:
     """Lower-case, accents removed, typographic apostrophes made plain (Latin script; Cyrillic
     letters keep their marks: "й" is not "и")."""

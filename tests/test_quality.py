@@ -88,3 +88,19 @@ def test_a_sentence_is_answered_with_a_topic_clearly_ahead_that_it_also_ranks_fi
     assert [m.topic for m in answer.matches][:1] == [
         "Sudan: Clashes between SAF & RSF: People Internally Displaced"
     ]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How many tanks did Hamas lose in the war since October last year",
+        "how many tanks did the Soviet Union lose at the battle of Kursk",
+    ],
+)
+def test_a_sentence_not_naming_the_side_of_its_best_topic_is_not_answered_with_it(
+    real: Core, question: str
+) -> None:
+    """Its other words fit Russian tank losses, but it is about another war."""
+    answer = real.answers.ask(question)
+    assert answer.matches == ()
+    assert answer.suggestions[0] == "Russian tanks lost in Ukraine"
