@@ -5,9 +5,10 @@ one file under ``$XDG_CACHE_HOME/claimbot`` (``~/.cache/claimbot``).
 
 The file is named by a digest of everything its contents follow from: the lexicon files' bytes,
 the source of the code that reads them (``bot/matching.py``, ``bot/reading.py``, this module),
-the versions of pycountry and simplemma, and Python's. Any change to one of them names another
-file, so what is read can never be stale. A file that cannot be read or written is no error: the
-lexicon is built as without it.
+the versions of pycountry, simplemma and wordfreq (which says which country codes are words
+and which language a Cyrillic word is read in), and Python's. Any change to one of them names
+another file, so what is read can never be stale; files named otherwise are removed when one is
+written. A file that cannot be read or written is no error: the lexicon is built as without it.
 """
 
 from __future__ import annotations
@@ -69,7 +70,7 @@ def _digest(paths: list[Path]) -> str:
     for path in [*paths, Path(matching.__file__), Path(reading.__file__), Path(__file__)]:
         digest.update(path.read_bytes())
         digest.update(b"\0")
-    libraries = f"{version('pycountry')} {version('simplemma')} {sys.version}"
+    libraries = f"{version('pycountry')} {version('simplemma')} {version('wordfreq')} {sys.version}"
     digest.update(libraries.encode())
     return digest.hexdigest()[:32]
 
@@ -84,5 +85,8 @@ def _keep(path: Path, blob: bytes, known: int) -> None:
         with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as file:
             pickle.dump((blob, lemmas), file, protocol=pickle.HIGHEST_PROTOCOL)
         Path(file.name).replace(path)  # whole or not at all, whoever writes last
+        for old in path.parent.glob("lexicon-*.pickle"):
+            if old != path:  # built from other inputs: never read again
+                old.unlink(missing_ok=True)
     except OSError:
         log.debug("cannot keep the lexicon in %s", path.parent, exc_info=True)
