@@ -338,7 +338,7 @@ class Lexicon:
             self.places_of[people].append(place)
         #: The words a code stands for, by code, when it is written in capitals.
         self.codes: dict[str, list[str]] = {
-            code.casefold(): words(name) for code, name in (codes or {}).items()
+            code.casefold(): words(name) for code, name in (codes or {}).items() if name
         }
         self.known_words: frozenset[str] = frozenset(
             set(self._words) | self._stop | {w for p in self._phrases for w in p}
@@ -515,11 +515,14 @@ def country_codes() -> dict[str, str]:
     """Every country's English name by its three-letter code (ISO 3166-1 alpha-3: "SSD",
     "ETH"), leaving out codes that are common English words ("CAN", "ARE", "PER"), which
     people write in capitals for emphasis."""
-    return {
-        country.alpha_3: getattr(country, "common_name", None) or country.name.split(",")[0]
-        for country in pycountry.countries
-        if zipf(country.alpha_3.casefold(), "en") < COMMON_CODE_ZIPF
-    }
+    names = {}
+    for country in pycountry.countries:
+        if zipf(country.alpha_3.casefold(), "en") >= COMMON_CODE_ZIPF:
+            continue
+        # "Congo, The Democratic Republic of the": "The Democratic Republic of the Congo".
+        first, _, rest = country.name.partition(", ")
+        names[country.alpha_3] = getattr(country, "common_name", None) or f"{rest} {first}".strip()
+    return names
 
 
 @cache

@@ -17,6 +17,7 @@ from bot.matching import (
     MatchResult,
     TopicIndex,
     TopicNames,
+    country_codes,
     singular,
     words,
 )
@@ -517,6 +518,18 @@ def test_country_codes_are_places_only_when_written_in_capitals() -> None:
     assert "central" not in index.read("car bomb").terms  # a word, in lower case
     assert "canada" not in index.read("CAN you help").terms  # a code that is a word
     assert "sudan" not in index.read("SSD PRICES ARE UP").terms  # all capitals: shouting
+    assert "drc" not in index.read("COG IDPs").terms  # the Republic of the Congo is not the DRC
+    assert index.read("COD IDPs").terms == ["drc", "idp"]
+
+
+def test_no_two_country_codes_read_as_one_place() -> None:
+    lexicon = Lexicon.from_files(LEXICON_PATH)
+    places: dict[tuple[str, ...], list[str]] = {}
+    for code in country_codes():
+        if code.casefold() in lexicon.codes:
+            read = tuple(lexicon.terms(lexicon.codes[code.casefold()]))
+            places.setdefault(read, []).append(code)
+    assert {read: codes for read, codes in places.items() if len(codes) > 1} == {}
 
 
 def test_a_misspelt_word_in_a_topics_name_is_read_as_meant() -> None:
