@@ -48,7 +48,7 @@ import math
 import threading
 from bisect import bisect_left, insort
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -569,11 +569,47 @@ class _Column:
         return self._data[: self.size]
 
 
-def _extend(postings: dict[str, npt.NDArray[np.int64]], added: dict[str, list[int]]) -> None:
-    for term, positions in added.items():
-        new = np.array(positions, dtype=np.int64)
-        old = postings.get(term)
-        postings[term] = new if old is None else np.concatenate((old, new))
+def _extend(postings: dict[str, npt.NDArray[np.int64]], term: str, new: npt.NDArray[Any]) -> None:
+    old = postings.get(term)
+    postings[term] = new if old is None else np.concatenate((old, new))
+
+
+class _Rows:
+    """Rows of term ids laid end to end (names, units, documents): every row's terms in one
+    flat list, and how many each row has."""
+
+    def __init__(self) -> None:
+        self.terms: list[int] = []
+        self._sizes: list[int] = []
+        self._rows: npt.NDArray[np.int64] | None = None
+
+    def add(self, terms: Iterable[int]) -> None:
+        before = len(self.terms)
+        self.terms.extend(terms)
+        self._sizes.append(len(self.terms) - before)
+
+    def offsets(self) -> npt.NDArray[np.int64]:
+        """Where each row starts in ``terms``."""
+        offsets = np.zeros(len(self._sizes), dtype=np.int64)
+        np.cumsum(self._sizes[:-1], out=offsets[1:])
+        return offsets
+
+    def rows(self, first: int) -> npt.NDArray[np.int64]:
+        """The row of each of ``terms``, rows numbered from ``first``."""
+        if self._rows is None:
+            self._rows = np.repeat(np.arange(len(self._sizes), dtype=np.int64), self._sizes)
+        return first + self._rows
+
+    def postings(self) -> Iterator[tuple[int, npt.NDArray[np.int64]]]:
+        """Each term id with its places in ``terms``, ascending (so its rows ascend)."""
+        if not self.terms:
+            return
+        keys = np.array(self.terms, dtype=np.int64)
+        order = np.argsort(keys, kind="stable")
+        keys = keys[order]
+        cuts = np.flatnonzero(keys[1:] != keys[:-1]) + 1
+        firsts = keys[np.concatenate(([0], cuts))].tolist()
+        yield from zip(firsts, np.split(order, cuts), strict=True)
 
 
 def _drop(
@@ -589,6 +625,47 @@ def _drop(
             postings[term] = kept
         else:
             del postings[term]
+
+
+class _Read:
+    """Texts read into words and terms, each distinct text once (topics share claimants,
+    metrics and many names): for one build or update."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self._lexicon = lexicon
+        self._names: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {}
+        self._words: dict[str, list[str]] = {}
+        self._contexts: dict[tuple[str, ...], tuple[list[str], frozenset[str]]] = {}
+        self._quotes: dict[str, list[str]] = {}
+
+    def name(self, name: str) -> tuple[tuple[str, ...], frozenset[str]]:
+        """A name's words as the lexicon spells them, and its terms."""
+        known = self._names.get(name)
+        if known is None:
+            tokens = tuple(self._lexicon.spelled(token) for token in words(name))
+            known = self._names[name] = tokens, frozenset(self._lexicon.terms(tokens))
+        return known
+
+    def context(self, texts: tuple[str, ...]) -> tuple[list[str], frozenset[str]]:
+        """The words of claimants' and metrics' names, and their terms read as one text."""
+        known = self._contexts.get(texts)
+        if known is None:
+            tokens = [w for text in texts for w in self._words_of(text)]
+            known = self._contexts[texts] = tokens, frozenset(self._lexicon.terms(tokens))
+        return known
+
+    def quote(self, quote: str) -> list[str]:
+        """A quote's terms."""
+        known = self._quotes.get(quote)
+        if known is None:
+            known = self._quotes[quote] = self._lexicon.terms(words(quote))
+        return known
+
+    def _words_of(self, text: str) -> list[str]:
+        known = self._words.get(text)
+        if known is None:
+            known = self._words[text] = words(text)
+        return known
 
 
 class TopicIndex:
@@ -628,12 +705,14 @@ class TopicIndex:
         self._place_uses: Counter[str] = Counter()
         self._surface_set: set[str] = set(self._lexicon.known_words)
         self._term_ids: dict[str, int] = {}
+        self._terms_by_id: list[str] = []
         self._name_df = _Column(np.int64)
         self._message_df = _Column(np.int64)
         self._numeric = _Column(np.bool_)
         self._placeish = _Column(np.bool_)
+        read = _Read(self._lexicon)
         for topic in topics:
-            self._add_entry(self._describe(topic))
+            self._add_entry(self._describe(topic, read))
         # Typos rarely touch a word's first letter: only words starting alike are candidates.
         self._surface_by_initial: dict[str, list[str]] = defaultdict(list)
         for word in sorted(self._surface_set):
@@ -656,7 +735,8 @@ class TopicIndex:
     def update(self, changed: Iterable[int], topics: Iterable[TopicNames]) -> None:
         """Re-index the ``changed`` topics in place: ``topics`` are their current names (a
         changed topic not among them no longer has active claims and leaves the index)."""
-        described = [self._describe(topic) for topic in topics]
+        read = _Read(self._lexicon)
+        described = [self._describe(topic, read) for topic in topics]
         with self._lock:
             for topic_id in set(changed) | {entry.topic.id for entry in described}:
                 old = self._entries.pop(topic_id, None)
@@ -671,22 +751,21 @@ class TopicIndex:
                 self._append([e for e in described if e.names])
                 self._refresh()
 
-    def _describe(self, topic: TopicNames) -> _Entry:
-        """A topic's names, context, sides, document and units as terms."""
+    def _describe(self, topic: TopicNames, read: _Read) -> _Entry:
+        """A topic's names, context, sides, document and units as terms (texts already read in
+        ``read`` are not read again)."""
         tokens: set[str] = set()
         term_sets = []
         texts = []
         for name in (topic.title, *topic.aliases):
-            name_tokens = [self._lexicon.spelled(token) for token in words(name)]
+            name_tokens, terms = read.name(name)
             tokens.update(name_tokens)
-            terms = frozenset(self._lexicon.terms(name_tokens))
             if terms:
                 term_sets.append(terms)
                 texts.append(name)
-        context_tokens = [w for text in (*topic.claimants, *topic.metrics) for w in words(text)]
+        context_tokens, topic_context = read.context((*topic.claimants, *topic.metrics))
         tokens.update(context_tokens)
-        topic_context = frozenset(self._lexicon.terms(context_tokens))
-        quotes = [q for q in (self._lexicon.terms(words(quote)) for quote in topic.quotes) if q]
+        quotes = [q for q in map(read.quote, topic.quotes) if q]
         described_by = frozenset().union(*term_sets) | topic_context
         # A topic that names a place's people ("Syrian refugees") names the place.
         named = {place for p in described_by for place in self._lexicon.places_of.get(p, ())}
@@ -730,6 +809,7 @@ class TopicIndex:
         known = self._term_ids.get(term)
         if known is None:
             known = self._term_ids[term] = len(self._term_ids)
+            self._terms_by_id.append(term)
             self._name_df.extend([0])
             self._message_df.extend([0])
             self._numeric.extend([term.isdigit()])
@@ -816,66 +896,59 @@ class TopicIndex:
 
     def _append(self, entries: Sequence[_Entry]) -> None:
         """Add these topics' rows, units and documents at the end."""
-        postings: dict[str, list[int]] = defaultdict(list)
-        context: dict[str, list[int]] = defaultdict(list)
-        sides: dict[str, list[int]] = defaultdict(list)
-        unit_postings: dict[str, list[int]] = defaultdict(list)
-        bm25: dict[str, tuple[list[int], list[float]]] = defaultdict(lambda: ([], []))
+        ids, any_ids = self._term_ids.__getitem__, self._term
+        # (A context or side term that no name nor document has is given an id here.)
+        names, contexts, sides, units, documents = _Rows(), _Rows(), _Rows(), _Rows(), _Rows()
+        counts: list[float] = []
         starts, unit_starts, lengths = [], [], []
-        name_terms: list[int] = []
-        name_bounds: list[int] = []
-        unit_terms: list[int] = []
-        unit_bounds: list[int] = []
-        row, unit = self._name_bounds.size, self._unit_bounds.size
+        first = (self._name_bounds.size, self._unit_bounds.size, len(self._slots))
+        row, unit = first[:2]
         for entry in entries:
-            slot = len(self._slots)
+            self._slot_of[entry.topic.id] = len(self._slots)
             self._slots.append(entry.topic)
-            self._slot_of[entry.topic.id] = slot
             starts.append(row)
+            row += len(entry.names)
+            topic_sides = list(map(any_ids, entry.sides))
             for terms, explained_by in zip(entry.names, entry.contexts, strict=True):
-                name_bounds.append(self._name_terms.size + len(name_terms))
-                name_terms.extend(self._term_ids[t] for t in terms)
-                for term in terms:
-                    postings[term].append(row)
-                for term in explained_by:
-                    context[term].append(row)
-                for term in entry.sides:
-                    sides[term].append(row)
-                row += 1
+                names.add(map(ids, terms))
+                contexts.add(map(any_ids, explained_by))
+                sides.add(topic_sides)
             unit_starts.append(unit)
+            unit += len(entry.units)
             for terms in entry.units:
-                unit_bounds.append(self._unit_terms.size + len(unit_terms))
-                unit_terms.extend(self._term_ids[t] for t in terms)
-                for term in terms:
-                    unit_postings[term].append(unit)
-                unit += 1
-            for term, count in entry.document.items():
-                slots, counts = bm25[term]
-                slots.append(slot)
-                counts.append(count)
+                units.add(map(ids, terms))
+            documents.add(map(ids, entry.document))
+            counts.extend(entry.document.values())
             lengths.append(sum(entry.document.values()))
             self._length_total += lengths[-1]
+        self._name_bounds.extend(self._name_terms.size + names.offsets())
+        self._name_terms.extend(names.terms)
+        self._unit_bounds.extend(self._unit_terms.size + units.offsets())
+        self._unit_terms.extend(units.terms)
         self._starts.extend(starts)
         self._unit_starts.extend(unit_starts)
         self._lengths.extend(lengths)
-        self._name_terms.extend(name_terms)
-        self._name_bounds.extend(name_bounds)
-        self._name_dead.extend([False] * len(name_bounds))
+        self._name_dead.extend(np.zeros(row - first[0], dtype=np.bool_))
+        self._unit_dead.extend(np.zeros(unit - first[1], dtype=np.bool_))
         if self._name_vectors is not None and self._semantic is not None:
             self._name_vectors.extend(
                 self._semantic.embed([text for entry in entries for text in entry.texts])
             )
-        self._unit_terms.extend(unit_terms)
-        self._unit_bounds.extend(unit_bounds)
-        self._unit_dead.extend([False] * len(unit_bounds))
-        _extend(self._postings, postings)
-        _extend(self._context, context)
-        _extend(self._sides, sides)
-        _extend(self._unit_postings, unit_postings)
-        for term, (slots, counts) in bm25.items():
-            new = (np.array(slots, dtype=np.int64), np.array(counts, dtype=np.float64))
-            old = self._bm25.get(term)
-            self._bm25[term] = (
+        terms_by_id = self._terms_by_id
+        for postings, rows, start in (
+            (self._postings, names, first[0]),
+            (self._context, contexts, first[0]),
+            (self._sides, sides, first[0]),
+            (self._unit_postings, units, first[1]),
+        ):
+            positions = rows.rows(start)
+            for term, at in rows.postings():
+                _extend(postings, terms_by_id[term], positions[at])
+        slots, weights = documents.rows(first[2]), np.array(counts, dtype=np.float64)
+        for term, at in documents.postings():
+            new = (slots[at], weights[at])
+            old = self._bm25.get(terms_by_id[term])
+            self._bm25[terms_by_id[term]] = (
                 new
                 if old is None
                 else (np.concatenate((old[0], new[0])), np.concatenate((old[1], new[1])))
