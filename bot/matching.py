@@ -875,6 +875,8 @@ class TopicIndex:
         self._slots: list[TopicNames] = []
         self._slot_of: dict[int, int] = {}
         self._starts, self._unit_starts = _Column(np.int64), _Column(np.int64)
+        #: Each name's topic (its slot).
+        self._row_slots = _Column(np.int64)
         self._lengths = _Column(np.float64)
         self._length_total = 0.0
         self._name_terms, self._name_bounds = _Column(np.int64), _Column(np.int64)
@@ -886,6 +888,9 @@ class TopicIndex:
             _Column(np.float32, self._semantic.dimensions) if self._semantic else None
         )
         self._dead_rows = 0
+        self._shared = self._explained = np.zeros(0, dtype=np.float64)
+        self._touched = np.zeros(0, dtype=np.bool_)
+        self._scratch = np.zeros((3, 0), dtype=np.float64)
         self._postings: dict[str, npt.NDArray[np.int64]] = {}
         self._context: dict[str, npt.NDArray[np.int64]] = {}
         self._sides: dict[str, npt.NDArray[np.int64]] = {}
@@ -926,6 +931,9 @@ class TopicIndex:
         self._unit_bounds.extend(self._unit_terms.size + units.offsets())
         self._unit_terms.extend(units.terms)
         self._starts.extend(starts)
+        self._row_slots.extend(
+            np.repeat(np.arange(first[2], len(self._slots)), [len(e.names) for e in entries])
+        )
         self._unit_starts.extend(unit_starts)
         self._lengths.extend(lengths)
         self._name_dead.extend(np.zeros(row - first[0], dtype=np.bool_))
@@ -973,6 +981,12 @@ class TopicIndex:
         )
         self._units_weighed: _UnitWeights | None = None
         self._titles = None
+        if len(self._shared) != len(self._name_weights):
+            # What a question adds up per name: zero (False) between questions.
+            self._shared = np.zeros(len(self._name_weights), dtype=np.float64)
+            self._explained = np.zeros(len(self._name_weights), dtype=np.float64)
+            self._touched = np.zeros(len(self._name_weights), dtype=np.bool_)
+            self._scratch = np.zeros((3, len(self._name_weights)), dtype=np.float64)
 
     @property
     def _unit_weights(self) -> _UnitWeights:
@@ -1135,28 +1149,47 @@ class TopicIndex:
         question_weight = sum(self._weight(t, reading.languages[t]) for t in terms)
         if not question_weight or not self._slot_of:
             return MatchResult((), ()), frozenset()
-        shared = np.zeros(len(self._name_weights), dtype=np.float64)
-        explained = np.zeros(len(self._name_weights), dtype=np.float64)
-        for term in terms:
-            if term in self._postings:
-                shared[self._postings[term]] += self._term_weights[self._term_ids[term]]
-            if term in self._context:
-                explained[self._context[term]] += CONTEXT_SHARE * self._weight(
-                    term, reading.languages[term]
-                )
-        scores = (
-            QUESTION_SHARE * (shared + explained) / question_weight
-            + (1 - QUESTION_SHARE) * shared / self._name_weights
-        )
-        subject = terms - self._bystanders(question)
-        contradicted = self._contradicted(subject)
-        if contradicted is not None:
-            scores[contradicted] = 0.0
-        held = self._held(question, terms, subject, shared)
-        scores[held] = np.minimum(scores[held], CONFIDENT - 0.1)
-        starts = self._starts.values
-        best = np.round(np.maximum.reduceat(scores, starts), 4).astype(np.float64)
-        ranked = self._ranked(best, suggestions + 8)
+        shared, explained, touched = self._shared, self._explained, self._touched
+        rows = None
+        try:
+            for term in terms:
+                if term in self._postings:
+                    rows = self._postings[term]
+                    np.add.at(shared, rows, self._term_weights[self._term_ids[term]])
+                    touched[rows] = True
+                if term in self._context:
+                    rows = self._context[term]
+                    weight = CONTEXT_SHARE * self._weight(term, reading.languages[term])
+                    np.add.at(explained, rows, weight)
+                    touched[rows] = True
+            # Only the names that share a term or a context term with the question score.
+            rows = np.flatnonzero(touched)
+            scores = self._scores(rows, question_weight)
+            subject = terms - self._bystanders(question)
+            contradicted = self._contradicted(subject)
+            if contradicted is not None:
+                scores[contradicted[rows]] = 0.0
+            held = self._held(question, terms, subject, shared)
+        finally:
+            # Zero again for the next question: row by row when it touched few (all of it when
+            # it failed half way).
+            if rows is None or len(rows) > len(touched) // 8:
+                shared.fill(0.0)
+                explained.fill(0.0)
+                touched.fill(False)
+            else:
+                shared[rows] = explained[rows] = 0.0
+                touched[rows] = False
+        if not len(rows):
+            return MatchResult((), ()), frozenset()
+        held_rows = held[rows]
+        scores[held_rows] = np.minimum(scores[held_rows], CONFIDENT - 0.1)
+        # Each topic's best name, among the topics of the names that score.
+        slots = self._row_slots.values[rows]
+        firsts = np.flatnonzero(np.concatenate(([True], slots[1:] != slots[:-1])))
+        best = np.round(np.maximum.reduceat(scores, firsts), 4).astype(np.float64)
+        top = best > 0
+        ranked = self._best(slots[firsts][top], best[top], suggestions + 8)
         if not ranked:
             return MatchResult((), ()), frozenset()
         confident = tuple(
@@ -1166,12 +1199,34 @@ class TopicIndex:
         )
         close = tuple(m for m in ranked if m not in confident and m.score >= SUGGEST)
         kept = frozenset(
-            m.topic_id for m in close if self._unheld(scores, held, m.topic_id) < m.score - 1e-4
+            m.topic_id
+            for m in close
+            if self._unheld(rows, scores, held, m.topic_id) < m.score - 1e-4
         )
         if self._semantic is not None:
             ranking = {m.topic_id: m.score for m in (*confident, *close)}
             confident, close = self._rerank(self._semantic, question, confident, close, ranking)
         return MatchResult(confident, close[:suggestions]), kept
+
+    def _scores(
+        self, rows: npt.NDArray[np.int64], question_weight: float
+    ) -> npt.NDArray[np.float64]:
+        """These names' scores: the share of the question's weight they (or their context)
+        explain, and of their own weight the question mentions; computed in scratch arrays
+        (the same operations, in the same order, as one expression of whole arrays)."""
+        size = len(rows)
+        shared: npt.NDArray[np.float64] = np.take(self._shared, rows, out=self._scratch[0, :size])
+        scores: npt.NDArray[np.float64] = np.take(
+            self._explained, rows, out=self._scratch[1, :size]
+        )
+        weights = np.take(self._name_weights, rows, out=self._scratch[2, :size])
+        np.add(shared, scores, out=scores)
+        np.multiply(QUESTION_SHARE, scores, out=scores)
+        np.divide(scores, question_weight, out=scores)
+        np.multiply(1 - QUESTION_SHARE, shared, out=shared)
+        np.divide(shared, weights, out=shared)
+        np.add(scores, shared, out=scores)
+        return scores
 
     def _rerank(
         self,
@@ -1203,14 +1258,22 @@ class TopicIndex:
         return order(confident), order(close)
 
     def _unheld(
-        self, scores: npt.NDArray[np.float64], held: npt.NDArray[np.bool_], topic_id: int
+        self,
+        rows: npt.NDArray[np.int64],
+        scores: npt.NDArray[np.float64],
+        held: npt.NDArray[np.bool_],
+        topic_id: int,
     ) -> float:
-        """A topic's best score among its names that no rule holds back (-1 for none)."""
+        """A topic's best score among its names that no rule holds back (-1 for none), given
+        the ``scores`` of the names ``rows`` (ascending; any other name scores 0)."""
         slot = self._slot_of[topic_id]
         starts = self._starts.values
         start = int(starts[slot])
-        end = int(starts[slot + 1]) if slot + 1 < len(starts) else len(scores)
-        free = scores[start:end][~held[start:end]]
+        end = int(starts[slot + 1]) if slot + 1 < len(starts) else len(held)
+        names = np.zeros(end - start, dtype=np.float64)
+        first, last = np.searchsorted(rows, (start, end))
+        names[rows[first:last] - start] = scores[first:last]
+        free = names[~held[start:end]]
         return float(free.max()) if len(free) else -1.0
 
     def _bystanders(self, text: str) -> set[str]:
@@ -1270,9 +1333,7 @@ class TopicIndex:
                         counts_losses[rows] = True
             held |= ~counts_losses
         named = sum(self._term_weights[self._term_ids[t]] for t in terms if t in self._postings)
-        complete = np.flatnonzero(shared >= named - 1e-9)
-        topics = np.searchsorted(self._starts.values, complete, side="right")
-        if named and len(np.unique(topics)) >= 3:
+        if named and len(np.unique(self._row_slots.values[shared >= named - 1e-9])) >= 3:
             # Several topics are named by everything the question names: it singles one out
             # only by naming most of it, and never by one word ("losses", "refugees?").
             held |= shared < NAME_MOSTLY * self._name_weights
@@ -1289,16 +1350,28 @@ class TopicIndex:
         """The ``wanted`` best-scoring topics with a score above 0, best first (equal scores by
         title, wherever a topic lies in the index), each with its score (or its value in
         ``shown``)."""
-        shown = scores if shown is None else shown
         top = np.flatnonzero(scores > 0)
-        if len(top) > wanted:
-            cut = np.partition(scores[top], len(top) - wanted)[len(top) - wanted]
-            top = top[scores[top] >= cut]
+        return self._best(top, scores[top], wanted, None if shown is None else shown[top])
+
+    def _best(
+        self,
+        slots: npt.NDArray[np.int64],
+        scores: npt.NDArray[np.float64],
+        wanted: int,
+        shown: npt.NDArray[np.float64] | None = None,
+    ) -> list[Match]:
+        """The ``wanted`` best of these topics (by slot, with their scores above 0), as
+        ``_ranked`` orders them."""
+        shown = scores if shown is None else shown
+        if len(slots) > wanted:
+            cut = np.partition(scores, len(slots) - wanted)[len(slots) - wanted]
+            kept = scores >= cut
+            slots, scores, shown = slots[kept], scores[kept], shown[kept]
         ranked = sorted(
             (
-                (float(scores[i]), Match(topic.id, topic.title, float(shown[i])))
-                for i in top
-                for topic in (self._slots[i],)
+                (float(score), Match(topic.id, topic.title, float(value)))
+                for slot, score, value in zip(slots.tolist(), scores, shown, strict=True)
+                for topic in (self._slots[slot],)
             ),
             key=lambda pair: (-pair[0], pair[1].title),
         )
