@@ -50,7 +50,7 @@ from bisect import bisect_left, insort
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -72,11 +72,19 @@ from bot.reading import (
     without_hashtags,
     zipf,
 )
-from bot.reading import words as read_words
+from bot.reading import words as _read_words
 from bot.records import describe
 from bot.semantic import SemanticModel
 
 LEXICON_PATH = Path(__file__).with_name("lexicon.json")
+
+
+@lru_cache(maxsize=64)
+def read_words(text: str) -> tuple[Word, ...]:
+    """A text's words (``bot.reading.words``), remembered for the few texts last read: a
+    question is read several times (its terms, its sides, its places, its length)."""
+    return tuple(_read_words(text))
+
 
 #: A topic whose score reaches this is a confident answer.
 CONFIDENT = 0.7
@@ -1182,8 +1190,7 @@ class TopicIndex:
                 touched[rows] = False
         if not len(rows):
             return MatchResult((), ()), frozenset()
-        held_rows = held[rows]
-        scores[held_rows] = np.minimum(scores[held_rows], CONFIDENT - 0.1)
+        np.minimum(scores, CONFIDENT - 0.1, out=scores, where=held[rows])
         # Each topic's best name, among the topics of the names that score.
         slots = self._row_slots.values[rows]
         firsts = np.flatnonzero(np.concatenate(([True], slots[1:] != slots[:-1])))
@@ -1264,12 +1271,15 @@ class TopicIndex:
         held: npt.NDArray[np.bool_],
         topic_id: int,
     ) -> float:
-        """A topic's best score among its names that no rule holds back (-1 for none), given
-        the ``scores`` of the names ``rows`` (ascending; any other name scores 0)."""
+        """A topic's best score among its names that no rule holds back (-1 for none, infinity
+        when none is held back), given the ``scores`` of the names ``rows`` (ascending; any
+        other name scores 0)."""
         slot = self._slot_of[topic_id]
         starts = self._starts.values
         start = int(starts[slot])
         end = int(starts[slot + 1]) if slot + 1 < len(starts) else len(held)
+        if not held[start:end].any():
+            return math.inf  # none held back: its score stands
         names = np.zeros(end - start, dtype=np.float64)
         first, last = np.searchsorted(rows, (start, end))
         names[rows[first:last] - start] = scores[first:last]
