@@ -896,9 +896,10 @@ class TopicIndex:
             _Column(np.float32, self._semantic.dimensions) if self._semantic else None
         )
         self._dead_rows = 0
-        self._shared = self._explained = np.zeros(0, dtype=np.float64)
-        self._touched = np.zeros(0, dtype=np.bool_)
-        self._scratch = np.zeros((3, 0), dtype=np.float64)
+        #: A question's working arrays, a row each (kept zero between questions), and the
+        #: names it touches: a little longer than the names, for the rows updates add.
+        self._work = np.zeros((5, 0), dtype=np.float64)
+        self._marks = np.zeros(0, dtype=np.bool_)
         self._postings: dict[str, npt.NDArray[np.int64]] = {}
         self._context: dict[str, npt.NDArray[np.int64]] = {}
         self._sides: dict[str, npt.NDArray[np.int64]] = {}
@@ -989,12 +990,12 @@ class TopicIndex:
         )
         self._units_weighed: _UnitWeights | None = None
         self._titles = None
-        if len(self._shared) != len(self._name_weights):
-            # What a question adds up per name: zero (False) between questions.
-            self._shared = np.zeros(len(self._name_weights), dtype=np.float64)
-            self._explained = np.zeros(len(self._name_weights), dtype=np.float64)
-            self._touched = np.zeros(len(self._name_weights), dtype=np.bool_)
-            self._scratch = np.zeros((3, len(self._name_weights)), dtype=np.float64)
+        rows = len(self._name_weights)
+        if rows > len(self._marks):
+            self._work = np.zeros((5, rows + rows // 8), dtype=np.float64)
+            self._marks = np.zeros(rows + rows // 8, dtype=np.bool_)
+        self._shared, self._explained = self._work[0, :rows], self._work[1, :rows]
+        self._touched, self._scratch = self._marks[:rows], self._work[2:]
 
     @property
     def _unit_weights(self) -> _UnitWeights:
