@@ -1158,63 +1158,94 @@ class TopicIndex:
         question_weight = sum(self._weight(t, reading.languages[t]) for t in terms)
         if not question_weight or not self._slot_of:
             return MatchResult((), ()), frozenset()
+        subject = terms - self._bystanders(question)
+        contradicted = self._contradicted(subject)
         shared, explained, touched = self._shared, self._explained, self._touched
-        rows = None
+        added: list[npt.NDArray[np.int64]] = []
+        context: list[npt.NDArray[np.int64]] = []
+        context_weight = 0.0
         try:
             for term in terms:
                 if term in self._postings:
                     rows = self._postings[term]
+                    added.append(rows)
                     np.add.at(shared, rows, self._term_weights[self._term_ids[term]])
                     touched[rows] = True
                 if term in self._context:
                     rows = self._context[term]
+                    added.append(rows)
+                    context.append(rows)
                     weight = CONTEXT_SHARE * self._weight(term, reading.languages[term])
                     np.add.at(explained, rows, weight)
-                    touched[rows] = True
-            # Only the names that share a term or a context term with the question score.
-            rows = np.flatnonzero(touched)
-            scores = self._scores(rows, question_weight)
-            subject = terms - self._bystanders(question)
-            contradicted = self._contradicted(subject)
-            if contradicted is not None:
-                scores[contradicted[rows]] = 0.0
+                    context_weight += weight
             held = self._held(question, terms, subject, shared)
+            # A name with none of the question's terms, only context terms, scores at most
+            # this (rounded up): where enough topics score more by names that share a term,
+            # the rest need not be scored.
+            bound = float(
+                np.round(QUESTION_SHARE * context_weight * (1 + 1e-9) / question_weight, 4)
+            )
+            scored = (np.flatnonzero(touched), question_weight, contradicted, held)
+            ranked = self._ranked_names(*scored, suggestions + 8, bound if context else None)
+            if ranked is None:
+                for rows in context:
+                    touched[rows] = True
+                scored = (np.flatnonzero(touched), *scored[1:])
+                ranked = self._ranked_names(*scored, suggestions + 8)
+            if not ranked:
+                return MatchResult((), ()), frozenset()
+            confident = tuple(
+                m
+                for m in ranked
+                if m.score >= CONFIDENT and m.score >= ranked[0].score - AMBIGUITY_MARGIN
+            )
+            close = tuple(m for m in ranked if m not in confident and m.score >= SUGGEST)
+            kept = frozenset(
+                m.topic_id
+                for m in close
+                if self._unheld(question_weight, contradicted, held, m.topic_id) < m.score - 1e-4
+            )
         finally:
-            # Zero again for the next question: row by row when it touched few (all of it when
-            # it failed half way).
-            if rows is None or len(rows) > len(touched) // 8:
+            # Zero again for the next question: posting by posting when it added up few.
+            if sum(map(len, added)) > len(touched) // 8:
                 shared.fill(0.0)
                 explained.fill(0.0)
                 touched.fill(False)
             else:
-                shared[rows] = explained[rows] = 0.0
-                touched[rows] = False
-        if not len(rows):
-            return MatchResult((), ()), frozenset()
-        np.minimum(scores, CONFIDENT - 0.1, out=scores, where=held[rows])
-        # Each topic's best name, among the topics of the names that score.
-        slots = self._row_slots.values[rows]
-        firsts = np.flatnonzero(np.concatenate(([True], slots[1:] != slots[:-1])))
-        best = np.round(np.maximum.reduceat(scores, firsts), 4).astype(np.float64)
-        top = best > 0
-        ranked = self._best(slots[firsts][top], best[top], suggestions + 8)
-        if not ranked:
-            return MatchResult((), ()), frozenset()
-        confident = tuple(
-            m
-            for m in ranked
-            if m.score >= CONFIDENT and m.score >= ranked[0].score - AMBIGUITY_MARGIN
-        )
-        close = tuple(m for m in ranked if m not in confident and m.score >= SUGGEST)
-        kept = frozenset(
-            m.topic_id
-            for m in close
-            if self._unheld(rows, scores, held, m.topic_id) < m.score - 1e-4
-        )
+                for rows in added:
+                    shared[rows] = explained[rows] = 0.0
+                    touched[rows] = False
         if self._semantic is not None:
             ranking = {m.topic_id: m.score for m in (*confident, *close)}
             confident, close = self._rerank(self._semantic, question, confident, close, ranking)
         return MatchResult(confident, close[:suggestions]), kept
+
+    def _ranked_names(
+        self,
+        rows: npt.NDArray[np.int64],
+        question_weight: float,
+        contradicted: npt.NDArray[np.bool_] | None,
+        held: npt.NDArray[np.bool_],
+        wanted: int,
+        bound: float | None = None,
+    ) -> list[Match] | None:
+        """The ``wanted`` best topics (as ``_ranked``) by their best name among ``rows``, the
+        names that score (ascending); None when ``bound`` is given and fewer than ``wanted``
+        of those topics score above it."""
+        if not len(rows):
+            return None if bound is not None else []
+        scores = self._scores(rows, question_weight)
+        if contradicted is not None:
+            scores[contradicted[rows]] = 0.0
+        np.minimum(scores, CONFIDENT - 0.1, out=scores, where=held[rows])
+        # Each topic's best name, among the topics of these names.
+        slots = self._row_slots.values[rows]
+        firsts = np.flatnonzero(np.concatenate(([True], slots[1:] != slots[:-1])))
+        best = np.round(np.maximum.reduceat(scores, firsts), 4).astype(np.float64)
+        if bound is not None and np.count_nonzero(best > bound) < wanted:
+            return None
+        top = best > 0
+        return self._best(slots[firsts][top], best[top], wanted)
 
     def _scores(
         self, rows: npt.NDArray[np.int64], question_weight: float
@@ -1267,24 +1298,27 @@ class TopicIndex:
 
     def _unheld(
         self,
-        rows: npt.NDArray[np.int64],
-        scores: npt.NDArray[np.float64],
+        question_weight: float,
+        contradicted: npt.NDArray[np.bool_] | None,
         held: npt.NDArray[np.bool_],
         topic_id: int,
     ) -> float:
         """A topic's best score among its names that no rule holds back (-1 for none, infinity
-        when none is held back), given the ``scores`` of the names ``rows`` (ascending; any
-        other name scores 0)."""
+        when none is held back), from the question's sums still in the working arrays."""
         slot = self._slot_of[topic_id]
         starts = self._starts.values
         start = int(starts[slot])
         end = int(starts[slot + 1]) if slot + 1 < len(starts) else len(held)
         if not held[start:end].any():
             return math.inf  # none held back: its score stands
-        names = np.zeros(end - start, dtype=np.float64)
-        first, last = np.searchsorted(rows, (start, end))
-        names[rows[first:last] - start] = scores[first:last]
-        free = names[~held[start:end]]
+        shared = self._shared[start:end]
+        scores = (
+            QUESTION_SHARE * (shared + self._explained[start:end]) / question_weight
+            + (1 - QUESTION_SHARE) * shared / self._name_weights[start:end]
+        )
+        if contradicted is not None:
+            scores[contradicted[start:end]] = 0.0
+        free = scores[~held[start:end]]
         return float(free.max()) if len(free) else -1.0
 
     def _bystanders(self, text: str) -> set[str]:
