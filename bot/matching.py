@@ -680,9 +680,12 @@ class TopicIndex:
     """An in-memory index of topics, built once, updated in place and queried many times.
 
     Names are rows of arrays (numpy), grouped by topic, with an inverted index from each term
-    to the rows that have it; a question is scored against every name at once, so a question
-    costs a few vector operations however many topics there are. Messages use a second inverted
-    index, of term counts per topic for BM25, and the names and quotes of each topic as units.
+    to the rows that have it; a question adds its terms' weights up along their postings in
+    working arrays kept zero between questions, and scores, as a few vector operations, only
+    the names it touched (any other scores 0), and only those that share a term with it when
+    enough topics score above what a name explained by context terms alone could. Messages use
+    a second inverted index, of term counts per topic for BM25, and the names and quotes of
+    each topic as units.
     A changed topic's old rows are dropped from the inverted indexes and its new rows appended;
     the weights that depend on the whole corpus are recomputed as vectors, so an index updated
     in place scores exactly as one built afresh. With a ``semantic`` model, each name's
