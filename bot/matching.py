@@ -685,12 +685,11 @@ class TopicIndex:
     the names it touched (any other scores 0), and only those that share a term with it when
     enough topics score above what a name explained by context terms alone could. Messages use
     a second inverted index, of term counts per topic for BM25, and the names and quotes of
-    each topic as units.
-    A changed topic's old rows are dropped from the inverted indexes and its new rows appended;
-    the weights that depend on the whole corpus are recomputed as vectors, so an index updated
-    in place scores exactly as one built afresh. With a ``semantic`` model, each name's
-    embedding is a row of one more array, appended with the name's other rows. Every method is
-    safe across threads.
+    each topic as units. A changed topic's old rows are dropped from the inverted indexes and
+    its new rows appended; the weights that depend on the whole corpus are recomputed as
+    vectors, so an index updated in place scores exactly as one built afresh. With a
+    ``semantic`` model, each name's embedding is a row of one more array, appended with the
+    name's other rows. Every method is safe across threads.
     """
 
     def __init__(
