@@ -1256,11 +1256,13 @@ class TopicIndex:
         explain, and of their own weight the question mentions; computed in scratch arrays
         (the same operations, in the same order, as one expression of whole arrays)."""
         size = len(rows)
-        shared: npt.NDArray[np.float64] = np.take(self._shared, rows, out=self._scratch[0, :size])
-        scores: npt.NDArray[np.float64] = np.take(
-            self._explained, rows, out=self._scratch[1, :size]
+        shared: npt.NDArray[np.float64] = np.take(
+            self._shared, rows, out=self._scratch[0, :size], mode="clip"
         )
-        weights = np.take(self._name_weights, rows, out=self._scratch[2, :size])
+        scores: npt.NDArray[np.float64] = np.take(
+            self._explained, rows, out=self._scratch[1, :size], mode="clip"
+        )
+        weights = np.take(self._name_weights, rows, out=self._scratch[2, :size], mode="clip")
         np.add(shared, scores, out=scores)
         np.multiply(QUESTION_SHARE, scores, out=scores)
         np.divide(scores, question_weight, out=scores)
