@@ -1,25 +1,30 @@
-"""The core's process-wide parts, wired once: settings, engine, sessions and the answer service."""
+"""The core's process-wide parts, wired once: settings, engine, sessions and the answer service;
+the other services (digests, editing, alias proposals) when first used, so a question loads none
+of them."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import db
+from bot import db, derived
 from bot.answers import AnswerService
 from bot.config import Settings
-from bot.digests import DigestService
-from bot.editing import EditService
 from bot.errors import ClaimBotError
-from bot.learning import LearningService
 from bot.listening import ChangeListener
-from bot.matching import default_lexicon
 from bot.records import load_file
 from bot.semantic import load_model
 from bot.store import ImportResult
+
+if TYPE_CHECKING:
+    from bot.digests import DigestService
+    from bot.editing import EditService
+    from bot.learning import LearningService
 
 SEED_PATH = Path(__file__).resolve().parent.parent / "data" / "claims.json"
 
@@ -30,9 +35,6 @@ class Core:
     engine: Engine
     sessions: sessionmaker[Session] = field(init=False)
     answers: AnswerService = field(init=False)
-    digests: DigestService = field(init=False)
-    editing: EditService = field(init=False)
-    learning: LearningService = field(init=False)
     #: Whether the database answers within a second (``GET /healthz``).
     database_answers: db.HealthCheck = field(init=False)
 
@@ -42,12 +44,27 @@ class Core:
         name = self.settings.claimbot_semantic_model
         self.answers = AnswerService(
             self.sessions,
-            default_lexicon(self.settings.claimbot_lexicon),
+            derived.lexicon(self.settings.claimbot_lexicon),
             load_model(name, self.settings.claimbot_semantic_weight) if name else None,
         )
-        self.digests = DigestService(self.sessions, self.answers)
-        self.editing = EditService(self.sessions)
-        self.learning = LearningService(self.sessions)
+
+    @cached_property
+    def digests(self) -> DigestService:
+        from bot.digests import DigestService  # noqa: PLC0415  (services load when first used)
+
+        return DigestService(self.sessions, self.answers)
+
+    @cached_property
+    def editing(self) -> EditService:
+        from bot.editing import EditService  # noqa: PLC0415
+
+        return EditService(self.sessions)
+
+    @cached_property
+    def learning(self) -> LearningService:
+        from bot.learning import LearningService  # noqa: PLC0415
+
+        return LearningService(self.sessions)
 
     def listen_for_changes(self) -> ChangeListener | None:
         """On PostgreSQL, hear of other processes' changes by LISTEN/NOTIFY instead of reading

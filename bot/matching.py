@@ -64,12 +64,12 @@ from rapidfuzz.distance import OSA
 from bot.errors import ClaimBotError
 from bot.reading import (
     Word,
+    clean,
     commonness,
     cyrillic_stem,
     is_cyrillic,
     is_real_word,
     lemma,
-    without_hashtags,
     zipf,
 )
 from bot.reading import words as _read_words
@@ -117,8 +117,10 @@ COMMON_WEIGHT = 0.15
 MIN_TYPO_LENGTH = 4
 TYPO_SIMILARITY = 0.79
 #: A question of at least this many words is a sentence or headline: its best topic is
-#: confident, too, when the question read as a pasted message repeats that topic.
+#: confident, too, when the question read as a pasted message repeats that topic, or ranks it
+#: first while it scores at least HEADLINE_LEAD and leads the runner-up by AMBIGUITY_MARGIN.
 SENTENCE_WORDS = 8
+HEADLINE_LEAD = 0.6
 #: A text of at least this many words is read as a pasted message, not a question.
 MESSAGE_WORDS = 16
 #: A message of fewer words is read as a question ("russian losses?" sent by a shortcut).
@@ -142,13 +144,30 @@ FIELD_WEIGHTS = {"name": 2.0, "context": 1.0, "quote": 1.0}
 COMMON_CODE_ZIPF = 4.0
 #: How many words' terms a lexicon remembers.
 MAX_REMEMBERED = 200_000
-#: Words after which a side is the one acting, not the one a figure is about ("shot down by
-#: Russia").
+#: Words that make the side after them the one acting, after a verb of acting ("shot down by
+#: Russia", "killed by Russian troops"); never after a verb of losing ("lost by Ukraine").
 AGENT_WORDS = frozenset({"by", "durch", "par", "przez"})
-#: Terms after which a side is the one speaking ("Russian MoD", "Ukraine's General Staff").
+ACTING_WORDS = frozenset(
+    {
+        "shot", "down", "downed", "destroyed", "destroy", "destroys", "killed", "kill", "kills",
+        "hit", "struck", "sunk", "sank", "intercepted", "captured", "attacked", "bombed",
+        "shelled", "targeted", "eliminated", "neutralised", "neutralized", "liquidated",
+    }
+)  # fmt: skip
+#: Terms of a side's speaker ("Russian MoD", "Ukraine's General Staff"), and the words that
+#: make it speak ("says", or a colon after it): a speaker's side says nothing of whose loss it
+#: reports.
 SPEAKER_TERMS = frozenset(
     {"mod", "genstaff", "government", "media", "president", "embassy", "spokesman"}
 )
+SAYING_WORDS = frozenset(
+    {
+        "say", "says", "said", "claim", "claims", "claimed", "report", "reports", "reported",
+        "announce", "announces", "announced", "according", "states", "stated",
+        "заявив", "заявила", "заявили", "заявляє", "повідомив", "повідомили", "повідомляє",
+        "стверджує", "заявил", "заявляет", "сообщил", "сообщили", "сообщает", "утверждает",
+    }
+)  # fmt: skip
 #: Things the field counts (the lexicon's terms for them): a question about one that no topic
 #: counts gets no confident answer.
 FIELD_TERMS = frozenset(
@@ -327,7 +346,7 @@ class Lexicon:
             self.places_of[people].append(place)
         #: The words a code stands for, by code, when it is written in capitals.
         self.codes: dict[str, list[str]] = {
-            code.casefold(): words(name) for code, name in (codes or {}).items()
+            code.casefold(): words(name) for code, name in (codes or {}).items() if name
         }
         self.known_words: frozenset[str] = frozenset(
             set(self._words) | self._stop | {w for p in self._phrases for w in p}
@@ -440,6 +459,8 @@ class Lexicon:
                 term = "" if stop else self._words.get(base)
                 if term is None and is_cyrillic(token):
                     term = self._stem(token) or base
+                elif term is None and base != token:
+                    term = base
         found = tuple((singular(token) if term is None else term).split())
         if len(self._terms) < MAX_REMEMBERED:
             self._terms[token] = found
@@ -502,11 +523,14 @@ def country_codes() -> dict[str, str]:
     """Every country's English name by its three-letter code (ISO 3166-1 alpha-3: "SSD",
     "ETH"), leaving out codes that are common English words ("CAN", "ARE", "PER"), which
     people write in capitals for emphasis."""
-    return {
-        country.alpha_3: getattr(country, "common_name", None) or country.name.split(",")[0]
-        for country in pycountry.countries
-        if zipf(country.alpha_3.casefold(), "en") < COMMON_CODE_ZIPF
-    }
+    names = {}
+    for country in pycountry.countries:
+        if zipf(country.alpha_3.casefold(), "en") >= COMMON_CODE_ZIPF:
+            continue
+        # "Congo, The Democratic Republic of the": "The Democratic Republic of the Congo".
+        first, _, rest = country.name.partition(", ")
+        names[country.alpha_3] = getattr(country, "common_name", None) or f"{rest} {first}".strip()
+    return names
 
 
 @cache
@@ -526,6 +550,14 @@ class _Reading:
 
     terms: list[str]
     languages: dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class _Roles:
+    """The sides a text names only as speaking, and those it names only as acting."""
+
+    speakers: frozenset[str]
+    agents: frozenset[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -704,9 +736,10 @@ class TopicIndex:
         self._contrasting = frozenset().union(*self._lexicon.contrasts) | self._lexicon.places
         #: Places, and the sides of a contrast of peoples ("russian", "ukrainian", "usa").
         peoples = set(self._lexicon.demonyms.values())
-        self._contrasting_sides = self._lexicon.places.union(
+        self._peoples = frozenset().union(
             *(group for group in self._lexicon.contrasts if group & peoples)
         )
+        self._contrasting_sides = self._lexicon.places | self._peoples
         self._lock = threading.RLock()
         self._titles: tuple[str, ...] | None = None
         self._entries: dict[int, _Entry] = {}
@@ -1134,6 +1167,7 @@ class TopicIndex:
                 or not result.suggestions
                 or result.suggestions[0].topic_id in held
                 or len(read_words(question)) < SENTENCE_WORDS
+                or not self._names_its_peoples(result.suggestions[0].topic_id, question)
             ):
                 return result
             # A sentence or headline whose best topic falls short only for its other words
@@ -1141,7 +1175,19 @@ class TopicIndex:
             # a pasted message it repeats that same topic; topics as close to it that the
             # message repeats too are shown with it.
             best = result.suggestions[0]
-            repeated = {m.topic_id for m in self._match_message(question, suggestions).matches}
+            read = self._match_message(question, suggestions)
+            repeated = {m.topic_id for m in read.matches}
+            # ... or when its best topic, clearly ahead of the rest, is also the one the
+            # message ranks first ("how many people are displaced inside sudan since the
+            # fighting started").
+            runner_up = result.suggestions[1].score if len(result.suggestions) > 1 else 0.0
+            first = (*read.matches, *read.suggestions)[:1]
+            if (
+                best.score >= HEADLINE_LEAD
+                and best.score - runner_up >= AMBIGUITY_MARGIN
+                and [m.topic_id for m in first] == [best.topic_id]
+            ):
+                repeated.add(best.topic_id)
             if best.topic_id not in repeated:
                 return result
             shown = tuple(
@@ -1152,6 +1198,15 @@ class TopicIndex:
             )
             return MatchResult(shown, tuple(m for m in result.suggestions if m not in shown))
 
+    def _names_its_peoples(self, topic_id: int, text: str) -> bool:
+        """Whether a text names every people a topic's names name, itself or by its country
+        ("Russia" for "Russian tanks lost in Ukraine"): a sentence that does not ("how many
+        tanks did Hamas lose in the war") is not about it, however well its other words fit."""
+        terms = set(self.read(text).terms)
+        demonyms = self._lexicon.demonyms
+        asked = terms | {demonyms[t] for t in terms if t in demonyms}
+        return self._entries[topic_id].named_by & self._peoples <= asked
+
     def _match(self, question: str, suggestions: int) -> tuple[MatchResult, frozenset[int]]:
         """The match, and the topics among it that a rule holds back from a confident answer
         (a place, side or loss the question names that they lack, or a vague question)."""
@@ -1160,8 +1215,8 @@ class TopicIndex:
         question_weight = sum(self._weight(t, reading.languages[t]) for t in terms)
         if not question_weight or not self._slot_of:
             return MatchResult((), ()), frozenset()
-        subject = terms - self._bystanders(question)
-        contradicted = self._contradicted(subject)
+        roles = self._roles(question)
+        contradicted = self._contradicted(terms - roles.agents)
         shared, explained, touched = self._shared, self._explained, self._touched
         added: list[npt.NDArray[np.int64]] = []
         context: list[npt.NDArray[np.int64]] = []
@@ -1180,7 +1235,7 @@ class TopicIndex:
                     weight = CONTEXT_SHARE * self._weight(term, reading.languages[term])
                     np.add.at(explained, rows, weight)
                     context_weight += weight
-            held = self._held(question, terms, subject, shared)
+            held = self._held(question, terms, roles, shared)
             # A name with none of the question's terms, only context terms, scores at most
             # this (rounded up): where enough topics score more by names that share a term,
             # the rest need not be scored.
@@ -1325,25 +1380,39 @@ class TopicIndex:
         free = scores[~held[start:end]]
         return float(free.max()) if len(free) else -1.0
 
-    def _bystanders(self, text: str) -> set[str]:
-        """The sides a text names only as the one speaking or acting ("Russian MoD: Ukraine
-        lost 50 tanks", "aircraft shot down by Russia", "#StandWithUkraine"), not as the one a
-        figure is about."""
-        text, hashtags = without_hashtags(text)
-        tokens = [self._correct(word) for word in read_words(text)]
-        sides = self._contrasting_sides
-        bystanders = set(self._lexicon.terms(words(hashtags))) & sides
-        subjects: set[str] = set()
-        for i, token in enumerate(tokens):
-            named = set(self._lexicon.terms([token])) & sides
-            if not named:
-                continue
-            after = self._lexicon.terms(tokens[i + 1 : i + 3])[:1]
-            aside = tokens[i - 1 : i] in ([w] for w in AGENT_WORDS) or (
-                bool(after) and after[0] in SPEAKER_TERMS
-            )
-            (bystanders if aside else subjects).update(named)
-        return bystanders - subjects
+    def _roles(self, text: str) -> _Roles:
+        """The sides a text names only as the one speaking ("Russian MoD: Ukraine lost 50
+        tanks", "Ukraine's General Staff says") or acting ("aircraft shot down by Russia",
+        "civilians killed by Russian troops", with the troops), not as the one a figure is
+        about."""
+        speakers: set[str] = set()
+        agents: set[str] = set()
+        segments = clean(text).split(":")
+        for k, segment in enumerate(segments):
+            tokens = [self._correct(word) for word in read_words(segment)]
+            colon_after = k + 1 < len(segments)
+            for i, token in enumerate(tokens):
+                named = set(self._lexicon.terms([token])) & self._contrasting_sides
+                if not named:
+                    continue
+                by = i - 2 if tokens[i - 1 : i] == ["the"] else i - 1
+                if by >= 1 and tokens[by] in AGENT_WORDS and tokens[by - 1] in ACTING_WORDS:
+                    agents |= named | (set(self._lexicon.terms(tokens[i + 1 : i + 2])) & {"troop"})
+                elif SPEAKER_TERMS & set(self._lexicon.terms(tokens[i + 1 : i + 4])) and (
+                    SAYING_WORDS & set(tokens[i + 1 : i + 6])
+                    or (colon_after and i + 4 >= len(tokens))
+                ):
+                    speakers |= named
+        return _Roles(frozenset(speakers), frozenset(agents))
+
+    def _acting(self, terms: set[str], agents: frozenset[str]) -> npt.NDArray[np.bool_]:
+        """The names about the losses of a side the text names as acting, unless they are about
+        a side it names as suffering too ("aircraft shot down by Russia" are not Russia's)."""
+        acting = np.zeros(len(self._name_weights), dtype=np.bool_)
+        if agents:
+            sides = agents & self._contrasting_sides
+            acting = self._mask(sides) & ~self._mask((terms - agents) & self._contrasting_sides)
+        return acting
 
     def _another_side(self, subject: set[str], located: set[str]) -> npt.NDArray[np.bool_]:
         """The names about another side's loss than the one a text implies: a loss suffered by
@@ -1359,11 +1428,10 @@ class TopicIndex:
         return wrong
 
     def _held(
-        self, question: str, terms: set[str], subject: set[str], shared: npt.NDArray[np.float64]
+        self, question: str, terms: set[str], roles: _Roles, shared: npt.NDArray[np.float64]
     ) -> npt.NDArray[np.bool_]:
-        """The names a question may not be confidently answered with, whatever their score
-        (``subject``: its terms less the sides it names only as speaking or acting)."""
-        held = np.zeros(len(shared), dtype=np.bool_)
+        """The names a question may not be confidently answered with, whatever their score."""
+        held = self._acting(terms, roles.agents)
         if any(t not in self._postings and t not in self._context for t in terms & FIELD_TERMS):
             # A thing the field counts that no topic counts ("tank losses" where no topic is
             # about tanks): every topic lacks it.
@@ -1372,7 +1440,9 @@ class TopicIndex:
             # A place the question names and the topic lacks.
             held |= ~self._mask([place])
         if terms & SUFFERED:
-            held |= self._another_side(subject, self._located(question))
+            held |= self._another_side(
+                terms - roles.agents - roles.speakers, self._located(question)
+            )
             # Deaths or losses asked of a topic that counts none ("people died in the Pakistan
             # floods" is not "people affected").
             counts_losses = np.zeros(len(shared), dtype=np.bool_)
@@ -1431,12 +1501,13 @@ class TopicIndex:
         contrast and they another, or it implies whose loss it is ("Ukraine says 31,000 of its
         soldiers killed") and they are about another's. Sides named only as speaking or acting
         do not count."""
-        subject = terms - self._bystanders(text)
-        wrong = self._contradicted(subject)
-        if wrong is None:
-            wrong = np.zeros(len(self._name_weights), dtype=np.bool_)
+        roles = self._roles(text)
+        wrong = self._acting(terms, roles.agents)
+        contradicted = self._contradicted(terms - roles.agents)
+        if contradicted is not None:
+            wrong |= contradicted
         if terms & SUFFERED:
-            wrong |= self._another_side(subject, where)
+            wrong |= self._another_side(terms - roles.agents - roles.speakers, where)
         return np.logical_and.reduceat(wrong, self._starts.values)
 
     def _message_bar(self, topic_id: int, asked: set[str], where: set[str]) -> float:

@@ -176,7 +176,7 @@ def read(question: str, today: date) -> Reading:
         cut_from = found.start() if cut_from is None else cut_from
         said = " ".join(question[cut_from : found.end()].split())
         rest = _LEFTOVER.sub("", question[:cut_from]) + " " + question[found.end() :]
-        rest = " ".join(rest.split()).strip(" ,;:?.!")
+        rest = " ".join(rest.split()).strip(" ,;?.!")
         try:
             moment = _moment(found, frame.casefold(), today, bool(_CYRILLIC.search(question)))
         except UnreadableDateError as exc:

@@ -8,7 +8,9 @@ accent-folded (Türkiye = turkiye). A word's dictionary form (lemma, simplemma) 
 for Latin script, and for Cyrillic in Ukrainian when the word has a letter only Ukrainian uses,
 in Russian when it has one only Russian uses, else in whichever of the two knows it better
 ("втрати" -> "втрата", "беженцы" -> "беженец"). General word frequencies (wordfreq) say
-whether a word is a word of its language at all, and how common it is.
+whether a word is a word of its language at all, and how common it is. Both libraries are
+imported when first needed: most questions use only words the lexicon and the topics already
+know, and a cold start need not load them.
 """
 
 from __future__ import annotations
@@ -17,9 +19,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-
-import simplemma
-import wordfreq
 
 #: A word at least this common in its language (Zipf scale: 3 is once per million words) is a
 #: real word, never a typo to correct.
@@ -63,19 +62,19 @@ class Word:
 
 def clean(text: str) -> str:
     """The text without links, @handles, emoji codes and signatures; hashtags and camelCase
-    split into words."""
-    text = _SIGNATURE.sub(" ", text)
-    text = _URL.sub(" ", text)
-    text = _HANDLE.sub(" ", text)
-    text = _EMOJI.sub(" ", text)
-    text = _HASHTAG.sub(lambda m: " " + m.group(1).replace("_", " ") + " ", text)
+    split into words. Each expression runs only on a text with the character it cannot match
+    without: most texts (every topic's names and quotes, read to build the index) have none."""
+    if "(@" in text:
+        text = _SIGNATURE.sub(" ", text)
+    if "://" in text or "www." in text.lower():
+        text = _URL.sub(" ", text)
+    if "@" in text:
+        text = _HANDLE.sub(" ", text)
+    if ":" in text:
+        text = _EMOJI.sub(" ", text)
+    if "#" in text:
+        text = _HASHTAG.sub(lambda m: " " + m.group(1).replace("_", " ") + " ", text)
     return _CAMEL.sub(" ", text)
-
-
-def without_hashtags(text: str) -> tuple[str, str]:
-    """A text without its hashtags, and the hashtags' text ("#StandWithUkraine": a slogan,
-    who is speaking, not what about)."""
-    return _HASHTAG.sub(" ", text), " ".join(_HASHTAG.findall(text))
 
 
 def fold(text: str) -> str:
@@ -98,16 +97,31 @@ def words(text: str) -> list[Word]:
     return [Word(token, token in codes) for token in _WORD.findall(plain.replace("_", " "))]
 
 
+#: Every lemma read so far, by word: filled by :func:`lemma`, and from the lemmas earlier
+#: processes read (``bot/derived.py``), so a start need not load a dictionary for words the
+#: lexicon and the topics use. At most MAX_LEMMAS words.
+LEMMAS: dict[str, str] = {}
+MAX_LEMMAS = 65_536
+
+
 @lru_cache(maxsize=65536)
 def lemma(token: str) -> str:
     """A word's dictionary form (simplemma): English for Latin script, Ukrainian or Russian for
     Cyrillic; other scripts as they are. The dictionaries load on first use, read in place
     (simplemma's ``low_memory``: the same lemmas at a fraction of the load time and memory)."""
-    if _CYRILLIC.search(token):
-        return fold(simplemma.lemmatize(token, cyrillic_language(token), low_memory=True))
-    if token.isascii() and token.isalpha():
-        return fold(simplemma.lemmatize(token, "en", low_memory=True))
-    return token
+    known = LEMMAS.get(token)
+    if known is not None:
+        return known
+    cyrillic = is_cyrillic(token)
+    if not cyrillic and not (token.isascii() and token.isalpha()):
+        return token
+    import simplemma  # noqa: PLC0415  (loaded for the first word no lemma is known of)
+
+    language = cyrillic_language(token) if cyrillic else "en"
+    found = fold(simplemma.lemmatize(token, language, low_memory=True))
+    if len(LEMMAS) < MAX_LEMMAS:
+        LEMMAS[token] = found
+    return found
 
 
 #: Inflectional endings of Ukrainian and Russian adjectives and nouns, longest first.
@@ -156,6 +170,8 @@ def cyrillic_language(token: str) -> str:
 def zipf(word: str, language: str) -> float:
     """How common a word is in a language, on the Zipf scale (wordfreq's small lists: every
     word at least once per million words, which is all the matcher asks about)."""
+    import wordfreq  # noqa: PLC0415  (loaded for the first word no topic uses)
+
     return float(wordfreq.zipf_frequency(word, language, wordlist="small"))
 
 

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from textwrap import indent
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from bot.answers import Answer, ClaimView, FigureView, TopicAnswer, TopicsPage
-from bot.digests import Digest, SubscriptionView
-from bot.editing import RevisionView
 from bot.formatting import format_date
-from bot.learning import ProposalsPage
+
+if TYPE_CHECKING:  # a question's answer needs none of these services
+    from bot.digests import Digest, SubscriptionView
+    from bot.editing import RevisionView
+    from bot.learning import ProposalsPage
 
 HELP = """\
 Ask about a contested figure and get every side's latest claim, with who made it, where it

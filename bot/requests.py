@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from zoneinfo import available_timezones
 
 from bot.errors import ClaimBotError
-from bot.schedules import daily_cron, weekly_cron
 
 DIGEST_USAGE = (
     "Digest commands: `digest daily 09:00 [Europe/Kyiv] [always] [question]`, "
@@ -167,6 +166,8 @@ def _aliases(words: list[str]) -> Aliases | DecideAlias:
 
 
 def _digest(words: list[str]) -> Request:
+    from bot.schedules import daily_cron, weekly_cron  # noqa: PLC0415  (croniter: digests only)
+
     verb = words[0].casefold() if words else ""
     if verb == "list" and len(words) == 1:
         return DigestList()

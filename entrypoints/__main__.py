@@ -1,5 +1,5 @@
 """``python -m entrypoints`` is the ``claimbot`` command."""
 
-from entrypoints.cli import main
+from entrypoints.command import main
 
 main()

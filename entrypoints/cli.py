@@ -12,19 +12,17 @@ import logging
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 import click
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.answers import Answer
-from bot.charts import chart_for, render_chart
 from bot.claimreview import to_claimreview
 from bot.config import load_settings
 from bot.core import Core
 from bot.errors import ClaimBotError, DatabaseUnavailableError
 from bot.importing import CSV_PRESETS, FORMATS, file_kinds, read_claims
-from bot.learning import ProposalView
 from bot.models import utcnow
 from bot.records import document_head, dump_document, first_json_item, open_json
 from bot.render_text import (
@@ -37,9 +35,9 @@ from bot.render_text import (
     render_topics,
 )
 from bot.requests import Help, parse
-from bot.schedules import Schedule
-from entrypoints.clock import publisher, run_clock
-from entrypoints.console import run_console
+
+if TYPE_CHECKING:
+    from bot.learning import ProposalView
 
 log = logging.getLogger("claimbot")
 
@@ -390,6 +388,8 @@ def kinds_add(core: Core, key: str, label: str) -> None:
 @click.pass_obj
 def console(core: Core) -> None:
     """A local chat that answers as the bot would in Slack, rendered as text."""
+    from entrypoints.console import run_console  # noqa: PLC0415  (commands load their own)
+
     core.require_schema()
     run_console(core, sys.stdin, sys.stdout)
 
@@ -442,6 +442,8 @@ def chart(core: Core, question: str, output: Path) -> None:
             f"{output.name!r} must end in one of {', '.join(CHART_FORMATS)}.",
             param_hint="'--output'",
         )
+    from bot.charts import chart_for, render_chart  # noqa: PLC0415
+
     core.require_schema()
     data = chart_for(core.answers, question)
     if data is None:
@@ -476,6 +478,8 @@ def digest_subscribe(
     post_when_empty: bool,
 ) -> None:
     """Subscribe a channel to a digest."""
+    from bot.schedules import Schedule  # noqa: PLC0415
+
     core.require_schema()
     try:
         schedule = Schedule.parse(cron, timezone)
@@ -558,6 +562,8 @@ def _moment(_ctx: click.Context, _param: click.Parameter, value: str | None) -> 
 @click.pass_obj
 def digest_send_due(core: Core, now: datetime | None) -> None:
     """Post every digest due now that has not been posted, then exit."""
+    from entrypoints.clock import publisher  # noqa: PLC0415
+
     core.require_schema()
     outcomes = core.digests.send_due(publisher(core), now)
     for outcome in outcomes:
@@ -665,6 +671,8 @@ def _review(core: Core, proposal: ProposalView) -> str:
 @click.pass_obj
 def clock(core: Core) -> None:
     """Send due digests at the start of every minute until stopped (Procfile `clock`)."""
+    from entrypoints.clock import run_clock  # noqa: PLC0415
+
     core.require_schema()
     run_clock(core)
 

@@ -104,3 +104,12 @@ def core(empty_core: Core) -> Core:
     """The core on a migrated database holding the seed claims."""
     empty_core.init(seed=True)
     return empty_core
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _derived_data_apart(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Derived data (bot/derived.py) kept in the run's own directory, not the user's cache; the
+    processes tests start inherit it."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+        yield

@@ -198,23 +198,30 @@ print(" ".join(sorted(sys.modules)))
 def test_a_question_loads_nothing_only_other_commands_need(tmp_path: Path) -> None:
     """Charts (matplotlib), migrations (Alembic), Slack and the HTTP server, on SQLite the
     PostgreSQL driver and dialect, and without CLAIMBOT_SEMANTIC_MODEL the embedding model's
-    libraries, are loaded by the commands that use them, never by a question: a cold
-    ``claimbot ask`` does not pay for them."""
+    libraries, are loaded by the commands that use them, never by a question; so are the
+    services a question does not use (digests and their schedules, editing, alias proposals,
+    the console, the clock). Once a process has kept the lexicon and its lemmas
+    (bot/derived.py), a question whose words the lexicon and topics know loads no dictionary nor
+    word frequencies either: a cold ``claimbot ask`` does not pay for them."""
     url = f"sqlite:///{tmp_path / 'claims.db'}"
     assert claimbot(url, "init").returncode == 0
     env = {
         k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "CLAIMBOT_SEMANTIC_"))
     }
-    ran = subprocess.run(
-        [sys.executable, "-c", ASK_THEN_LIST_MODULES],
-        capture_output=True,
-        text=True,
-        env={**env, "DATABASE_URL": url},
-        timeout=60,
-        check=True,
-    )
-    assert "Russian military casualties in Ukraine" in ran.stdout
-    loaded = set(ran.stdout.splitlines()[-1].split())
+    env |= {"DATABASE_URL": url, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    loaded = []
+    for _ in range(2):  # the first builds the lexicon and keeps it, the second reads it
+        ran = subprocess.run(
+            [sys.executable, "-c", ASK_THEN_LIST_MODULES],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+            check=True,
+        )
+        assert "Russian military casualties in Ukraine" in ran.stdout
+        loaded.append(set(ran.stdout.splitlines()[-1].split()))
+    assert len(list((tmp_path / "cache" / "claimbot").glob("lexicon-*.pickle"))) == 1
     for unused in (
         "matplotlib",
         "alembic",
@@ -226,9 +233,37 @@ def test_a_question_loads_nothing_only_other_commands_need(tmp_path: Path) -> No
         "model2vec",
         "tokenizers",
         "huggingface_hub",
+        "bot.digests",
+        "bot.editing",
+        "bot.learning",
+        "bot.charts",
+        "bot.schedules",
+        "croniter",
+        "entrypoints.console",
+        "entrypoints.clock",
     ):
-        assert unused not in loaded, unused
-    assert {"sqlalchemy", "bot.answers"} <= loaded  # the list is the process's own
+        assert unused not in loaded[0] | loaded[1], unused
+    assert "simplemma" in loaded[0]  # building the lexicon reads lemmas
+    assert not {"simplemma", "wordfreq"} & loaded[1]
+    assert {"sqlalchemy", "bot.answers"} <= loaded[1]  # the list is the process's own
+
+
+def test_the_process_ends_with_the_commands_code_and_all_its_output(
+    seeded: str, tmp_path: Path
+) -> None:
+    """The real process skips the interpreter's tear-down (entrypoints/command.py): its output
+    still arrives whole, more than a pipe holds, and it exits with the command's code."""
+    batch = claimbot_process(seeded, "ask", "--batch", "-", stdin="russian losses\n" * 300)
+    assert batch.returncode == 0, batch.stderr
+    lines = batch.stdout.splitlines()
+    assert len(lines) == 300 and len(batch.stdout) > 65536
+    assert json.loads(lines[-1])["matches"][0]["topic"] == "Russian military casualties in Ukraine"
+    usage = claimbot_process(seeded, "ask")
+    assert usage.returncode == 2
+    assert "Give either a QUESTION or --batch FILE" in usage.stderr
+    missing = claimbot_process(f"sqlite:///{tmp_path / 'none.db'}", "ask", "russian losses")
+    assert missing.returncode == 1
+    assert "run `claimbot init`" in missing.stderr
 
 
 def test_ask_limit(seeded: str) -> None:

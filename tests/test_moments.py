@@ -133,3 +133,10 @@ def test_day_ranges_future_ends_and_days_without_a_year(
 def test_a_moment_that_has_not_come_is_said_so() -> None:
     reading = read("russian losses in 2030", MID_MARCH)
     assert (reading.moment, reading.problem) == (None, "“in 2030” has not come yet.")
+
+
+def test_the_words_left_keep_their_emoji_codes_whole() -> None:
+    """Cutting the date out must not cut a colon off an emoji code, which would leave
+    "flag-ua" to be read as words ("ua" names a side)."""
+    reading = read(":flag-ua: minus 5 air defence systems today :fire:", TODAY)
+    assert reading.question == ":flag-ua: minus 5 air defence systems :fire:"

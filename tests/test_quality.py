@@ -73,5 +73,34 @@ def test_the_second_development_set(real: Core) -> None:
     path = Path(__file__).parent / "data" / "questions_dev.jsonl"
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     score = claimbot_score(real, [(decode(r["question"]), tuple(r["topics"])) for r in rows])
-    assert score.top1 >= 0.82, score.failures
-    assert score.no_match >= 0.93, score.failures
+    assert score.top1 >= 0.88, score.failures
+    assert score.no_match >= 0.95, score.failures
+
+
+def test_a_sentence_is_answered_with_a_topic_clearly_ahead_that_it_also_ranks_first(
+    real: Core,
+) -> None:
+    """Its other words keep it below a confident score, but it leads the runner-up, and read
+    as a pasted message it ranks first too."""
+    answer = real.answers.ask(
+        "how many people are displaced inside sudan since the fighting started in april"
+    )
+    assert [m.topic for m in answer.matches][:1] == [
+        "Sudan: Clashes between SAF & RSF: People Internally Displaced"
+    ]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How many tanks did Hamas lose in the war since October last year",
+        "how many tanks did the Soviet Union lose at the battle of Kursk",
+    ],
+)
+def test_a_sentence_not_naming_the_side_of_its_best_topic_is_not_answered_with_it(
+    real: Core, question: str
+) -> None:
+    """Its other words fit Russian tank losses, but it is about another war."""
+    answer = real.answers.ask(question)
+    assert answer.matches == ()
+    assert answer.suggestions[0] == "Russian tanks lost in Ukraine"
