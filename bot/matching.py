@@ -1161,42 +1161,49 @@ class TopicIndex:
         if message:
             return self.match_message(question)
         with self._lock:
-            result, held = self._match(question, suggestions)
-            if (
-                result.matches
-                or not result.suggestions
-                or result.suggestions[0].topic_id in held
-                or len(read_words(question)) < SENTENCE_WORDS
-                or not self._names_its_peoples(result.suggestions[0].topic_id, question)
-            ):
-                return result
-            # A sentence or headline whose best topic falls short only for its other words
-            # ("Cyclone Freddy death toll in Mozambique rises to 165"): confident when read as
-            # a pasted message it repeats that same topic; topics as close to it that the
-            # message repeats too are shown with it.
-            best = result.suggestions[0]
-            read = self._match_message(question, suggestions)
-            repeated = {m.topic_id for m in read.matches}
-            # ... or when its best topic, clearly ahead of the rest, is also the one the
-            # message ranks first ("how many people are displaced inside sudan since the
-            # fighting started").
-            runner_up = result.suggestions[1].score if len(result.suggestions) > 1 else 0.0
-            first = (*read.matches, *read.suggestions)[:1]
-            if (
-                best.score >= HEADLINE_LEAD
-                and best.score - runner_up >= AMBIGUITY_MARGIN
-                and [m.topic_id for m in first] == [best.topic_id]
-            ):
-                repeated.add(best.topic_id)
-            if best.topic_id not in repeated:
-                return result
-            shown = tuple(
-                m
-                for m in result.suggestions
-                if m is best
-                or (m.topic_id in repeated and m.score >= best.score - AMBIGUITY_MARGIN)
-            )
-            return MatchResult(shown, tuple(m for m in result.suggestions if m not in shown))
+            result = self._question(question, suggestions)
+            ranking = {m.topic_id: m.score for m in (*result.matches, *result.suggestions)}
+            matches, close = self._reordered(question, result, ranking)
+            return MatchResult(matches, close[:suggestions])
+
+    def _question(self, question: str, suggestions: int) -> MatchResult:
+        """A question's match as its words decide it, suggestions not yet cut to their number:
+        confident by its score, or as a sentence or headline by one of two routes."""
+        result, held = self._match(question, suggestions)
+        if (
+            result.matches
+            or not result.suggestions
+            or result.suggestions[0].topic_id in held
+            or len(read_words(question)) < SENTENCE_WORDS
+            or not self._names_its_peoples(result.suggestions[0].topic_id, question)
+        ):
+            return result
+        # A sentence or headline whose best topic falls short only for its other words
+        # ("Cyclone Freddy death toll in Mozambique rises to 165"): confident when read as
+        # a pasted message it repeats that same topic; topics as close to it that the
+        # message repeats too are shown with it.
+        best = result.suggestions[0]
+        read, _ = self._match_message(question, suggestions)
+        repeated = {m.topic_id for m in read.matches}
+        # ... or when its best topic, clearly ahead of the rest, is also the one the
+        # message ranks first ("how many people are displaced inside sudan since the
+        # fighting started").
+        runner_up = result.suggestions[1].score if len(result.suggestions) > 1 else 0.0
+        first = (*read.matches, *read.suggestions)[:1]
+        if (
+            best.score >= HEADLINE_LEAD
+            and best.score - runner_up >= AMBIGUITY_MARGIN
+            and [m.topic_id for m in first] == [best.topic_id]
+        ):
+            repeated.add(best.topic_id)
+        if best.topic_id not in repeated:
+            return result
+        shown = tuple(
+            m
+            for m in result.suggestions
+            if m is best or (m.topic_id in repeated and m.score >= best.score - AMBIGUITY_MARGIN)
+        )
+        return MatchResult(shown, tuple(m for m in result.suggestions if m not in shown))
 
     def _names_its_peoples(self, topic_id: int, text: str) -> bool:
         """Whether a text names every people a topic's names name, itself or by its country
@@ -1272,10 +1279,7 @@ class TopicIndex:
                 for rows in added:
                     shared[rows] = explained[rows] = 0.0
                     touched[rows] = False
-        if self._semantic is not None:
-            ranking = {m.topic_id: m.score for m in (*confident, *close)}
-            confident, close = self._rerank(self._semantic, question, confident, close, ranking)
-        return MatchResult(confident, close[:suggestions]), kept
+        return MatchResult(confident, close), kept
 
     def _ranked_names(
         self,
@@ -1326,19 +1330,17 @@ class TopicIndex:
         np.add(scores, shared, out=scores)
         return scores
 
-    def _rerank(
-        self,
-        semantic: SemanticModel,
-        text: str,
-        confident: tuple[Match, ...],
-        close: tuple[Match, ...],
-        ranking: dict[int, float],
+    def _reordered(
+        self, text: str, result: MatchResult, ranking: dict[int, float]
     ) -> tuple[tuple[Match, ...], tuple[Match, ...]]:
-        """Confident matches and suggestions, each ordered by the topic's ``ranking`` score (0
-        to 1) blended with the text's cosine similarity to the topic's closest name (negative
-        similarities count as 0). Only the order changes: no topic moves between the two, and
-        each keeps its score."""
-        if len(confident) < 2 and len(close) < 2:
+        """The words' result, its confident matches and its suggestions each ordered by the
+        topic's ``ranking`` score (0 to 1) blended with the text's cosine similarity to the
+        topic's closest name (negative similarities count as 0) when a semantic model is
+        configured. Only the order changes, once every decision is made: no topic moves between
+        the two, and each keeps its score."""
+        confident, close = result.matches, result.suggestions
+        semantic = self._semantic
+        if semantic is None or (len(confident) < 2 and len(close) < 2):
             return confident, close
         assert self._name_vectors is not None  # laid out with the model
         question = semantic.embed([text])[0]
@@ -1527,12 +1529,13 @@ class TopicIndex:
         a topic); a topic is confident when the message repeats most of one of its names or
         quotes."""
         with self._lock:
-            return self._match_message(text, limit)
+            result, ranking = self._match_message(text, limit)
+            return MatchResult(*self._reordered(text, result, ranking))
 
-    def _match_message(self, text: str, limit: int) -> MatchResult:
+    def _match_message(self, text: str, limit: int) -> tuple[MatchResult, dict[int, float]]:
         terms = Counter(self.read(text).terms)
         if not terms or not self._slot_of:
-            return MatchResult((), ())
+            return MatchResult((), ()), {}
         relevance = np.zeros(len(self._slots), dtype=np.float64)
         unit_weights, subject_weights, sizes = self._unit_weights
         covered = np.zeros(len(unit_weights), dtype=np.float64)
@@ -1587,12 +1590,10 @@ class TopicIndex:
             if best >= MESSAGE_LEAD * runner_up:
                 confident = (scored[0],)
         close = tuple(m for m in scored if m not in confident and m.score >= SUGGEST)
-        if self._semantic is not None and scored:
-            # Ranked by BM25 relevance: blended as a share of the best topic's.
-            top = float(relevance.max())
-            ranking = {
-                m.topic_id: float(relevance[self._slot_of[m.topic_id]]) / top
-                for m in (*confident, *close)
-            }
-            confident, close = self._rerank(self._semantic, text, confident, close, ranking)
-        return MatchResult(confident, close)
+        # Ranked by BM25 relevance, as a share of the best topic's.
+        top = float(relevance.max()) or 1.0
+        ranking = {
+            m.topic_id: float(relevance[self._slot_of[m.topic_id]]) / top
+            for m in (*confident, *close)
+        }
+        return MatchResult(confident, close), ranking

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import subprocess
 import sys
 from importlib.util import find_spec
@@ -133,6 +134,29 @@ def test_the_lexical_stage_stays_the_gate(model_dir: Path) -> None:
             before, after = plain.match(question, 20), reranked.match(question, 20)
             assert set(after.matches) == set(before.matches), question
             assert set(after.suggestions) == set(before.suggestions), question
+
+
+@needs_model2vec
+def test_sentences_keep_their_tiers_too(model_dir: Path) -> None:
+    """A sentence of eight words or more is decided by routes that compare its best topics:
+    the embedding orders them only after every decision is made."""
+    topics = [
+        *TOPICS,
+        TopicNames(4, "Peace talks"),
+        TopicNames(5, "Harbour ceasefire talks monitoring"),
+    ]
+    plain, reranked = TopicIndex(topics), TopicIndex(topics, semantic=model(model_dir, 1.0))
+    words = "harbour peace truce talks grain ceasefire monitoring mission officials week again"
+    pick = random.Random(14)
+    questions = [
+        "again monitoring peace talks truce harbour harbour again officials",
+        "week harbour grain ceasefire grain monitoring mission said",
+        *(" ".join(pick.choices(words.split(), k=pick.randint(8, 10))) for _ in range(300)),
+    ]
+    for question in questions:
+        before, after = plain.match(question, 20), reranked.match(question, 20)
+        assert set(after.matches) == set(before.matches), question
+        assert set(after.suggestions) == set(before.suggestions), question
 
 
 @needs_model2vec
