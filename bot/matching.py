@@ -48,9 +48,9 @@ import math
 import threading
 from bisect import bisect_left, insort
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -72,11 +72,19 @@ from bot.reading import (
     lemma,
     zipf,
 )
-from bot.reading import words as read_words
+from bot.reading import words as _read_words
 from bot.records import describe
 from bot.semantic import SemanticModel
 
 LEXICON_PATH = Path(__file__).with_name("lexicon.json")
+
+
+@lru_cache(maxsize=64)
+def read_words(text: str) -> tuple[Word, ...]:
+    """A text's words (``bot.reading.words``), remembered for the few texts last read: a
+    question is read several times (its terms, its sides, its places, its length)."""
+    return tuple(_read_words(text))
+
 
 #: A topic whose score reaches this is a confident answer.
 CONFIDENT = 0.7
@@ -601,11 +609,47 @@ class _Column:
         return self._data[: self.size]
 
 
-def _extend(postings: dict[str, npt.NDArray[np.int64]], added: dict[str, list[int]]) -> None:
-    for term, positions in added.items():
-        new = np.array(positions, dtype=np.int64)
-        old = postings.get(term)
-        postings[term] = new if old is None else np.concatenate((old, new))
+def _extend(postings: dict[str, npt.NDArray[np.int64]], term: str, new: npt.NDArray[Any]) -> None:
+    old = postings.get(term)
+    postings[term] = new if old is None else np.concatenate((old, new))
+
+
+class _Rows:
+    """Rows of term ids laid end to end (names, units, documents): every row's terms in one
+    flat list, and how many each row has."""
+
+    def __init__(self) -> None:
+        self.terms: list[int] = []
+        self._sizes: list[int] = []
+        self._rows: npt.NDArray[np.int64] | None = None
+
+    def add(self, terms: Iterable[int]) -> None:
+        before = len(self.terms)
+        self.terms.extend(terms)
+        self._sizes.append(len(self.terms) - before)
+
+    def offsets(self) -> npt.NDArray[np.int64]:
+        """Where each row starts in ``terms``."""
+        offsets = np.zeros(len(self._sizes), dtype=np.int64)
+        np.cumsum(self._sizes[:-1], out=offsets[1:])
+        return offsets
+
+    def rows(self, first: int) -> npt.NDArray[np.int64]:
+        """The row of each of ``terms``, rows numbered from ``first``."""
+        if self._rows is None:
+            self._rows = np.repeat(np.arange(len(self._sizes), dtype=np.int64), self._sizes)
+        return first + self._rows
+
+    def postings(self) -> Iterator[tuple[int, npt.NDArray[np.int64]]]:
+        """Each term id with its places in ``terms``, ascending (so its rows ascend)."""
+        if not self.terms:
+            return
+        keys = np.array(self.terms, dtype=np.int64)
+        order = np.argsort(keys, kind="stable")
+        keys = keys[order]
+        cuts = np.flatnonzero(keys[1:] != keys[:-1]) + 1
+        firsts = keys[np.concatenate(([0], cuts))].tolist()
+        yield from zip(firsts, np.split(order, cuts), strict=True)
 
 
 def _drop(
@@ -623,18 +667,61 @@ def _drop(
             del postings[term]
 
 
+class _Read:
+    """Texts read into words and terms, each distinct text once (topics share claimants,
+    metrics and many names): for one build or update."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self._lexicon = lexicon
+        self._names: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {}
+        self._words: dict[str, list[str]] = {}
+        self._contexts: dict[tuple[str, ...], tuple[list[str], frozenset[str]]] = {}
+        self._quotes: dict[str, list[str]] = {}
+
+    def name(self, name: str) -> tuple[tuple[str, ...], frozenset[str]]:
+        """A name's words as the lexicon spells them, and its terms."""
+        known = self._names.get(name)
+        if known is None:
+            tokens = tuple(self._lexicon.spelled(token) for token in words(name))
+            known = self._names[name] = tokens, frozenset(self._lexicon.terms(tokens))
+        return known
+
+    def context(self, texts: tuple[str, ...]) -> tuple[list[str], frozenset[str]]:
+        """The words of claimants' and metrics' names, and their terms read as one text."""
+        known = self._contexts.get(texts)
+        if known is None:
+            tokens = [w for text in texts for w in self._words_of(text)]
+            known = self._contexts[texts] = tokens, frozenset(self._lexicon.terms(tokens))
+        return known
+
+    def quote(self, quote: str) -> list[str]:
+        """A quote's terms."""
+        known = self._quotes.get(quote)
+        if known is None:
+            known = self._quotes[quote] = self._lexicon.terms(words(quote))
+        return known
+
+    def _words_of(self, text: str) -> list[str]:
+        known = self._words.get(text)
+        if known is None:
+            known = self._words[text] = words(text)
+        return known
+
+
 class TopicIndex:
     """An in-memory index of topics, built once, updated in place and queried many times.
 
     Names are rows of arrays (numpy), grouped by topic, with an inverted index from each term
-    to the rows that have it; a question is scored against every name at once, so a question
-    costs a few vector operations however many topics there are. Messages use a second inverted
-    index, of term counts per topic for BM25, and the names and quotes of each topic as units.
-    A changed topic's old rows are dropped from the inverted indexes and its new rows appended;
-    the weights that depend on the whole corpus are recomputed as vectors, so an index updated
-    in place scores exactly as one built afresh. With a ``semantic`` model, each name's
-    embedding is a row of one more array, appended with the name's other rows. Every method is
-    safe across threads.
+    to the rows that have it; a question adds its terms' weights up along their postings in
+    working arrays kept zero between questions, and scores, as a few vector operations, only
+    the names it touched (any other scores 0), and only those that share a term with it when
+    enough topics score above what a name explained by context terms alone could. Messages use
+    a second inverted index, of term counts per topic for BM25, and the names and quotes of
+    each topic as units. A changed topic's old rows are dropped from the inverted indexes and
+    its new rows appended; the weights that depend on the whole corpus are recomputed as
+    vectors, so an index updated in place scores exactly as one built afresh. With a
+    ``semantic`` model, each name's embedding is a row of one more array, appended with the
+    name's other rows. Every method is safe across threads.
     """
 
     def __init__(
@@ -661,12 +748,14 @@ class TopicIndex:
         self._place_uses: Counter[str] = Counter()
         self._surface_set: set[str] = set(self._lexicon.known_words)
         self._term_ids: dict[str, int] = {}
+        self._terms_by_id: list[str] = []
         self._name_df = _Column(np.int64)
         self._message_df = _Column(np.int64)
         self._numeric = _Column(np.bool_)
         self._placeish = _Column(np.bool_)
+        read = _Read(self._lexicon)
         for topic in topics:
-            self._add_entry(self._describe(topic))
+            self._add_entry(self._describe(topic, read))
         # Typos rarely touch a word's first letter: only words starting alike are candidates.
         self._surface_by_initial: dict[str, list[str]] = defaultdict(list)
         for word in sorted(self._surface_set):
@@ -689,7 +778,8 @@ class TopicIndex:
     def update(self, changed: Iterable[int], topics: Iterable[TopicNames]) -> None:
         """Re-index the ``changed`` topics in place: ``topics`` are their current names (a
         changed topic not among them no longer has active claims and leaves the index)."""
-        described = [self._describe(topic) for topic in topics]
+        read = _Read(self._lexicon)
+        described = [self._describe(topic, read) for topic in topics]
         with self._lock:
             for topic_id in set(changed) | {entry.topic.id for entry in described}:
                 old = self._entries.pop(topic_id, None)
@@ -704,22 +794,21 @@ class TopicIndex:
                 self._append([e for e in described if e.names])
                 self._refresh()
 
-    def _describe(self, topic: TopicNames) -> _Entry:
-        """A topic's names, context, sides, document and units as terms."""
+    def _describe(self, topic: TopicNames, read: _Read) -> _Entry:
+        """A topic's names, context, sides, document and units as terms (texts already read in
+        ``read`` are not read again)."""
         tokens: set[str] = set()
         term_sets = []
         texts = []
         for name in (topic.title, *topic.aliases):
-            name_tokens = [self._lexicon.spelled(token) for token in words(name)]
+            name_tokens, terms = read.name(name)
             tokens.update(name_tokens)
-            terms = frozenset(self._lexicon.terms(name_tokens))
             if terms:
                 term_sets.append(terms)
                 texts.append(name)
-        context_tokens = [w for text in (*topic.claimants, *topic.metrics) for w in words(text)]
+        context_tokens, topic_context = read.context((*topic.claimants, *topic.metrics))
         tokens.update(context_tokens)
-        topic_context = frozenset(self._lexicon.terms(context_tokens))
-        quotes = [q for q in (self._lexicon.terms(words(quote)) for quote in topic.quotes) if q]
+        quotes = [q for q in map(read.quote, topic.quotes) if q]
         described_by = frozenset().union(*term_sets) | topic_context
         # A topic that names a place's people ("Syrian refugees") names the place.
         named = {place for p in described_by for place in self._lexicon.places_of.get(p, ())}
@@ -763,6 +852,7 @@ class TopicIndex:
         known = self._term_ids.get(term)
         if known is None:
             known = self._term_ids[term] = len(self._term_ids)
+            self._terms_by_id.append(term)
             self._name_df.extend([0])
             self._message_df.extend([0])
             self._numeric.extend([term.isdigit()])
@@ -828,6 +918,8 @@ class TopicIndex:
         self._slots: list[TopicNames] = []
         self._slot_of: dict[int, int] = {}
         self._starts, self._unit_starts = _Column(np.int64), _Column(np.int64)
+        #: Each name's topic (its slot).
+        self._row_slots = _Column(np.int64)
         self._lengths = _Column(np.float64)
         self._length_total = 0.0
         self._name_terms, self._name_bounds = _Column(np.int64), _Column(np.int64)
@@ -839,6 +931,10 @@ class TopicIndex:
             _Column(np.float32, self._semantic.dimensions) if self._semantic else None
         )
         self._dead_rows = 0
+        #: A question's working arrays, a row each (kept zero between questions), and the
+        #: names it touches: a little longer than the names, for the rows updates add.
+        self._work = np.zeros((5, 0), dtype=np.float64)
+        self._marks = np.zeros(0, dtype=np.bool_)
         self._postings: dict[str, npt.NDArray[np.int64]] = {}
         self._context: dict[str, npt.NDArray[np.int64]] = {}
         self._sides: dict[str, npt.NDArray[np.int64]] = {}
@@ -849,66 +945,62 @@ class TopicIndex:
 
     def _append(self, entries: Sequence[_Entry]) -> None:
         """Add these topics' rows, units and documents at the end."""
-        postings: dict[str, list[int]] = defaultdict(list)
-        context: dict[str, list[int]] = defaultdict(list)
-        sides: dict[str, list[int]] = defaultdict(list)
-        unit_postings: dict[str, list[int]] = defaultdict(list)
-        bm25: dict[str, tuple[list[int], list[float]]] = defaultdict(lambda: ([], []))
+        ids, any_ids = self._term_ids.__getitem__, self._term
+        # (A context or side term that no name nor document has is given an id here.)
+        names, contexts, sides, units, documents = _Rows(), _Rows(), _Rows(), _Rows(), _Rows()
+        counts: list[float] = []
         starts, unit_starts, lengths = [], [], []
-        name_terms: list[int] = []
-        name_bounds: list[int] = []
-        unit_terms: list[int] = []
-        unit_bounds: list[int] = []
-        row, unit = self._name_bounds.size, self._unit_bounds.size
+        first = (self._name_bounds.size, self._unit_bounds.size, len(self._slots))
+        row, unit = first[:2]
         for entry in entries:
-            slot = len(self._slots)
+            self._slot_of[entry.topic.id] = len(self._slots)
             self._slots.append(entry.topic)
-            self._slot_of[entry.topic.id] = slot
             starts.append(row)
+            row += len(entry.names)
+            topic_sides = list(map(any_ids, entry.sides))
             for terms, explained_by in zip(entry.names, entry.contexts, strict=True):
-                name_bounds.append(self._name_terms.size + len(name_terms))
-                name_terms.extend(self._term_ids[t] for t in terms)
-                for term in terms:
-                    postings[term].append(row)
-                for term in explained_by:
-                    context[term].append(row)
-                for term in entry.sides:
-                    sides[term].append(row)
-                row += 1
+                names.add(map(ids, terms))
+                contexts.add(map(any_ids, explained_by))
+                sides.add(topic_sides)
             unit_starts.append(unit)
+            unit += len(entry.units)
             for terms in entry.units:
-                unit_bounds.append(self._unit_terms.size + len(unit_terms))
-                unit_terms.extend(self._term_ids[t] for t in terms)
-                for term in terms:
-                    unit_postings[term].append(unit)
-                unit += 1
-            for term, count in entry.document.items():
-                slots, counts = bm25[term]
-                slots.append(slot)
-                counts.append(count)
+                units.add(map(ids, terms))
+            documents.add(map(ids, entry.document))
+            counts.extend(entry.document.values())
             lengths.append(sum(entry.document.values()))
             self._length_total += lengths[-1]
+        self._name_bounds.extend(self._name_terms.size + names.offsets())
+        self._name_terms.extend(names.terms)
+        self._unit_bounds.extend(self._unit_terms.size + units.offsets())
+        self._unit_terms.extend(units.terms)
         self._starts.extend(starts)
+        self._row_slots.extend(
+            np.repeat(np.arange(first[2], len(self._slots)), [len(e.names) for e in entries])
+        )
         self._unit_starts.extend(unit_starts)
         self._lengths.extend(lengths)
-        self._name_terms.extend(name_terms)
-        self._name_bounds.extend(name_bounds)
-        self._name_dead.extend([False] * len(name_bounds))
+        self._name_dead.extend(np.zeros(row - first[0], dtype=np.bool_))
+        self._unit_dead.extend(np.zeros(unit - first[1], dtype=np.bool_))
         if self._name_vectors is not None and self._semantic is not None:
             self._name_vectors.extend(
                 self._semantic.embed([text for entry in entries for text in entry.texts])
             )
-        self._unit_terms.extend(unit_terms)
-        self._unit_bounds.extend(unit_bounds)
-        self._unit_dead.extend([False] * len(unit_bounds))
-        _extend(self._postings, postings)
-        _extend(self._context, context)
-        _extend(self._sides, sides)
-        _extend(self._unit_postings, unit_postings)
-        for term, (slots, counts) in bm25.items():
-            new = (np.array(slots, dtype=np.int64), np.array(counts, dtype=np.float64))
-            old = self._bm25.get(term)
-            self._bm25[term] = (
+        terms_by_id = self._terms_by_id
+        for postings, rows, start in (
+            (self._postings, names, first[0]),
+            (self._context, contexts, first[0]),
+            (self._sides, sides, first[0]),
+            (self._unit_postings, units, first[1]),
+        ):
+            positions = rows.rows(start)
+            for term, at in rows.postings():
+                _extend(postings, terms_by_id[term], positions[at])
+        slots, weights = documents.rows(first[2]), np.array(counts, dtype=np.float64)
+        for term, at in documents.postings():
+            new = (slots[at], weights[at])
+            old = self._bm25.get(terms_by_id[term])
+            self._bm25[terms_by_id[term]] = (
                 new
                 if old is None
                 else (np.concatenate((old[0], new[0])), np.concatenate((old[1], new[1])))
@@ -933,6 +1025,12 @@ class TopicIndex:
         )
         self._units_weighed: _UnitWeights | None = None
         self._titles = None
+        rows = len(self._name_weights)
+        if rows > len(self._marks):
+            self._work = np.zeros((5, rows + rows // 8), dtype=np.float64)
+            self._marks = np.zeros(rows + rows // 8, dtype=np.bool_)
+        self._shared, self._explained = self._work[0, :rows], self._work[1, :rows]
+        self._touched, self._scratch = self._marks[:rows], self._work[2:]
 
     @property
     def _unit_weights(self) -> _UnitWeights:
@@ -1124,40 +1222,113 @@ class TopicIndex:
         question_weight = sum(self._weight(t, reading.languages[t]) for t in terms)
         if not question_weight or not self._slot_of:
             return MatchResult((), ()), frozenset()
-        shared = np.zeros(len(self._name_weights), dtype=np.float64)
-        explained = np.zeros(len(self._name_weights), dtype=np.float64)
-        for term in terms:
-            if term in self._postings:
-                shared[self._postings[term]] += self._term_weights[self._term_ids[term]]
-            if term in self._context:
-                explained[self._context[term]] += CONTEXT_SHARE * self._weight(
-                    term, reading.languages[term]
-                )
-        scores = (
-            QUESTION_SHARE * (shared + explained) / question_weight
-            + (1 - QUESTION_SHARE) * shared / self._name_weights
-        )
         roles = self._roles(question)
         contradicted = self._contradicted(terms - roles.agents)
-        if contradicted is not None:
-            scores[contradicted] = 0.0
-        held = self._held(question, terms, roles, shared)
-        scores[held] = np.minimum(scores[held], CONFIDENT - 0.1)
-        starts = self._starts.values
-        best = np.round(np.maximum.reduceat(scores, starts), 4).astype(np.float64)
-        ranked = self._ranked(best, suggestions + 8)
-        if not ranked:
-            return MatchResult((), ()), frozenset()
-        confident = tuple(
-            m
-            for m in ranked
-            if m.score >= CONFIDENT and m.score >= ranked[0].score - AMBIGUITY_MARGIN
-        )
-        close = tuple(m for m in ranked if m not in confident and m.score >= SUGGEST)
-        kept = frozenset(
-            m.topic_id for m in close if self._unheld(scores, held, m.topic_id) < m.score - 1e-4
-        )
+        shared, explained, touched = self._shared, self._explained, self._touched
+        added: list[npt.NDArray[np.int64]] = []
+        context: list[npt.NDArray[np.int64]] = []
+        context_weight = 0.0
+        try:
+            for term in terms:
+                if term in self._postings:
+                    rows = self._postings[term]
+                    added.append(rows)
+                    np.add.at(shared, rows, self._term_weights[self._term_ids[term]])
+                    touched[rows] = True
+                if term in self._context:
+                    rows = self._context[term]
+                    added.append(rows)
+                    context.append(rows)
+                    weight = CONTEXT_SHARE * self._weight(term, reading.languages[term])
+                    np.add.at(explained, rows, weight)
+                    context_weight += weight
+            held = self._held(question, terms, roles, shared)
+            # A name with none of the question's terms, only context terms, scores at most
+            # this (rounded up): where enough topics score more by names that share a term,
+            # the rest need not be scored.
+            bound = float(
+                np.round(QUESTION_SHARE * context_weight * (1 + 1e-9) / question_weight, 4)
+            )
+            scored = (np.flatnonzero(touched), question_weight, contradicted, held)
+            ranked = self._ranked_names(*scored, suggestions + 8, bound if context else None)
+            if ranked is None:
+                for rows in context:
+                    touched[rows] = True
+                scored = (np.flatnonzero(touched), *scored[1:])
+                ranked = self._ranked_names(*scored, suggestions + 8)
+            if not ranked:
+                return MatchResult((), ()), frozenset()
+            confident = tuple(
+                m
+                for m in ranked
+                if m.score >= CONFIDENT and m.score >= ranked[0].score - AMBIGUITY_MARGIN
+            )
+            close = tuple(m for m in ranked if m not in confident and m.score >= SUGGEST)
+            kept = frozenset(
+                m.topic_id
+                for m in close
+                if self._unheld(question_weight, contradicted, held, m.topic_id) < m.score - 1e-4
+            )
+        finally:
+            # Zero again for the next question: posting by posting when it added up few.
+            if sum(map(len, added)) > len(touched) // 8:
+                shared.fill(0.0)
+                explained.fill(0.0)
+                touched.fill(False)
+            else:
+                for rows in added:
+                    shared[rows] = explained[rows] = 0.0
+                    touched[rows] = False
         return MatchResult(confident, close), kept
+
+    def _ranked_names(
+        self,
+        rows: npt.NDArray[np.int64],
+        question_weight: float,
+        contradicted: npt.NDArray[np.bool_] | None,
+        held: npt.NDArray[np.bool_],
+        wanted: int,
+        bound: float | None = None,
+    ) -> list[Match] | None:
+        """The ``wanted`` best topics (as ``_ranked``) by their best name among ``rows``, the
+        names that score (ascending); None when ``bound`` is given and fewer than ``wanted``
+        of those topics score above it."""
+        if not len(rows):
+            return None if bound is not None else []
+        scores = self._scores(rows, question_weight)
+        if contradicted is not None:
+            scores[contradicted[rows]] = 0.0
+        np.minimum(scores, CONFIDENT - 0.1, out=scores, where=held[rows])
+        # Each topic's best name, among the topics of these names.
+        slots = self._row_slots.values[rows]
+        firsts = np.flatnonzero(np.concatenate(([True], slots[1:] != slots[:-1])))
+        best = np.round(np.maximum.reduceat(scores, firsts), 4).astype(np.float64)
+        if bound is not None and np.count_nonzero(best > bound) < wanted:
+            return None
+        top = best > 0
+        return self._best(slots[firsts][top], best[top], wanted)
+
+    def _scores(
+        self, rows: npt.NDArray[np.int64], question_weight: float
+    ) -> npt.NDArray[np.float64]:
+        """These names' scores: the share of the question's weight they (or their context)
+        explain, and of their own weight the question mentions; computed in scratch arrays
+        (the same operations, in the same order, as one expression of whole arrays)."""
+        size = len(rows)
+        shared: npt.NDArray[np.float64] = np.take(
+            self._shared, rows, out=self._scratch[0, :size], mode="clip"
+        )
+        scores: npt.NDArray[np.float64] = np.take(
+            self._explained, rows, out=self._scratch[1, :size], mode="clip"
+        )
+        weights = np.take(self._name_weights, rows, out=self._scratch[2, :size], mode="clip")
+        np.add(shared, scores, out=scores)
+        np.multiply(QUESTION_SHARE, scores, out=scores)
+        np.divide(scores, question_weight, out=scores)
+        np.multiply(1 - QUESTION_SHARE, shared, out=shared)
+        np.divide(shared, weights, out=shared)
+        np.add(scores, shared, out=scores)
+        return scores
 
     def _reordered(
         self, text: str, result: MatchResult, ranking: dict[int, float]
@@ -1187,14 +1358,28 @@ class TopicIndex:
         return order(confident), order(close)
 
     def _unheld(
-        self, scores: npt.NDArray[np.float64], held: npt.NDArray[np.bool_], topic_id: int
+        self,
+        question_weight: float,
+        contradicted: npt.NDArray[np.bool_] | None,
+        held: npt.NDArray[np.bool_],
+        topic_id: int,
     ) -> float:
-        """A topic's best score among its names that no rule holds back (-1 for none)."""
+        """A topic's best score among its names that no rule holds back (-1 for none, infinity
+        when none is held back), from the question's sums still in the working arrays."""
         slot = self._slot_of[topic_id]
         starts = self._starts.values
         start = int(starts[slot])
-        end = int(starts[slot + 1]) if slot + 1 < len(starts) else len(scores)
-        free = scores[start:end][~held[start:end]]
+        end = int(starts[slot + 1]) if slot + 1 < len(starts) else len(held)
+        if not held[start:end].any():
+            return math.inf  # none held back: its score stands
+        shared = self._shared[start:end]
+        scores = (
+            QUESTION_SHARE * (shared + self._explained[start:end]) / question_weight
+            + (1 - QUESTION_SHARE) * shared / self._name_weights[start:end]
+        )
+        if contradicted is not None:
+            scores[contradicted[start:end]] = 0.0
+        free = scores[~held[start:end]]
         return float(free.max()) if len(free) else -1.0
 
     def _roles(self, text: str) -> _Roles:
@@ -1269,9 +1454,7 @@ class TopicIndex:
                         counts_losses[rows] = True
             held |= ~counts_losses
         named = sum(self._term_weights[self._term_ids[t]] for t in terms if t in self._postings)
-        complete = np.flatnonzero(shared >= named - 1e-9)
-        topics = np.searchsorted(self._starts.values, complete, side="right")
-        if named and len(np.unique(topics)) >= 3:
+        if named and len(np.unique(self._row_slots.values[shared >= named - 1e-9])) >= 3:
             # Several topics are named by everything the question names: it singles one out
             # only by naming most of it, and never by one word ("losses", "refugees?").
             held |= shared < NAME_MOSTLY * self._name_weights
@@ -1288,16 +1471,28 @@ class TopicIndex:
         """The ``wanted`` best-scoring topics with a score above 0, best first (equal scores by
         title, wherever a topic lies in the index), each with its score (or its value in
         ``shown``)."""
-        shown = scores if shown is None else shown
         top = np.flatnonzero(scores > 0)
-        if len(top) > wanted:
-            cut = np.partition(scores[top], len(top) - wanted)[len(top) - wanted]
-            top = top[scores[top] >= cut]
+        return self._best(top, scores[top], wanted, None if shown is None else shown[top])
+
+    def _best(
+        self,
+        slots: npt.NDArray[np.int64],
+        scores: npt.NDArray[np.float64],
+        wanted: int,
+        shown: npt.NDArray[np.float64] | None = None,
+    ) -> list[Match]:
+        """The ``wanted`` best of these topics (by slot, with their scores above 0), as
+        ``_ranked`` orders them."""
+        shown = scores if shown is None else shown
+        if len(slots) > wanted:
+            cut = np.partition(scores, len(slots) - wanted)[len(slots) - wanted]
+            kept = scores >= cut
+            slots, scores, shown = slots[kept], scores[kept], shown[kept]
         ranked = sorted(
             (
-                (float(scores[i]), Match(topic.id, topic.title, float(shown[i])))
-                for i in top
-                for topic in (self._slots[i],)
+                (float(score), Match(topic.id, topic.title, float(value)))
+                for slot, score, value in zip(slots.tolist(), scores, shown, strict=True)
+                for topic in (self._slots[slot],)
             ),
             key=lambda pair: (-pair[0], pair[1].title),
         )
