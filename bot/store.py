@@ -372,23 +372,45 @@ def _figure_values(figure: FigureRecord) -> tuple[Any, ...]:
 
 
 def record_snapshot(record: ClaimRecord) -> dict[str, Any]:
-    """A record's tracked fields in the same shape as :func:`claim_snapshot` (read field by
+    """A record's tracked fields in the same shape as :func:`claim_snapshot`."""
+    return dict(zip(TRACKED_FIELDS, _snapshot_values(record), strict=True))
+
+
+def _snapshot_values(record: ClaimRecord) -> tuple[Any, ...]:
+    """A record's tracked fields' values in :data:`TRACKED_FIELDS` order (read field by
     field: an import makes one per claim)."""
-    return {
-        "topic": record.topic,
-        "claimant": record.claimant,
-        "outlet": record.outlet,
-        "source_url": record.source_url,
-        "claimed_on": record.claimed_on.isoformat(),
-        "as_of": record.as_of.isoformat() if record.as_of else None,
-        "figures": [_figure_snapshot(f) for f in record.figures],
-        "verification": record.verification.value,
-        "verification_note": record.verification_note,
-        "caveat": record.caveat,
-        "quote": record.quote,
-        "cites": record.cites,
-        "retired_reason": record.retired_reason,
-    }
+    return (
+        record.topic,
+        record.claimant,
+        record.outlet,
+        record.source_url,
+        record.claimed_on.isoformat(),
+        record.as_of.isoformat() if record.as_of else None,
+        [_figure_snapshot(f) for f in record.figures],
+        record.verification.value,
+        record.verification_note,
+        record.caveat,
+        record.quote,
+        record.cites,
+        record.retired_reason,
+    )
+
+
+def created_changes(record: ClaimRecord) -> str:
+    """The changes of a new claim's "created" revision, as the JSON text ``json.dumps`` makes
+    of them: each tracked field the record sets, from nothing. Written as text directly (an
+    import makes one per claim), each value by the JSON encoder."""
+    fields = (
+        f'"{name}": [null, {_to_json(value)}]'
+        for name, value in zip(TRACKED_FIELDS, _snapshot_values(record), strict=True)
+        if value is not None and value != []
+    )
+    return "{" + ", ".join(fields) + "}"
+
+
+#: A value as JSON text, as ``json.dumps`` writes it (without its check for cycles: a
+#: snapshot has none).
+_to_json = json.JSONEncoder(check_circular=False).encode
 
 
 def _figure_snapshot(figure: FigureRecord) -> dict[str, Any]:
@@ -400,15 +422,16 @@ def _figure_snapshot(figure: FigureRecord) -> dict[str, Any]:
         "value_high": figure.value_high,
         "unit": figure.unit,
     }
-    for name, value in (
-        ("counts", figure.counts),
-        ("basis", figure.basis),
-        ("coverage_from", figure.coverage_from),
-        ("coverage_to", figure.coverage_to),
-        ("area", figure.area),
-    ):
-        if value is not None:
-            snapshot[name] = value.isoformat() if isinstance(value, date) else str(value)
+    if figure.counts is not None:
+        snapshot["counts"] = figure.counts
+    if figure.basis is not None:
+        snapshot["basis"] = figure.basis.value
+    if figure.coverage_from is not None:
+        snapshot["coverage_from"] = figure.coverage_from.isoformat()
+    if figure.coverage_to is not None:
+        snapshot["coverage_to"] = figure.coverage_to.isoformat()
+    if figure.area is not None:
+        snapshot["area"] = figure.area
     return snapshot
 
 
@@ -929,17 +952,20 @@ class ClaimStore:
         todo = list(pending.values())
         titles = list(dict.fromkeys(r.topic for r in todo))
         connection = self.session.connection()
-        by_title = select(TOPICS.c.title, TOPICS.c.id)
-        ids.update(connection.execute(by_title.where(TOPICS.c.title.in_(titles))).all())
+        found = select(TOPICS.c.title, TOPICS.c.id).where(TOPICS.c.title.in_(titles))
+        ids.update(connection.execute(found).all())
         missing = [title for title in titles if title not in ids]
-        if missing:  # inserted in one executemany, then read back: RETURNING is a row a time
-            connection.execute(
-                insert(TOPICS),
-                [{"title": title, "created_at": now, "updated_at": now} for title in missing],
+        new_topics = set(missing)
+        if missing:
+            new_ids = self._new_ids(TOPICS, len(missing))
+            self._write(
+                TOPICS,
+                ("id", "title", "created_at", "updated_at"),
+                [(i, title, now, now) for i, title in zip(new_ids, missing, strict=True)],
             )
-            ids.update(connection.execute(by_title.where(TOPICS.c.title.in_(missing))).all())
-            touched.update(ids[title] for title in missing)
-        wanted = {ids[r.topic] for r in todo if r.topic_aliases}
+            ids.update(zip(missing, new_ids, strict=True))
+            touched.update(new_ids)
+        wanted = {ids[r.topic] for r in todo if r.topic_aliases and r.topic not in new_topics}
         known: dict[int, set[str]] = defaultdict(set)
         if wanted:
             for topic_id, alias in connection.execute(
@@ -948,7 +974,7 @@ class ClaimStore:
                 )
             ):
                 known[topic_id].add(alias.casefold())
-        added = []
+        added: list[tuple[Any, ...]] = []
         for record in todo:
             topic_id = ids[record.topic]
             names = known[topic_id]
@@ -956,10 +982,9 @@ class ClaimStore:
             for alias in record.topic_aliases:
                 if alias.casefold() not in names:
                     names.add(alias.casefold())
-                    added.append({"topic_id": topic_id, "alias": alias})
+                    added.append((topic_id, alias))
                     touched.add(topic_id)
-        if added:
-            connection.execute(insert(TOPIC_ALIASES), added)
+        self._write(TOPIC_ALIASES, ("topic_id", "alias"), added)
         resolved.update((digest, ids[record.topic]) for digest, record in pending.items())
         return ids
 
@@ -979,10 +1004,10 @@ class ClaimStore:
     def _insert(self, new: Sequence[tuple[ClaimRecord, int]], author: str, now: datetime) -> None:
         """Insert new claims with their figures and "created" revisions, one bulk write per
         table (:meth:`_write`) from plain tuples, the claims' ids taken beforehand
-        (:meth:`_claim_ids`)."""
+        (:meth:`_new_ids`)."""
         if not new:
             return
-        ids = self._claim_ids(len(new))
+        ids = self._new_ids(CLAIMS, len(new))
         claims: list[tuple[Any, ...]] = []
         figures: list[tuple[Any, ...]] = []
         revisions: list[tuple[Any, ...]] = []
@@ -1012,35 +1037,35 @@ class ClaimStore:
                 (claim_id, position, *_figure_values(figure))
                 for position, figure in enumerate(record.figures)
             )
-            snapshot = record_snapshot(record)
-            changes = {k: [None, v] for k, v in snapshot.items() if v not in (None, [])}
-            revisions.append((claim_id, author, "created", now, changes))
+            revisions.append((claim_id, author, "created", now, created_changes(record)))
         self._write(CLAIMS, _CLAIM_COLUMNS, claims)
         self._write(FIGURES, ("claim_id", "position", *FIGURE_FIELDS), figures)
         self._write(REVISIONS, ("claim_id", "author", "action", "revised_at", "changes"), revisions)
 
-    def _claim_ids(self, count: int) -> list[int]:
-        """Ids for ``count`` new claims: from the sequence on PostgreSQL; on SQLite the next
-        ones (asking SQLite to return them costs a statement per row). Should another writer
-        take one of those first, the primary key refuses it, and the import writes nothing."""
+    def _new_ids(self, table: Table, count: int) -> list[int]:
+        """Ids for ``count`` new rows of a table: from its sequence on PostgreSQL; on SQLite
+        the next ones (asking SQLite to return them costs a statement per row). Should another
+        writer take one of those first, the primary key refuses it, and the import writes
+        nothing."""
         connection = self.session.connection()
         if connection.dialect.name == "postgresql":
             return list(
                 connection.scalars(
                     text(
-                        "SELECT nextval(pg_get_serial_sequence('claims', 'id')) "
+                        "SELECT nextval(pg_get_serial_sequence(:table, 'id')) "
                         "FROM generate_series(1, :count)"
                     ),
-                    {"count": count},
+                    {"table": table.name, "count": count},
                 )
             )
-        first = (connection.scalar(select(func.max(CLAIMS.c.id))) or 0) + 1
+        first = (connection.scalar(select(func.max(table.c.id))) or 0) + 1
         return list(range(first, first + count))
 
     def _write(self, table: Table, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
-        """Rows (tuples of ``columns``) written in bulk: PostgreSQL's COPY, else one
-        executemany of the driver's own statement, each value converted as the column's type
-        converts it (no statement compiled, no parameters built per row)."""
+        """Rows (tuples of ``columns``, a JSON column's value as its text) written in bulk:
+        PostgreSQL's COPY, else one executemany of the driver's own statement, each other
+        value converted as the column's type converts it (no statement compiled, no parameters
+        built per row)."""
         if not rows:
             return
         connection = self.session.connection()
@@ -1049,7 +1074,8 @@ class ClaimStore:
             converters = [
                 (i, convert)
                 for i, name in enumerate(columns)
-                if (convert := table.c[name].type.dialect_impl(dialect).bind_processor(dialect))
+                if not isinstance(table.c[name].type, JSON)
+                and (convert := table.c[name].type.dialect_impl(dialect).bind_processor(dialect))
             ]
             if converters:
                 rows = _converted(rows, converters)
@@ -1057,7 +1083,6 @@ class ClaimStore:
             statement = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608 (the schema's own names)
             connection.exec_driver_sql(statement, rows)
             return
-        documents = [i for i, name in enumerate(columns) if isinstance(table.c[name].type, JSON)]
         driver = connection.connection.driver_connection
         assert driver is not None
         with (
@@ -1065,10 +1090,7 @@ class ClaimStore:
             cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy,
         ):
             for row in rows:
-                values = list(row)
-                for i in documents:
-                    values[i] = json.dumps(values[i])
-                copy.write_row(values)
+                copy.write_row(row)
 
     def _update(
         self,

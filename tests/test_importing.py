@@ -138,12 +138,14 @@ def many(count: int, last: str = "", suffix: str = ".csv") -> str:
 
 def import_file(core: Core, path: Path, inserts: list[str]) -> None:
     """Import a file as the command line does (streamed, one transaction), noting each chunk
-    of claims written: an INSERT on SQLite; on PostgreSQL the ids taken for a COPY (which
-    goes to the driver directly)."""
+    of claims written: an INSERT on SQLite; on PostgreSQL the claims' ids taken for a COPY
+    (which goes to the driver directly)."""
 
     def note(*args: object) -> None:
-        statement = str(args[2])
-        if statement.startswith("INSERT INTO claims") or "generate_series" in statement:
+        statement, parameters = str(args[2]), cast(dict[str, object], args[3])
+        if statement.startswith("INSERT INTO claims") or (
+            "generate_series" in statement and parameters["table"] == "claims"
+        ):
             inserts.append(statement)
 
     event.listen(core.engine, "before_cursor_execute", note)
