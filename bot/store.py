@@ -989,14 +989,17 @@ class ClaimStore:
         return ids
 
     def _touch(self, topic_ids: set[int], now: datetime) -> None:
-        """Mark topics changed: their stamp now (a statement per thousand), and rows in the
-        change log at commit."""
+        """Mark topics changed: their stamp now (a statement per thousand, leaving alone the
+        topics stamped so already, as those the import created), and rows in the change log
+        at commit."""
         if not topic_ids:
             return
         ordered = iter(sorted(topic_ids))
         while batch := list(islice(ordered, IMPORT_CHUNK)):
             self.session.execute(
-                update(Topic).where(Topic.id.in_(batch)).values(updated_at=now),
+                update(Topic)
+                .where(Topic.id.in_(batch), Topic.updated_at != now)
+                .values(updated_at=now),
                 execution_options={"synchronize_session": False},
             )
         self.session.info.setdefault(TOUCHED, set()).update(topic_ids)
