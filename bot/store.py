@@ -27,6 +27,7 @@ from sqlalchemy import (
     ColumnElement,
     Date,
     Integer,
+    Row,
     Select,
     String,
     Table,
@@ -318,14 +319,22 @@ class ImportResult:
 
 def claim_snapshot(claim: Claim) -> dict[str, Any]:
     """A claim's tracked fields as JSON-ready values, for revisions and comparisons."""
+    return _snapshot(claim, claim.topic.title, claim.figures)
+
+
+def _snapshot(
+    claim: Claim | Row[Any], title: str, figures: Iterable[Figure | Row[Any]]
+) -> dict[str, Any]:
+    """The tracked fields of a claim, loaded or read as a row of its columns (with its
+    topic's title and its figures, loaded or rows, in order)."""
     return {
-        "topic": claim.topic.title,
+        "topic": title,
         "claimant": claim.claimant,
         "outlet": claim.outlet,
         "source_url": claim.source_url,
         "claimed_on": claim.claimed_on.isoformat(),
         "as_of": claim.as_of.isoformat() if claim.as_of else None,
-        "figures": [_figure_snapshot(figure_record(f)) for f in claim.figures],
+        "figures": [_figure_snapshot(figure_record(f)) for f in figures],
         "verification": claim.verification,
         "verification_note": claim.verification_note,
         "caveat": claim.caveat,
@@ -335,8 +344,8 @@ def claim_snapshot(claim: Claim) -> dict[str, Any]:
     }
 
 
-def figure_record(figure: Figure) -> FigureRecord:
-    """A stored figure in the exchange format."""
+def figure_record(figure: Figure | Row[Any]) -> FigureRecord:
+    """A stored figure (loaded, or a row of its columns) in the exchange format."""
     return FigureRecord(
         metric=figure.metric,
         value=figure.value,
@@ -812,16 +821,24 @@ class ClaimStore:
             self.check_kinds(chunk, first=done)
             done += len(chunk)
             topic_ids = self._topics(chunk, now, touched, resolved)
-            existing = self._existing(chunk)
+            ids = self._existing_ids(chunk)
+            stored = self._stored_snapshots(set(ids.values()))
             new: list[tuple[ClaimRecord, int]] = []
+            changed: list[tuple[ClaimRecord, int, int]] = []  # in order: a claim may change twice
             for record in chunk:
                 topic_id = topic_ids[record.topic]
-                claim = existing.get(record.key)
-                if claim is None:
+                claim_id = ids.get(record.key)
+                if claim_id is None:
                     new.append((record, topic_id))
                     touched.add(topic_id)
                     created += 1
-                elif self._update(claim, record, topic_id, author, now, touched):
+                elif stored.pop(claim_id, None) == record_snapshot(record):
+                    unchanged += 1
+                else:
+                    changed.append((record, claim_id, topic_id))
+            claims = self._claims({claim_id for _, claim_id, _ in changed})
+            for record, claim_id, topic_id in changed:
+                if self._update(claims[claim_id], record, topic_id, author, now, touched):
                     updated += 1
                 else:
                     unchanged += 1
@@ -832,11 +849,12 @@ class ClaimStore:
 
     def existing(self, record: ClaimRecord) -> Claim | None:
         """The stored claim with this record's key, if any."""
-        return self._existing([record]).get(record.key)
+        claim_id = self._existing_ids([record]).get(record.key)
+        return None if claim_id is None else self._claims({claim_id}).get(claim_id)
 
-    def _existing(self, records: Sequence[ClaimRecord]) -> dict[tuple[Any, ...], Claim]:
-        """The stored claims these records would update, by key: their ids found first by
-        plain queries on indexed columns, then only the claims found loaded whole.
+    def _existing_ids(self, records: Sequence[ClaimRecord]) -> dict[tuple[Any, ...], int]:
+        """The ids of the stored claims these records would update, by key, found by plain
+        queries on indexed columns.
 
         On PostgreSQL each key is looked up on its own index (a lateral join), whatever the
         planner believes of the claims table: inside an import, whose rows it has never
@@ -880,15 +898,38 @@ class ClaimStore:
                 if tuple(key) in natural and claim_id < chosen.get(tuple(key), claim_id + 1):
                     chosen[tuple(key)] = claim_id
             ids.update(chosen)
-        if not ids:
+        return ids
+
+    def _claims(self, claim_ids: Collection[int]) -> dict[int, Claim]:
+        """These claims loaded whole (figures and topic), by id."""
+        if not claim_ids:
             return {}
         claims = self.session.scalars(
             select(Claim)
-            .where(Claim.id.in_(set(ids.values())))
+            .where(Claim.id.in_(claim_ids))
             .options(selectinload(Claim.figures), selectinload(Claim.topic))
         )
-        by_id = {claim.id: claim for claim in claims}
-        return {key: by_id[claim_id] for key, claim_id in ids.items() if claim_id in by_id}
+        return {claim.id: claim for claim in claims}
+
+    def _stored_snapshots(self, claim_ids: Collection[int]) -> dict[int, dict[str, Any]]:
+        """The tracked fields of these claims as :func:`claim_snapshot` gives them, by id,
+        read as plain rows (an import compares every known record with its claim, and loads
+        only the claims that change)."""
+        if not claim_ids:
+            return {}
+        connection = self.session.connection()
+        wanted = list(claim_ids)
+        figures: dict[int, list[Row[Any]]] = defaultdict(list)
+        for row in connection.execute(
+            select(FIGURES).where(FIGURES.c.claim_id.in_(wanted)).order_by(FIGURES.c.position)
+        ):
+            figures[row.claim_id].append(row)
+        rows = connection.execute(
+            select(CLAIMS, TOPICS.c.title.label("topic_title"))
+            .join(TOPICS, TOPICS.c.id == CLAIMS.c.topic_id)
+            .where(CLAIMS.c.id.in_(wanted))
+        )
+        return {row.id: _snapshot(row, row.topic_title, figures[row.id]) for row in rows}
 
     def claim(self, claim_id: int) -> Claim:
         """A claim by id, retired ones included."""

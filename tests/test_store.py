@@ -129,6 +129,24 @@ def test_reimport_same_key_updates_with_a_revision(empty_core: Core) -> None:
         assert set(revisions[1].changes) == {"figures", "verification"}
 
 
+def test_two_records_of_one_claim_in_a_file_update_it_in_turn(empty_core: Core) -> None:
+    """A record found by its external id and one found by its natural key may name the same
+    claim: each is compared with the claim as the one before left it (the import compares
+    known records with plain rows, and loads only the claims that change)."""
+    with db.transaction(empty_core.sessions) as session:
+        ClaimStore(session).import_records(records({}), author="first")
+    by_id = {"figures": [{"metric": "killed", "value": 500}]}
+    by_natural_key = {"external_id": None}
+    with db.transaction(empty_core.sessions) as session:
+        result = ClaimStore(session).import_records(records(by_id, by_natural_key), "second")
+    assert (result.created, result.updated, result.unchanged) == (0, 2, 0)
+    with empty_core.sessions() as session:
+        claim = session.scalars(select(Claim)).one()
+        assert [f.value for f in claim.figures] == [498, 1597]
+        changes = [r.changes["figures"] for r in ClaimStore(session).revisions(claim.id)[1:]]
+        assert [len(after) for _, after in changes] == [1, 2]
+
+
 def test_records_without_external_id_are_keyed_naturally(empty_core: Core) -> None:
     plain = records({"external_id": None}, {"external_id": None, "claimant": "UK MoD"})
     for _ in range(2):
