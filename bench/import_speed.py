@@ -2,7 +2,7 @@
 against a bare write of the same rows in the same run.
 
     .venv/bin/python -m bench.import_speed [--claims 100000,300000] [--format csv] [--rounds 1]
-        [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/claimbot_bench]
+        [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/claimbot_bench] [--reimport]
 
 Each measurement runs in a process of its own, which reports its time and its peak resident
 memory (``resource.getrusage``), so each size's memory is its own:
@@ -11,7 +11,9 @@ memory (``resource.getrusage``), so each size's memory is its own:
 - reading and validating alone (no database);
 - the baseline: the same rows (topics, aliases, claims, figures, revisions) written bare in
   one transaction, from tuples prepared beforehand: the DBAPI's ``executemany`` on SQLite,
-  psycopg's COPY on PostgreSQL.
+  psycopg's COPY on PostgreSQL;
+- with ``--reimport``, the same file imported again into the database the import filled
+  (every record known and unchanged: the path of known keys), timed alone.
 Each reports wall and processor seconds (the machine's load average is printed: on a shared
 machine wall time is inflated, and by different amounts from one process to the next).
 Without ``--database-url`` each round uses a new SQLite file; with one, that database's
@@ -149,6 +151,8 @@ def worker(kind: str, path: Path, url: str) -> dict[str, float]:
     """One measurement, in this process: seconds and peak resident memory (MB)."""
     core = fresh(url) if kind != "read" else None
     rows = bare_rows(path) if kind == "bare" else {}
+    if kind == "reimport" and core:  # filled first, untimed
+        core.editing.import_records(read_claims(path), "bench")
     started, cpu = time.perf_counter(), _cpu()
     if kind == "read":
         for _record in read_claims(path):
@@ -156,6 +160,9 @@ def worker(kind: str, path: Path, url: str) -> dict[str, float]:
     elif kind == "import" and core:
         result = core.editing.import_records(read_claims(path), "bench")
         assert result is not None and result.created > 0
+    elif kind == "reimport" and core:
+        result = core.editing.import_records(read_claims(path), "bench")
+        assert result is not None and result.unchanged > 0 and not result.created
     elif core:
         raw = core.engine.raw_connection()
         bare_write(raw.driver_connection, rows, url.startswith("postgresql"))
@@ -198,6 +205,7 @@ def main() -> int:
     parser.add_argument("--format", dest="fmt", choices=["csv", "json"], default="csv")
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--database-url", default="")
+    parser.add_argument("--reimport", action="store_true", help="also time a second import")
     parser.add_argument("--worker", nargs=3, metavar=("KIND", "PATH", "URL"))
     args = parser.parse_args()
     if args.worker:
@@ -216,6 +224,8 @@ def main() -> int:
         path = write_file(folder, claims, args.fmt)
         bare_source = write_csv(folder / f"bare-{claims}.csv", claims)
         results: dict[str, list[dict[str, float]]] = {"read": [], "bare": [], "import": []}
+        if args.reimport:
+            results["reimport"] = []
         for round_no in range(args.rounds):
             url = args.database_url or f"sqlite:///{folder / f'r{claims}-{round_no}.db'}"
             results["read"].append(measure("read", path, url))
@@ -223,6 +233,8 @@ def main() -> int:
             if not args.database_url:
                 url = f"sqlite:///{folder / f'i{claims}-{round_no}.db'}"
             results["import"].append(measure("import", path, url))
+            if args.reimport:
+                results["reimport"].append(measure("reimport", path, url))
         for kind, label in [
             ("read", "read and validate only"),
             (
@@ -230,7 +242,10 @@ def main() -> int:
                 f"baseline: bare {'COPY' if args.database_url else 'executemany'} of the same rows",
             ),
             ("import", "import (read, validate, write), one transaction"),
+            ("reimport", "the same file again: every record known, unchanged"),
         ]:
+            if kind not in results:
+                continue
             seconds = statistics.median(r["seconds"] for r in results[kind])
             cpu = statistics.median(r["cpu"] for r in results[kind])
             peak = statistics.median(r["peak_mb"] for r in results[kind])

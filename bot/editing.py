@@ -3,7 +3,9 @@ revision."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Mapping
+import gc
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -174,7 +176,7 @@ class EditService:
         keys update, never duplicate); ``kinds`` the file defines are added first where the
         store lacks them. With ``only_into_empty`` (seeding), nothing is imported into a store
         that has claims."""
-        with db.transaction(self._sessions) as session:
+        with _collecting_new_objects_only(), db.transaction(self._sessions) as session:
             store = ClaimStore(session)
             if only_into_empty and store.claim_count(include_retired=True):
                 return None
@@ -213,3 +215,16 @@ class EditService:
                 RevisionView(r.revised_at, r.author, r.action, r.changes)
                 for r in store.revisions(claim_id)
             ]
+
+
+@contextmanager
+def _collecting_new_objects_only() -> Iterator[None]:
+    """While it lasts, the cyclic garbage collector leaves the objects already there (modules,
+    the schema, caches) aside (``gc.freeze``): an import creates objects by the million, and
+    each of the full collections they set off would otherwise walk every object in the
+    process (a tenth of an import's time)."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()

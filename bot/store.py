@@ -27,6 +27,7 @@ from sqlalchemy import (
     ColumnElement,
     Date,
     Integer,
+    Row,
     Select,
     String,
     Table,
@@ -303,6 +304,21 @@ _NATURAL_KEYS = text(
     "AND claims.claimant = ANY(CAST(:claimants AS varchar[])) OFFSET 0) AS c"
 )
 
+#: PostgreSQL: these claims with their topic's title, and their figures, each found on its
+#: index (a lateral join, as above: the planner would scan every claim or figure an import has
+#: just written, or whose table it has not analysed since).
+_CLAIMS_BY_ID = text(
+    "SELECT c.* FROM unnest(CAST(:ids AS integer[])) AS k(id) "
+    "CROSS JOIN LATERAL (SELECT claims.*, (SELECT title FROM topics "
+    "WHERE topics.id = claims.topic_id) AS topic_title FROM claims "
+    "WHERE claims.id = k.id OFFSET 0) AS c"
+)
+_FIGURES_BY_CLAIM = text(
+    "SELECT f.* FROM unnest(CAST(:ids AS integer[])) AS k(id) "
+    "CROSS JOIN LATERAL (SELECT * FROM figures WHERE figures.claim_id = k.id OFFSET 0) AS f "
+    "ORDER BY f.position"
+)
+
 #: The kind of series point that is the claimant's first claim (others are days back).
 FIRST = 0
 
@@ -318,14 +334,22 @@ class ImportResult:
 
 def claim_snapshot(claim: Claim) -> dict[str, Any]:
     """A claim's tracked fields as JSON-ready values, for revisions and comparisons."""
+    return _snapshot(claim, claim.topic.title, claim.figures)
+
+
+def _snapshot(
+    claim: Claim | Row[Any], title: str, figures: Iterable[Figure | Row[Any]]
+) -> dict[str, Any]:
+    """The tracked fields of a claim, loaded or read as a row of its columns (with its
+    topic's title and its figures, loaded or rows, in order)."""
     return {
-        "topic": claim.topic.title,
+        "topic": title,
         "claimant": claim.claimant,
         "outlet": claim.outlet,
         "source_url": claim.source_url,
         "claimed_on": claim.claimed_on.isoformat(),
         "as_of": claim.as_of.isoformat() if claim.as_of else None,
-        "figures": [_figure_snapshot(figure_record(f)) for f in claim.figures],
+        "figures": [_figure_snapshot(figure_record(f)) for f in figures],
         "verification": claim.verification,
         "verification_note": claim.verification_note,
         "caveat": claim.caveat,
@@ -335,8 +359,8 @@ def claim_snapshot(claim: Claim) -> dict[str, Any]:
     }
 
 
-def figure_record(figure: Figure) -> FigureRecord:
-    """A stored figure in the exchange format."""
+def figure_record(figure: Figure | Row[Any]) -> FigureRecord:
+    """A stored figure (loaded, or a row of its columns) in the exchange format."""
     return FigureRecord(
         metric=figure.metric,
         value=figure.value,
@@ -372,23 +396,45 @@ def _figure_values(figure: FigureRecord) -> tuple[Any, ...]:
 
 
 def record_snapshot(record: ClaimRecord) -> dict[str, Any]:
-    """A record's tracked fields in the same shape as :func:`claim_snapshot` (read field by
+    """A record's tracked fields in the same shape as :func:`claim_snapshot`."""
+    return dict(zip(TRACKED_FIELDS, _snapshot_values(record), strict=True))
+
+
+def _snapshot_values(record: ClaimRecord) -> tuple[Any, ...]:
+    """A record's tracked fields' values in :data:`TRACKED_FIELDS` order (read field by
     field: an import makes one per claim)."""
-    return {
-        "topic": record.topic,
-        "claimant": record.claimant,
-        "outlet": record.outlet,
-        "source_url": record.source_url,
-        "claimed_on": record.claimed_on.isoformat(),
-        "as_of": record.as_of.isoformat() if record.as_of else None,
-        "figures": [_figure_snapshot(f) for f in record.figures],
-        "verification": record.verification.value,
-        "verification_note": record.verification_note,
-        "caveat": record.caveat,
-        "quote": record.quote,
-        "cites": record.cites,
-        "retired_reason": record.retired_reason,
-    }
+    return (
+        record.topic,
+        record.claimant,
+        record.outlet,
+        record.source_url,
+        record.claimed_on.isoformat(),
+        record.as_of.isoformat() if record.as_of else None,
+        [_figure_snapshot(f) for f in record.figures],
+        record.verification.value,
+        record.verification_note,
+        record.caveat,
+        record.quote,
+        record.cites,
+        record.retired_reason,
+    )
+
+
+def created_changes(record: ClaimRecord) -> str:
+    """The changes of a new claim's "created" revision, as the JSON text ``json.dumps`` makes
+    of them: each tracked field the record sets, from nothing. Written as text directly (an
+    import makes one per claim), each value by the JSON encoder."""
+    fields = (
+        f'"{name}": [null, {_to_json(value)}]'
+        for name, value in zip(TRACKED_FIELDS, _snapshot_values(record), strict=True)
+        if value is not None and value != []
+    )
+    return "{" + ", ".join(fields) + "}"
+
+
+#: A value as JSON text, as ``json.dumps`` writes it (without its check for cycles: a
+#: snapshot has none).
+_to_json = json.JSONEncoder(check_circular=False).encode
 
 
 def _figure_snapshot(figure: FigureRecord) -> dict[str, Any]:
@@ -400,15 +446,16 @@ def _figure_snapshot(figure: FigureRecord) -> dict[str, Any]:
         "value_high": figure.value_high,
         "unit": figure.unit,
     }
-    for name, value in (
-        ("counts", figure.counts),
-        ("basis", figure.basis),
-        ("coverage_from", figure.coverage_from),
-        ("coverage_to", figure.coverage_to),
-        ("area", figure.area),
-    ):
-        if value is not None:
-            snapshot[name] = value.isoformat() if isinstance(value, date) else str(value)
+    if figure.counts is not None:
+        snapshot["counts"] = figure.counts
+    if figure.basis is not None:
+        snapshot["basis"] = figure.basis.value
+    if figure.coverage_from is not None:
+        snapshot["coverage_from"] = figure.coverage_from.isoformat()
+    if figure.coverage_to is not None:
+        snapshot["coverage_to"] = figure.coverage_to.isoformat()
+    if figure.area is not None:
+        snapshot["area"] = figure.area
     return snapshot
 
 
@@ -789,16 +836,24 @@ class ClaimStore:
             self.check_kinds(chunk, first=done)
             done += len(chunk)
             topic_ids = self._topics(chunk, now, touched, resolved)
-            existing = self._existing(chunk)
+            ids = self._existing_ids(chunk)
+            stored = self._stored_snapshots(set(ids.values()))
             new: list[tuple[ClaimRecord, int]] = []
+            changed: list[tuple[ClaimRecord, int, int]] = []  # in order: a claim may change twice
             for record in chunk:
                 topic_id = topic_ids[record.topic]
-                claim = existing.get(record.key)
-                if claim is None:
+                claim_id = ids.get(record.key)
+                if claim_id is None:
                     new.append((record, topic_id))
                     touched.add(topic_id)
                     created += 1
-                elif self._update(claim, record, topic_id, author, now, touched):
+                elif stored.pop(claim_id, None) == record_snapshot(record):
+                    unchanged += 1
+                else:
+                    changed.append((record, claim_id, topic_id))
+            claims = self._claims({claim_id for _, claim_id, _ in changed})
+            for record, claim_id, topic_id in changed:
+                if self._update(claims[claim_id], record, topic_id, author, now, touched):
                     updated += 1
                 else:
                     unchanged += 1
@@ -809,11 +864,12 @@ class ClaimStore:
 
     def existing(self, record: ClaimRecord) -> Claim | None:
         """The stored claim with this record's key, if any."""
-        return self._existing([record]).get(record.key)
+        claim_id = self._existing_ids([record]).get(record.key)
+        return None if claim_id is None else self._claims({claim_id}).get(claim_id)
 
-    def _existing(self, records: Sequence[ClaimRecord]) -> dict[tuple[Any, ...], Claim]:
-        """The stored claims these records would update, by key: their ids found first by
-        plain queries on indexed columns, then only the claims found loaded whole.
+    def _existing_ids(self, records: Sequence[ClaimRecord]) -> dict[tuple[Any, ...], int]:
+        """The ids of the stored claims these records would update, by key, found by plain
+        queries on indexed columns.
 
         On PostgreSQL each key is looked up on its own index (a lateral join), whatever the
         planner believes of the claims table: inside an import, whose rows it has never
@@ -857,15 +913,43 @@ class ClaimStore:
                 if tuple(key) in natural and claim_id < chosen.get(tuple(key), claim_id + 1):
                     chosen[tuple(key)] = claim_id
             ids.update(chosen)
-        if not ids:
+        return ids
+
+    def _claims(self, claim_ids: Collection[int]) -> dict[int, Claim]:
+        """These claims loaded whole (figures and topic), by id."""
+        if not claim_ids:
             return {}
         claims = self.session.scalars(
             select(Claim)
-            .where(Claim.id.in_(set(ids.values())))
+            .where(Claim.id.in_(claim_ids))
             .options(selectinload(Claim.figures), selectinload(Claim.topic))
         )
-        by_id = {claim.id: claim for claim in claims}
-        return {key: by_id[claim_id] for key, claim_id in ids.items() if claim_id in by_id}
+        return {claim.id: claim for claim in claims}
+
+    def _stored_snapshots(self, claim_ids: Collection[int]) -> dict[int, dict[str, Any]]:
+        """The tracked fields of these claims as :func:`claim_snapshot` gives them, by id,
+        read as plain rows (an import compares every known record with its claim, and loads
+        only the claims that change)."""
+        if not claim_ids:
+            return {}
+        connection = self.session.connection()
+        wanted = list(claim_ids)
+        if connection.dialect.name == "postgresql":
+            figure_rows = connection.execute(_FIGURES_BY_CLAIM, {"ids": wanted}).all()
+            rows = connection.execute(_CLAIMS_BY_ID, {"ids": wanted}).all()
+        else:
+            figure_rows = connection.execute(
+                select(FIGURES).where(FIGURES.c.claim_id.in_(wanted)).order_by(FIGURES.c.position)
+            ).all()
+            rows = connection.execute(
+                select(CLAIMS, TOPICS.c.title.label("topic_title"))
+                .join(TOPICS, TOPICS.c.id == CLAIMS.c.topic_id)
+                .where(CLAIMS.c.id.in_(wanted))
+            ).all()
+        figures: dict[int, list[Row[Any]]] = defaultdict(list)
+        for row in figure_rows:
+            figures[row.claim_id].append(row)
+        return {row.id: _snapshot(row, row.topic_title, figures[row.id]) for row in rows}
 
     def claim(self, claim_id: int) -> Claim:
         """A claim by id, retired ones included."""
@@ -929,17 +1013,20 @@ class ClaimStore:
         todo = list(pending.values())
         titles = list(dict.fromkeys(r.topic for r in todo))
         connection = self.session.connection()
-        by_title = select(TOPICS.c.title, TOPICS.c.id)
-        ids.update(connection.execute(by_title.where(TOPICS.c.title.in_(titles))).all())
+        found = select(TOPICS.c.title, TOPICS.c.id).where(TOPICS.c.title.in_(titles))
+        ids.update(connection.execute(found).all())
         missing = [title for title in titles if title not in ids]
-        if missing:  # inserted in one executemany, then read back: RETURNING is a row a time
-            connection.execute(
-                insert(TOPICS),
-                [{"title": title, "created_at": now, "updated_at": now} for title in missing],
+        new_topics = set(missing)
+        if missing:
+            new_ids = self._new_ids(TOPICS, len(missing))
+            self._write(
+                TOPICS,
+                ("id", "title", "created_at", "updated_at"),
+                [(i, title, now, now) for i, title in zip(new_ids, missing, strict=True)],
             )
-            ids.update(connection.execute(by_title.where(TOPICS.c.title.in_(missing))).all())
-            touched.update(ids[title] for title in missing)
-        wanted = {ids[r.topic] for r in todo if r.topic_aliases}
+            ids.update(zip(missing, new_ids, strict=True))
+            touched.update(new_ids)
+        wanted = {ids[r.topic] for r in todo if r.topic_aliases and r.topic not in new_topics}
         known: dict[int, set[str]] = defaultdict(set)
         if wanted:
             for topic_id, alias in connection.execute(
@@ -948,7 +1035,7 @@ class ClaimStore:
                 )
             ):
                 known[topic_id].add(alias.casefold())
-        added = []
+        added: list[tuple[Any, ...]] = []
         for record in todo:
             topic_id = ids[record.topic]
             names = known[topic_id]
@@ -956,22 +1043,24 @@ class ClaimStore:
             for alias in record.topic_aliases:
                 if alias.casefold() not in names:
                     names.add(alias.casefold())
-                    added.append({"topic_id": topic_id, "alias": alias})
+                    added.append((topic_id, alias))
                     touched.add(topic_id)
-        if added:
-            connection.execute(insert(TOPIC_ALIASES), added)
+        self._write(TOPIC_ALIASES, ("topic_id", "alias"), added)
         resolved.update((digest, ids[record.topic]) for digest, record in pending.items())
         return ids
 
     def _touch(self, topic_ids: set[int], now: datetime) -> None:
-        """Mark topics changed: their stamp now (a statement per thousand), and rows in the
-        change log at commit."""
+        """Mark topics changed: their stamp now (a statement per thousand, leaving alone the
+        topics stamped so already, as those the import created), and rows in the change log
+        at commit."""
         if not topic_ids:
             return
         ordered = iter(sorted(topic_ids))
         while batch := list(islice(ordered, IMPORT_CHUNK)):
             self.session.execute(
-                update(Topic).where(Topic.id.in_(batch)).values(updated_at=now),
+                update(Topic)
+                .where(Topic.id.in_(batch), Topic.updated_at != now)
+                .values(updated_at=now),
                 execution_options={"synchronize_session": False},
             )
         self.session.info.setdefault(TOUCHED, set()).update(topic_ids)
@@ -979,10 +1068,10 @@ class ClaimStore:
     def _insert(self, new: Sequence[tuple[ClaimRecord, int]], author: str, now: datetime) -> None:
         """Insert new claims with their figures and "created" revisions, one bulk write per
         table (:meth:`_write`) from plain tuples, the claims' ids taken beforehand
-        (:meth:`_claim_ids`)."""
+        (:meth:`_new_ids`)."""
         if not new:
             return
-        ids = self._claim_ids(len(new))
+        ids = self._new_ids(CLAIMS, len(new))
         claims: list[tuple[Any, ...]] = []
         figures: list[tuple[Any, ...]] = []
         revisions: list[tuple[Any, ...]] = []
@@ -1012,35 +1101,35 @@ class ClaimStore:
                 (claim_id, position, *_figure_values(figure))
                 for position, figure in enumerate(record.figures)
             )
-            snapshot = record_snapshot(record)
-            changes = {k: [None, v] for k, v in snapshot.items() if v not in (None, [])}
-            revisions.append((claim_id, author, "created", now, changes))
+            revisions.append((claim_id, author, "created", now, created_changes(record)))
         self._write(CLAIMS, _CLAIM_COLUMNS, claims)
         self._write(FIGURES, ("claim_id", "position", *FIGURE_FIELDS), figures)
         self._write(REVISIONS, ("claim_id", "author", "action", "revised_at", "changes"), revisions)
 
-    def _claim_ids(self, count: int) -> list[int]:
-        """Ids for ``count`` new claims: from the sequence on PostgreSQL; on SQLite the next
-        ones (asking SQLite to return them costs a statement per row). Should another writer
-        take one of those first, the primary key refuses it, and the import writes nothing."""
+    def _new_ids(self, table: Table, count: int) -> list[int]:
+        """Ids for ``count`` new rows of a table: from its sequence on PostgreSQL; on SQLite
+        the next ones (asking SQLite to return them costs a statement per row). Should another
+        writer take one of those first, the primary key refuses it, and the import writes
+        nothing."""
         connection = self.session.connection()
         if connection.dialect.name == "postgresql":
             return list(
                 connection.scalars(
                     text(
-                        "SELECT nextval(pg_get_serial_sequence('claims', 'id')) "
+                        "SELECT nextval(pg_get_serial_sequence(:table, 'id')) "
                         "FROM generate_series(1, :count)"
                     ),
-                    {"count": count},
+                    {"table": table.name, "count": count},
                 )
             )
-        first = (connection.scalar(select(func.max(CLAIMS.c.id))) or 0) + 1
+        first = (connection.scalar(select(func.max(table.c.id))) or 0) + 1
         return list(range(first, first + count))
 
     def _write(self, table: Table, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
-        """Rows (tuples of ``columns``) written in bulk: PostgreSQL's COPY, else one
-        executemany of the driver's own statement, each value converted as the column's type
-        converts it (no statement compiled, no parameters built per row)."""
+        """Rows (tuples of ``columns``, a JSON column's value as its text) written in bulk:
+        PostgreSQL's COPY, else one executemany of the driver's own statement, each other
+        value converted as the column's type converts it (no statement compiled, no parameters
+        built per row)."""
         if not rows:
             return
         connection = self.session.connection()
@@ -1049,7 +1138,8 @@ class ClaimStore:
             converters = [
                 (i, convert)
                 for i, name in enumerate(columns)
-                if (convert := table.c[name].type.dialect_impl(dialect).bind_processor(dialect))
+                if not isinstance(table.c[name].type, JSON)
+                and (convert := table.c[name].type.dialect_impl(dialect).bind_processor(dialect))
             ]
             if converters:
                 rows = _converted(rows, converters)
@@ -1057,7 +1147,6 @@ class ClaimStore:
             statement = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608 (the schema's own names)
             connection.exec_driver_sql(statement, rows)
             return
-        documents = [i for i, name in enumerate(columns) if isinstance(table.c[name].type, JSON)]
         driver = connection.connection.driver_connection
         assert driver is not None
         with (
@@ -1065,10 +1154,7 @@ class ClaimStore:
             cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy,
         ):
             for row in rows:
-                values = list(row)
-                for i in documents:
-                    values[i] = json.dumps(values[i])
-                copy.write_row(values)
+                copy.write_row(row)
 
     def _update(
         self,

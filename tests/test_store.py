@@ -15,7 +15,14 @@ from bot.core import SEED_PATH, Core
 from bot.errors import ClaimBotError
 from bot.models import Claim, Topic
 from bot.records import ClaimRecord, dump_document, load_file, parse_document
-from bot.store import ClaimStore, FigureRow, to_record
+from bot.store import (
+    TRACKED_FIELDS,
+    ClaimStore,
+    FigureRow,
+    created_changes,
+    record_snapshot,
+    to_record,
+)
 
 RECORD = {
     "topic": "Russian military casualties in Ukraine",
@@ -67,6 +74,40 @@ def test_import_creates_topic_claim_figures_and_revision(empty_core: Core) -> No
         assert revision.changes["claimant"] == [None, "Russian Ministry of Defence"]
 
 
+def test_a_created_revision_holds_every_field_set_as_json_writes_it(empty_core: Core) -> None:
+    """The import writes a new claim's revision as text directly: the same text
+    ``json.dumps`` makes of its changes, read back as them, on both databases."""
+    full = {
+        **RECORD,
+        "topic": 'Втрати "армії" \\ in Ukraine',
+        "figures": [
+            {"metric": "killed", "value": 1e-7, "value_high": 2.5e20, "unit": "troops"},
+            {
+                "metric": "wounded",
+                "value": 3,
+                "counts": "wounded",
+                "basis": "estimate",
+                "coverage_from": "2022-02-24",
+                "coverage_to": "2022-03-01",
+                "area": "Kyiv",
+            },
+        ],
+        "verification_note": "Checked\nby the desk",
+        "cites": "Мінобороны",
+        "retired_reason": "superseded",
+    }
+    (record,) = records(full)
+    expected = {k: [None, v] for k, v in record_snapshot(record).items() if v not in (None, [])}
+    assert created_changes(record) == json.dumps(expected)
+    assert set(expected) == set(TRACKED_FIELDS)
+    with db.transaction(empty_core.sessions) as session:
+        ClaimStore(session).import_records([record], author="test")
+    with empty_core.sessions() as session:
+        claim = session.scalars(select(Claim)).one()
+        (revision,) = ClaimStore(session).revisions(claim.id)
+        assert revision.changes == expected
+
+
 def test_reimport_same_key_updates_with_a_revision(empty_core: Core) -> None:
     with db.transaction(empty_core.sessions) as session:
         ClaimStore(session).import_records(records({}), author="first")
@@ -86,6 +127,24 @@ def test_reimport_same_key_updates_with_a_revision(empty_core: Core) -> None:
             {"metric": "killed", "value": 500.0, "value_high": None, "unit": None}
         ]
         assert set(revisions[1].changes) == {"figures", "verification"}
+
+
+def test_two_records_of_one_claim_in_a_file_update_it_in_turn(empty_core: Core) -> None:
+    """A record found by its external id and one found by its natural key may name the same
+    claim: each is compared with the claim as the one before left it (the import compares
+    known records with plain rows, and loads only the claims that change)."""
+    with db.transaction(empty_core.sessions) as session:
+        ClaimStore(session).import_records(records({}), author="first")
+    by_id = {"figures": [{"metric": "killed", "value": 500}]}
+    by_natural_key = {"external_id": None}
+    with db.transaction(empty_core.sessions) as session:
+        result = ClaimStore(session).import_records(records(by_id, by_natural_key), "second")
+    assert (result.created, result.updated, result.unchanged) == (0, 2, 0)
+    with empty_core.sessions() as session:
+        claim = session.scalars(select(Claim)).one()
+        assert [f.value for f in claim.figures] == [498, 1597]
+        changes = [r.changes["figures"] for r in ClaimStore(session).revisions(claim.id)[1:]]
+        assert [len(after) for _, after in changes] == [1, 2]
 
 
 def test_records_without_external_id_are_keyed_naturally(empty_core: Core) -> None:
