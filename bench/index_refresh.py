@@ -21,7 +21,6 @@ import argparse
 import random
 import statistics
 import time
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
@@ -30,11 +29,11 @@ from uuid import uuid4
 from sqlalchemy import select
 
 from bench.scale import database
-from bench.synthetic import rows
+from bench.synthetic import topic_names
 from bot.answers import AnswerService
 from bot.config import Settings
 from bot.core import Core
-from bot.matching import TopicIndex, TopicNames, default_lexicon
+from bot.matching import TopicIndex, default_lexicon
 from bot.models import Claim, Topic
 from bot.records import parse_document
 from bot.store import ClaimStore
@@ -60,17 +59,7 @@ def timed(function: Callable[[], object]) -> float:
 
 def in_memory(size: int, edits: int) -> None:
     """Time re-indexing one topic in an index of ``size`` synthetic claims' topics."""
-    aliases: dict[str, tuple[str, ...]] = {}
-    claimants: dict[str, set[str]] = defaultdict(set)
-    metrics: dict[str, set[str]] = defaultdict(set)
-    for row in rows(size):
-        aliases[row["topic"]] = tuple(row["topic_aliases"].split(";"))
-        claimants[row["topic"]].add(row["claimant"])
-        metrics[row["topic"]].add(row["metric"])
-    names = [
-        TopicNames(i, title, aliases[title], tuple(sorted(claimants[title])), tuple(metrics[title]))
-        for i, title in enumerate(aliases, 1)
-    ]
+    names = topic_names(size)
     started = time.perf_counter()
     index = TopicIndex(names, default_lexicon())
     build = time.perf_counter() - started

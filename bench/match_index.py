@@ -19,10 +19,9 @@ import argparse
 import statistics
 import sys
 import time
-from collections import defaultdict
 
 from bench.scale import database, questions
-from bench.synthetic import rows
+from bench.synthetic import topic_names
 from bot.config import Settings
 from bot.core import Core
 from bot.matching import TopicIndex, TopicNames, default_lexicon
@@ -38,21 +37,6 @@ def stored(claims: int) -> list[TopicNames]:
     return names
 
 
-def in_memory(claims: int) -> list[TopicNames]:
-    """The topics of the synthetic rows, made without a database."""
-    aliases: dict[str, tuple[str, ...]] = {}
-    claimants: dict[str, set[str]] = defaultdict(set)
-    metrics: dict[str, set[str]] = defaultdict(set)
-    for row in rows(claims):
-        aliases[row["topic"]] = tuple(row["topic_aliases"].split(";"))
-        claimants[row["topic"]].add(row["claimant"])
-        metrics[row["topic"]].add(row["metric"])
-    return [
-        TopicNames(i, title, aliases[title], tuple(sorted(claimants[title])), tuple(metrics[title]))
-        for i, title in enumerate(aliases, 1)
-    ]
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--claims", type=int, default=100_000)
@@ -61,7 +45,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--in-memory", action="store_true", help="topics made without a database")
     args = parser.parse_args()
-    names = in_memory(args.claims) if args.in_memory else stored(args.claims)
+    names = topic_names(args.claims) if args.in_memory else stored(args.claims)
     lexicon = default_lexicon()
     TopicIndex(names[:100], lexicon)  # the lexicon's and the word lists' first reads
     builds = []

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import csv
 import random
+from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
+
+from bot.matching import TopicNames
 
 PLACES = [
     "Ukraine",
@@ -140,6 +143,21 @@ def rows(claims: int, seed: int = 7) -> Iterator[dict[str, str]]:
             "verification": rng.choice(["unverified", "unverified", "disputed", "corroborated"]),
             "caveat": "Synthetic benchmark claim.",
         }
+
+
+def topic_names(claims: int) -> list[TopicNames]:
+    """The topics of the synthetic rows as the matcher sees them, made without a database."""
+    aliases: dict[str, tuple[str, ...]] = {}
+    claimants: dict[str, set[str]] = defaultdict(set)
+    metrics: dict[str, set[str]] = defaultdict(set)
+    for row in rows(claims):
+        aliases[row["topic"]] = tuple(row["topic_aliases"].split(";"))
+        claimants[row["topic"]].add(row["claimant"])
+        metrics[row["topic"]].add(row["metric"])
+    return [
+        TopicNames(i, title, aliases[title], tuple(sorted(claimants[title])), tuple(metrics[title]))
+        for i, title in enumerate(aliases, 1)
+    ]
 
 
 def write_csv(path: Path, claims: int, seed: int = 7) -> Path:
