@@ -104,11 +104,11 @@ LEMMAS: dict[str, str] = {}
 MAX_LEMMAS = 65_536
 
 
-@lru_cache(maxsize=65536)
 def lemma(token: str) -> str:
     """A word's dictionary form (simplemma): English for Latin script, Ukrainian or Russian for
     Cyrillic; other scripts as they are. The dictionaries load on first use, read in place
-    (simplemma's ``low_memory``: the same lemmas at a fraction of the load time and memory)."""
+    (simplemma's ``low_memory``: the same lemmas at a fraction of the load time and memory);
+    each word's is remembered in LEMMAS."""
     known = LEMMAS.get(token)
     if known is not None:
         return known
