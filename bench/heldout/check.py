@@ -81,6 +81,20 @@ SETS = {
         },
         total=260,
     ),
+    "questions4.jsonl": QuestionSet(
+        prefix="u",
+        minimums={
+            "plain": 30,
+            "sentence": 45,
+            "typo": 30,
+            "jargon": 35,
+            "pasted": 40,
+            "dated": 25,
+            "multilingual": 40,
+            "no_match": 75,
+        },
+        total=300,
+    ),
 }
 
 
