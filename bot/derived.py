@@ -1,5 +1,5 @@
 """Derived data kept on disk between processes: what every start would otherwise compute again
-from the same inputs. The lexicon (its files read and validated, every country's names in seven
+from the same inputs. The lexicon (its files read and validated, every country's names in nine
 languages added, its words' lemmas looked up) and the lemmas of every word read so far, kept in
 one file under ``$XDG_CACHE_HOME/claimbot`` (``~/.cache/claimbot``).
 

@@ -69,6 +69,7 @@ from bot.reading import (
     cyrillic_stem,
     is_cyrillic,
     is_real_word,
+    language_of,
     lemma,
     zipf,
 )
@@ -154,6 +155,9 @@ ACTING_WORDS = frozenset(
         "shelled", "targeted", "eliminated", "neutralised", "neutralized", "liquidated",
     }
 )  # fmt: skip
+#: Words that make a side before (or just after) a verb of acting the one acting: "Russia has
+#: shot down", "how many has Russia destroyed".
+AUXILIARIES = frozenset({"has", "have", "had", "did", "does", "do"})
 #: Terms of a side's speaker ("Russian MoD", "Ukraine's General Staff"), and the words that
 #: make it speak ("says", or a colon after it): a speaker's side says nothing of whose loss it
 #: reports.
@@ -220,7 +224,7 @@ NOT_PLACES = frozenset(
     }
 )  # fmt: skip
 #: Languages whose country names are read (pycountry's translations).
-PLACE_LANGUAGES = ("uk", "ru", "de", "es", "fr", "pl")
+PLACE_LANGUAGES = ("uk", "ru", "de", "es", "fr", "pl", "it", "pt")
 
 
 @dataclass(frozen=True, slots=True)
@@ -344,6 +348,8 @@ class Lexicon:
         self.places_of: dict[str, list[str]] = defaultdict(list)
         for place, people in self.demonyms.items():
             self.places_of[people].append(place)
+            if singular(people + "s") != people:  # "iraqis", which plural stripping spares
+                self._add(people + "s", people)
         #: The words a code stands for, by code, when it is written in capitals.
         self.codes: dict[str, list[str]] = {
             code.casefold(): words(name) for code, name in (codes or {}).items() if name
@@ -546,10 +552,11 @@ DEAD_SHARE = 0.5
 
 @dataclass(frozen=True, slots=True)
 class _Reading:
-    """A text's terms, with the words it was read from (for the weights of unknown terms)."""
+    """A text's terms, each unknown one with the word it was read as written, accents and all
+    (how common it is weighs it)."""
 
     terms: list[str]
-    languages: dict[str, str]
+    written: dict[str, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -1063,7 +1070,7 @@ class TopicIndex:
     def read(self, text: str) -> _Reading:
         """A text's canonical terms, typos corrected, with each term's language."""
         tokens: list[str] = []
-        languages: dict[str, str] = {}
+        written: dict[str, str] = {}
         with self._lock:
             for word in read_words(text):
                 if word.capitals and word.text in self._lexicon.codes:
@@ -1071,9 +1078,10 @@ class TopicIndex:
                     continue
                 corrected = self._correct(word)
                 tokens.append(corrected)
-                languages[corrected] = word.language
+                if word.written and corrected == word.text:
+                    written[corrected] = word.written
         terms = self._lexicon.terms(tokens)
-        return _Reading(terms, {t: languages.get(t, "en") for t in terms})
+        return _Reading(terms, {t: written.get(t, t) for t in terms})
 
     def is_message(self, text: str, pasted: bool = False) -> bool:
         """Whether a text is long enough to be read as a pasted message; one that came as a
@@ -1117,7 +1125,9 @@ class TopicIndex:
             return None
         return float(self._term_weights[term_id])
 
-    def _weight(self, term: str, language: str) -> float:
+    def _weight(self, term: str, written: str) -> float:
+        """A term's weight: a name's term by its rarity among the names; an unknown one by
+        how common the word (``written``, as it was written) is in its language."""
         known = self._known_weight(term)
         if known is not None:
             return known
@@ -1125,8 +1135,18 @@ class TopicIndex:
             return self._unknown_weight * NUMBER_WEIGHT
         if term in self._lexicon.places:
             return self._unknown_weight
-        rarity = (COMMON_ZIPF - commonness(term, language)) / (COMMON_ZIPF - RARE_ZIPF)
+        common = commonness(written, language_of(term))
+        rarity = (COMMON_ZIPF - common) / (COMMON_ZIPF - RARE_ZIPF)
         return self._unknown_weight * min(1.0, max(COMMON_WEIGHT, rarity))
+
+    def _weights(self, reading: _Reading) -> dict[str, float]:
+        """Each of a text's terms with its weight; the figures it quotes that no name has
+        weigh together as one ("1,456,610 (+1,010)" says no more than "498")."""
+        weights = {t: self._weight(t, reading.written[t]) for t in reading.terms}
+        figures = [t for t in weights if t.isdigit() and self._known_weight(t) is None]
+        for figure in figures:
+            weights[figure] /= len(figures)
+        return weights
 
     def _mask(self, terms: Iterable[str]) -> npt.NDArray[np.bool_]:
         """The names whose topic has any of these contrast terms."""
@@ -1219,7 +1239,7 @@ class TopicIndex:
         (a place, side or loss the question names that they lack, or a vague question)."""
         reading = self.read(question)
         terms = set(reading.terms)
-        question_weight = sum(self._weight(t, reading.languages[t]) for t in terms)
+        question_weight = sum(self._weights(reading).values())
         if not question_weight or not self._slot_of:
             return MatchResult((), ()), frozenset()
         roles = self._roles(question)
@@ -1239,7 +1259,7 @@ class TopicIndex:
                     rows = self._context[term]
                     added.append(rows)
                     context.append(rows)
-                    weight = CONTEXT_SHARE * self._weight(term, reading.languages[term])
+                    weight = CONTEXT_SHARE * self._weight(term, reading.written[term])
                     np.add.at(explained, rows, weight)
                     context_weight += weight
             held = self._held(question, terms, roles, shared)
@@ -1385,8 +1405,8 @@ class TopicIndex:
     def _roles(self, text: str) -> _Roles:
         """The sides a text names only as the one speaking ("Russian MoD: Ukraine lost 50
         tanks", "Ukraine's General Staff says") or acting ("aircraft shot down by Russia",
-        "civilians killed by Russian troops", with the troops), not as the one a figure is
-        about."""
+        "civilians killed by Russian troops", with the troops; "Russia has destroyed"), not as
+        the one a figure is about."""
         speakers: set[str] = set()
         agents: set[str] = set()
         segments = clean(text).split(":")
@@ -1398,8 +1418,17 @@ class TopicIndex:
                 if not named:
                     continue
                 by = i - 2 if tokens[i - 1 : i] == ["the"] else i - 1
-                if by >= 1 and tokens[by] in AGENT_WORDS and tokens[by - 1] in ACTING_WORDS:
-                    agents |= named | (set(self._lexicon.terms(tokens[i + 1 : i + 2])) & {"troop"})
+                troops = set(self._lexicon.terms(tokens[i + 1 : i + 2])) & {"troop"}
+                verb = i + 1 + len(troops)
+                if tokens[verb : verb + 1] and tokens[verb] in AUXILIARIES:
+                    verb += 1  # "Russia has shot down"
+                elif not (i and tokens[i - 1] in AUXILIARIES):
+                    verb = -1  # "Russian killed" is no one acting; "has Russia killed" is
+                acts = 0 <= verb < len(tokens) and tokens[verb] in ACTING_WORDS
+                if acts or (
+                    by >= 1 and tokens[by] in AGENT_WORDS and tokens[by - 1] in ACTING_WORDS
+                ):
+                    agents |= named | troops
                 elif SPEAKER_TERMS & set(self._lexicon.terms(tokens[i + 1 : i + 4])) and (
                     SAYING_WORDS & set(tokens[i + 1 : i + 6])
                     or (colon_after and i + 4 >= len(tokens))

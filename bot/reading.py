@@ -24,7 +24,7 @@ from functools import lru_cache
 #: real word, never a typo to correct.
 REAL_WORD_ZIPF = 3.0
 #: The languages whose frequencies say how common a Latin-script word is.
-LATIN_LANGUAGES = ("en", "de", "es", "fr", "pl")
+LATIN_LANGUAGES = ("en", "de", "es", "fr", "pl", "it", "pt")
 
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _HANDLE = re.compile(r"(?<!\w)@\w+")
@@ -39,25 +39,29 @@ _CODE = re.compile(r"(?<![\w'])[A-Z]{3}(?![\w'])")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _UKRAINIAN_ONLY = re.compile(r"[іїєґ]")
 _RUSSIAN_ONLY = re.compile(r"[ыэъё]")
+#: Latin letters with a mark that Unicode does not decompose ("śmigłowców": "smiglowcow").
+_UNDECOMPOSED = str.maketrans({"ł": "l", "đ": "d", "ø": "o", "ħ": "h", "æ": "ae", "œ": "oe"})
 
 
 @dataclass(frozen=True, slots=True)
 class Word:
-    """One word as written (folded); ``capitals`` when it was written as three capital letters
-    in a text that is not all capitals (a code: "SSD", "ETH", "CAR")."""
+    """One word, folded; ``capitals`` when it was written as three capital letters in a text
+    that is not all capitals (a code: "SSD", "ETH", "CAR"); ``written`` when its accents were
+    folded away ("zerstört" of "zerstort"), as word lists spell it."""
 
     text: str
     capitals: bool = False
+    written: str = ""
 
     @property
     def language(self) -> str:
         """ "uk" or "ru" for a Cyrillic word, "en" for any other (read in the Latin languages)."""
-        return cyrillic_language(self.text) if is_cyrillic(self.text) else "en"
+        return language_of(self.text)
 
     @property
     def common(self) -> float:
         """How common the word is in its language (Zipf scale; 0 for an unknown word)."""
-        return commonness(self.text, self.language)
+        return commonness(self.written or self.text, self.language)
 
 
 def clean(text: str) -> str:
@@ -85,16 +89,20 @@ def fold(text: str) -> str:
         return text
     if _CYRILLIC.search(text):
         return text.replace("ё", "е")
-    decomposed = unicodedata.normalize("NFKD", text)
+    decomposed = unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSED))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def words(text: str) -> list[Word]:
     """The words of a text, possessives dropped ("russia's" -> "russia")."""
     cleaned = clean(text)
-    plain = re.sub(r"'s\b|'", "", fold(cleaned))
     codes = set() if cleaned.isupper() else {c.casefold() for c in _CODE.findall(cleaned)}
-    return [Word(token, token in codes) for token in _WORD.findall(plain.replace("_", " "))]
+    plain = re.sub(r"'s\b|'", "", cleaned.replace("\u2019", "'").casefold())
+    found = []
+    for written in _WORD.findall(plain.replace("_", " ")):
+        token = fold(written)
+        found.append(Word(token, token in codes, "" if token == written else written))
+    return found
 
 
 #: Every lemma read so far, by word: filled by :func:`lemma`, and from the lemmas earlier
@@ -155,6 +163,11 @@ def is_cyrillic(token: str) -> bool:
     return bool(_CYRILLIC.search(token))
 
 
+def language_of(token: str) -> str:
+    """ "uk" or "ru" for a Cyrillic word, "en" for any other (read in the Latin languages)."""
+    return cyrillic_language(token) if is_cyrillic(token) else "en"
+
+
 @lru_cache(maxsize=65536)
 def cyrillic_language(token: str) -> str:
     """Ukrainian or Russian, from the letters only one of them uses, else from which of the two
@@ -183,7 +196,8 @@ def is_real_word(word: Word) -> bool:
 @lru_cache(maxsize=65536)
 def commonness(word: str, language: str) -> float:
     """How common a word is: in its language for Cyrillic, in the commonest of the Latin-script
-    languages read (English, German, Spanish, French, Polish) for the rest."""
+    languages read (English, German, Spanish, French, Polish, Italian, Portuguese) for the
+    rest."""
     if language != "en":
         return zipf(word, language)
     return max(zipf(word, latin) for latin in LATIN_LANGUAGES)

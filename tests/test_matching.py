@@ -416,12 +416,36 @@ def test_where_a_loss_happened_is_read_a_few_words_back(losses: TopicIndex) -> N
         "How many soldiers has the Ukrainian government lost?",
         "How many Ukrainian government troops were killed",
         "tanks lost #Ukraine",
+        # a side before a verb of acting, with an auxiliary, acts
+        "how many ukrainian aircraft has russia shot down",
+        "Russia has destroyed 40 aircraft, its MoD says",
     ],
 )
 def test_a_side_speaking_or_acting_is_not_the_side_a_loss_is_about(
     losses: TopicIndex, question: str
 ) -> None:
     assert best(losses.match(question)) == []
+
+
+def test_a_side_acts_only_with_an_auxiliary(losses: TopicIndex) -> None:
+    """ "Russian soldiers killed" and "russians killed" are Russia's losses; "has Russia
+    killed" is not."""
+    assert best(losses.match("how many russians killed")) == [1]
+    assert best(losses.match("how many russian tanks has ukraine destroyed")) == [3]
+    assert best(losses.match("how many soldiers has russia killed")) == []
+
+
+def test_peoples_in_the_plural_name_their_place() -> None:
+    index = TopicIndex([TopicNames(1, "Iraq: IDPs"), TopicNames(2, "Syria: IDPs")])
+    assert index.read("iraqis displaced").terms == ["iraqi", "idp"]
+    assert best(index.match("displaced iraqis"))[:1] == [1]
+
+
+def test_quoted_figures_weigh_together_as_one(losses: TopicIndex) -> None:
+    """However many numbers a pasted tally has, they weigh as one figure."""
+    one = losses.match("russian tanks lost 498", message=False).matches[0].score
+    many = losses.match("russian tanks lost 12,251 (+4)", message=False).matches[0].score
+    assert many == one
 
 
 @pytest.mark.parametrize(

@@ -46,3 +46,13 @@ def test_cleaning_skips_only_expressions_that_cannot_match() -> None:
 def test_the_made_up_texts_need_every_expression() -> None:
     needed = [reading._SIGNATURE, reading._URL, reading._HANDLE, reading._EMOJI, reading._HASHTAG]
     assert all(any(re.search(e, t) for t in MADE_UP) for e in needed)
+
+
+def test_accents_are_folded_but_kept_for_word_frequencies() -> None:
+    """ "zerstört" is matched as "zerstort", but is a common German word only as written; a
+    Polish "ł" is folded like any other accent."""
+    (word,) = reading.words("Zerstört")
+    assert (word.text, word.written) == ("zerstort", "zerstört")
+    assert word.common > reading.commonness("zerstort", "en")
+    assert [w.text for w in reading.words("śmigłowców")] == ["smiglowcow"]
+    assert reading.words("tanks")[0].written == ""
