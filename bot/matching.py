@@ -122,6 +122,10 @@ TYPO_SIMILARITY = 0.79
 #: first while it scores at least HEADLINE_LEAD and leads the runner-up by AMBIGUITY_MARGIN.
 SENTENCE_WORDS = 8
 HEADLINE_LEAD = 0.6
+#: A question whose every content word its best topic has is answered with it when it scores
+#: at least EXPLAINED_LEAD and leads the next by EXPLAINED_MARGIN.
+EXPLAINED_LEAD = 0.55
+EXPLAINED_MARGIN = 0.1
 #: A text of at least this many words is read as a pasted message, not a question.
 MESSAGE_WORDS = 16
 #: A message of fewer words is read as a question ("russian losses?" sent by a shortcut).
@@ -158,6 +162,11 @@ ACTING_WORDS = frozenset(
 #: Words that make a side before (or just after) a verb of acting the one acting: "Russia has
 #: shot down", "how many has Russia destroyed".
 AUXILIARIES = frozenset({"has", "have", "had", "did", "does", "do"})
+#: Words before a speaker that make the side with it the one speaking: "according to the
+#: Russian MoD", "per UA GenStaff", "по данным Минобороны РФ".
+SOURCE_WORDS = frozenset(
+    {"according", "per", "данным", "даними", "laut", "selon", "segun", "wedlug", "via"}
+)
 #: Terms of a side's speaker ("Russian MoD", "Ukraine's General Staff"), and the words that
 #: make it speak ("says", or a colon after it): a speaker's side says nothing of whose loss it
 #: reports.
@@ -816,10 +825,15 @@ class TopicIndex:
         context_tokens, topic_context = read.context((*topic.claimants, *topic.metrics))
         tokens.update(context_tokens)
         quotes = [q for q in map(read.quote, topic.quotes) if q]
-        described_by = frozenset().union(*term_sets) | topic_context
+        named_by = frozenset().union(*term_sets)
+        described_by = named_by | topic_context
         # A topic that names a place's people ("Syrian refugees") names the place.
         named = {place for p in described_by for place in self._lexicon.places_of.get(p, ())}
-        sides = (described_by | named) & self._contrasting
+        # Its sides are those its names name: a claimant's country ("UK Ministry of Defence")
+        # says who counted, not whose figure it is.
+        sides = (
+            named_by | {place for p in named_by for place in self._lexicon.places_of.get(p, ())}
+        ) & self._contrasting
         # ... and a topic about a place explains a question about its people ("UA IDPs").
         demonyms = self._lexicon.demonyms
         people = {demonyms[p] for p in described_by if p in demonyms}
@@ -1190,12 +1204,17 @@ class TopicIndex:
         """A question's match as its words decide it, suggestions not yet cut to their number:
         confident by its score, or as a sentence or headline by one of two routes."""
         result, held = self._match(question, suggestions)
-        if (
-            result.matches
-            or not result.suggestions
-            or result.suggestions[0].topic_id in held
-            or len(read_words(question)) < SENTENCE_WORDS
-            or not self._names_its_peoples(result.suggestions[0].topic_id, question)
+        if result.matches or not result.suggestions or result.suggestions[0].topic_id in held:
+            return result
+        explained = self._explains_all(question, result.suggestions, held)
+        if explained:
+            # A terse question that says nothing its best topic lacks, far ahead of the rest
+            # ("air defense systems – 1,556 (+1)", "RU MLRS destroyed (Grad, Uragan, Smerch)").
+            return MatchResult(
+                explained, tuple(m for m in result.suggestions if m not in explained)
+            )
+        if len(read_words(question)) < SENTENCE_WORDS or not self._names_its_peoples(
+            result.suggestions[0].topic_id, question
         ):
             return result
         # A sentence or headline whose best topic falls short only for its other words
@@ -1225,6 +1244,29 @@ class TopicIndex:
         )
         return MatchResult(shown, tuple(m for m in result.suggestions if m not in shown))
 
+    def _explains_all(
+        self, question: str, ranked: tuple[Match, ...], held: frozenset[int]
+    ) -> tuple[Match, ...]:
+        """The best topic, when it scores at least EXPLAINED_LEAD, leads the next by
+        EXPLAINED_MARGIN, no rule holds it back, and has every content word of the question
+        (each it does not know weighs under half a rare word's; figures aside) in its names or
+        context: a question that asks nothing it lacks, only less of it."""
+        best = ranked[0]
+        runner_up = ranked[1].score if len(ranked) > 1 else 0.0
+        if best.score < EXPLAINED_LEAD or best.score - runner_up < EXPLAINED_MARGIN:
+            return ()
+        if best.topic_id in held:
+            return ()
+        weights = self._weights(self.read(question))
+        content = {
+            t
+            for t, weight in weights.items()
+            if not t.isdigit()
+            and (t in self._postings or t in self._context or weight >= self._unknown_weight / 2)
+        }
+        entry = self._entries[best.topic_id]
+        return () if content - entry.named_by - frozenset().union(*entry.contexts) else (best,)
+
     def _names_its_peoples(self, topic_id: int, text: str) -> bool:
         """Whether a text names every people a topic's names name, itself or by its country
         ("Russia" for "Russian tanks lost in Ukraine"): a sentence that does not ("how many
@@ -1243,7 +1285,7 @@ class TopicIndex:
         if not question_weight or not self._slot_of:
             return MatchResult((), ()), frozenset()
         roles = self._roles(question)
-        contradicted = self._contradicted(terms - roles.agents)
+        contradicted = self._contradicted(self._about(terms, roles))
         shared, explained, touched = self._shared, self._explained, self._touched
         added: list[npt.NDArray[np.int64]] = []
         context: list[npt.NDArray[np.int64]] = []
@@ -1404,10 +1446,11 @@ class TopicIndex:
 
     def _roles(self, text: str) -> _Roles:
         """The sides a text names only as the one speaking ("Russian MoD: Ukraine lost 50
-        tanks", "Ukraine's General Staff says") or acting ("aircraft shot down by Russia",
+        tanks", "Ukraine's General Staff says", "according to the Russian MoD") or acting ("aircraft shot down by Russia",
         "civilians killed by Russian troops", with the troops; "Russia has destroyed"), not as
         the one a figure is about."""
         speakers: set[str] = set()
+        others: set[str] = set()
         agents: set[str] = set()
         segments = clean(text).split(":")
         for k, segment in enumerate(segments):
@@ -1429,12 +1472,29 @@ class TopicIndex:
                     by >= 1 and tokens[by] in AGENT_WORDS and tokens[by - 1] in ACTING_WORDS
                 ):
                     agents |= named | troops
-                elif SPEAKER_TERMS & set(self._lexicon.terms(tokens[i + 1 : i + 4])) and (
-                    SAYING_WORDS & set(tokens[i + 1 : i + 6])
-                    or (colon_after and i + 4 >= len(tokens))
+                elif (
+                    SPEAKER_TERMS & set(self._lexicon.terms(tokens[i + 1 : i + 4]))
+                    and (
+                        SAYING_WORDS & set(tokens[i + 1 : i + 6])
+                        or (colon_after and i + 4 >= len(tokens))
+                    )
+                ) or (
+                    SOURCE_WORDS & set(tokens[max(0, i - 4) : i])
+                    and SPEAKER_TERMS
+                    & set(self._lexicon.terms([*tokens[max(0, i - 3) : i], *tokens[i + 1 : i + 3]]))
                 ):
                     speakers |= named
-        return _Roles(frozenset(speakers), frozenset(agents))
+                else:
+                    others |= named
+        return _Roles(frozenset(speakers - others), frozenset(agents))
+
+    def _about(self, terms: set[str], roles: _Roles) -> set[str]:
+        """A text's terms less the sides it names only as acting, and only as speaking when it
+        names another people ("UA KIA per Russian MoD" is about Ukraine's losses; "Ukrainian
+        government says 31,000 soldiers killed" leaves whose open)."""
+        about = terms - roles.agents
+        told = about - roles.speakers
+        return told if told & self._peoples else about
 
     def _acting(self, terms: set[str], agents: frozenset[str]) -> npt.NDArray[np.bool_]:
         """The names about the losses of a side the text names as acting, unless they are about
@@ -1468,8 +1528,12 @@ class TopicIndex:
             # about tanks): every topic lacks it.
             held[:] = True
         for place in terms & self._lexicon.places:
-            # A place the question names and the topic lacks.
-            held |= ~self._mask([place])
+            # A place the question names and the topic lacks, in its names and its claimants
+            # ("what does the UK say about russian casualties").
+            has = self._mask([place])
+            if place in self._context:
+                has[self._context[place]] = True
+            held |= ~has
         if terms & SUFFERED:
             held |= self._another_side(
                 terms - roles.agents - roles.speakers, self._located(question)
@@ -1534,7 +1598,7 @@ class TopicIndex:
         do not count."""
         roles = self._roles(text)
         wrong = self._acting(terms, roles.agents)
-        contradicted = self._contradicted(terms - roles.agents)
+        contradicted = self._contradicted(self._about(terms, roles))
         if contradicted is not None:
             wrong |= contradicted
         if terms & SUFFERED:

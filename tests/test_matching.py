@@ -435,6 +435,39 @@ def test_a_side_acts_only_with_an_auxiliary(losses: TopicIndex) -> None:
     assert best(losses.match("how many soldiers has russia killed")) == []
 
 
+def test_a_terse_question_its_best_topic_explains_is_answered(losses: TopicIndex) -> None:
+    """A pasted tally line names only the thing counted; its topic has every word of it."""
+    assert best(losses.match("tanks — 12,251 (+4)")) == [3]
+    assert best(losses.match("russian Su-25 losses")) == [2]
+    # ... not a word it lacks, nor a topic tied with another.
+    assert best(losses.match("tanks lost in chechnya")) == []
+    assert best(losses.match("Cyclone Freddy: thousands of people left without homes")) == []
+
+
+def test_a_side_after_according_to_is_the_one_speaking(losses: TopicIndex) -> None:
+    assert best(losses.match("UA KIA per Russian MoD")) == []
+    assert best(losses.match("потери ВСУ по данным Минобороны РФ")) == []
+    assert best(losses.match("RU KIA according to the Ukrainian GenStaff")) == [1]
+
+
+def test_a_claimants_country_is_not_the_topics_side() -> None:
+    """The UK Ministry of Defence counts Russian losses: the UK is who counted, not whose
+    losses, and a question naming it is still about them."""
+    index = TopicIndex(
+        [
+            TopicNames(
+                1,
+                "Russian military casualties in Ukraine",
+                claimants=("UK Ministry of Defence", "Ukraine's General Staff"),
+            ),
+            TopicNames(2, "Russian tanks lost in Ukraine"),
+        ]
+    )
+    assert best(index.match("latest UA GenStaff figure for RU personnel")) == [1]
+    assert best(index.match("what does the UK say about russian casualties")) == [1]
+    assert best(index.match("ukrainian soldiers killed")) == []
+
+
 def test_peoples_in_the_plural_name_their_place() -> None:
     index = TopicIndex([TopicNames(1, "Iraq: IDPs"), TopicNames(2, "Syria: IDPs")])
     assert index.read("iraqis displaced").terms == ["iraqi", "idp"]
@@ -492,7 +525,7 @@ def test_a_message_naming_who_said_it_is_not_about_their_country(losses: TopicIn
 def test_sides_are_not_read_into_words_whose_side_depends_on_the_speaker() -> None:
     lexicon = Lexicon.from_files(LEXICON_PATH)
     assert "russian" not in lexicon.terms(words("enemy losses"))
-    assert lexicon.terms(words("ukrainian 200s")) == ["ukrainian", "killed"]
+    assert lexicon.terms(words("ukrainian 200s")) == ["ukrainian", "troop", "killed"]
     assert lexicon.terms(words("wie viele zivilisten die")) == ["civilian", "killed"]
 
 
