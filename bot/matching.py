@@ -1446,9 +1446,9 @@ class TopicIndex:
 
     def _roles(self, text: str) -> _Roles:
         """The sides a text names only as the one speaking ("Russian MoD: Ukraine lost 50
-        tanks", "Ukraine's General Staff says", "according to the Russian MoD") or acting ("aircraft shot down by Russia",
-        "civilians killed by Russian troops", with the troops; "Russia has destroyed"), not as
-        the one a figure is about."""
+        tanks", "Ukraine's General Staff says", "according to the Russian MoD") or acting
+        ("aircraft shot down by Russia", "civilians killed by Russian troops", with the troops;
+        "Russia has destroyed"), not as the one a figure is about."""
         speakers: set[str] = set()
         others: set[str] = set()
         agents: set[str] = set()
