@@ -183,6 +183,11 @@ def read(question: str, today: date) -> Reading:
             return Reading(rest or question, None, f"I could not read “{exc}” as a date.")
         if (moment.start or moment.end) > today:
             return Reading(rest or question, None, f"“{said}” has not come yet.")
+        if moment == Moment(today) and rest:
+            # "today (Aug 8 2026)": the date that says which day today was.
+            dated = read(rest, today)
+            if dated.moment or dated.problem:
+                return dated
         return Reading(rest or question, Moment(moment.end, moment.start, said))
     return Reading(question)
 

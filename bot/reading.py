@@ -33,7 +33,9 @@ _EMOJI = re.compile(r"(?<!\w):(?=[\w+\-']*[a-z])[a-z0-9_+\-']+:", re.IGNORECASE)
 #: A tweet's signature: a dash, a name, "(@handle)" and whatever date follows.
 _SIGNATURE = re.compile(r"[—–-]{1,2}\s*[^\n()—–]{0,80}\(@\w+\)[^\n]*")
 _HASHTAG = re.compile(r"#(\w+)")
-_CAMEL = re.compile(r"(?<=[a-z]{2})(?=[A-Z][a-z])|(?<=[A-Z])(?=[A-Z][a-z]{2})")
+_CAMEL = re.compile(
+    r"(?<=[a-z]{2})(?=[A-Z][a-z])|(?<=[A-Z])(?=[A-Z][a-z]{2})|(?<=[a-z]{2})(?=[A-Z]{2,}\b)"
+)
 _WORD = re.compile(r"\w+")
 _CODE = re.compile(r"(?<![\w'])[A-Z]{3}(?![\w'])")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")

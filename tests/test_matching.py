@@ -522,6 +522,13 @@ def test_a_message_naming_who_said_it_is_not_about_their_country(losses: TopicIn
     assert best(losses.match(message)) == [1]
 
 
+def test_place_names_are_not_read_as_jargon() -> None:
+    """ "Char" is a tank in French but a place in "Bhasan Char"; "Moskva" is Moscow."""
+    lexicon = Lexicon.from_files(LEXICON_PATH)
+    assert "tank" not in lexicon.terms(words("Bhasan Char"))
+    assert "warship" not in lexicon.terms(words("Moskva"))
+
+
 def test_sides_are_not_read_into_words_whose_side_depends_on_the_speaker() -> None:
     lexicon = Lexicon.from_files(LEXICON_PATH)
     assert "russian" not in lexicon.terms(words("enemy losses"))

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from bot.moments import read
+from bot.moments import Moment, read
 
 TODAY = date(2026, 12, 1)
 
@@ -140,3 +140,11 @@ def test_the_words_left_keep_their_emoji_codes_whole() -> None:
     "flag-ua" to be read as words ("ua" names a side)."""
     reading = read(":flag-ua: minus 5 air defence systems today :fire:", TODAY)
     assert reading.question == ":flag-ua: minus 5 air defence systems :fire:"
+
+
+def test_today_with_its_date_is_that_date() -> None:
+    """ "today (Aug 8 2026)", as a pasted daily update says it, is 8 August 2026."""
+    reading = read("russian losses today (Aug 8 2026)", TODAY)
+    assert reading.moment is not None
+    assert (reading.moment.start, reading.moment.end) == (None, date(2026, 8, 8))
+    assert read("russian losses today", TODAY).moment == Moment(TODAY, None, "today")

@@ -56,3 +56,7 @@ def test_accents_are_folded_but_kept_for_word_frequencies() -> None:
     assert word.common > reading.commonness("zerstort", "en")
     assert [w.text for w in reading.words("śmigłowców")] == ["smiglowcow"]
     assert reading.words("tanks")[0].written == ""
+
+
+def test_camel_case_with_a_code_at_its_end_is_split() -> None:
+    assert reading.clean("#GeneralStaffZSU").split() == ["General", "Staff", "ZSU"]
