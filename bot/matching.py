@@ -5,10 +5,10 @@ dropped, hashtags and camelCase split, every script split into words, Cyrillic w
 lemmas. The lexicon (``bot/lexicon.json``, plus an editor's file named by
 ``CLAIMBOT_LEXICON``) maps words and phrases of every language onto one canonical English term,
 drops filler words, and says which terms exclude each other; country names in English, Ukrainian,
-Russian, German, Spanish, French and Polish come from pycountry. A word that is not a word of its
-language (wordfreq) and no topic uses is corrected to the closest known word when it is a likely
-typo (rapidfuzz, optimal string alignment). What remains is a set of terms: word order does not
-matter.
+Russian, German, Spanish, French, Polish, Italian and Portuguese come from pycountry. A word that
+is not a word of its language (wordfreq) and no topic uses is corrected to the closest known
+word when it is a likely typo (rapidfuzz, optimal string alignment). What remains is a set of
+terms: word order does not matter.
 
 Everything that describes a topic is indexed: its title and aliases (its names), its claimants
 and metric names (its context), and its claims' quotes.
@@ -1605,6 +1605,15 @@ class TopicIndex:
             wrong |= self._another_side(terms - roles.agents - roles.speakers, where)
         return np.logical_and.reduceat(wrong, self._starts.values)
 
+    def _kin(self, terms: Iterable[str]) -> set[str]:
+        """The peoples of the places among these terms and the places of their peoples, that
+        they do not name themselves and some name or quote has."""
+        terms = set(terms)
+        demonyms, places_of = self._lexicon.demonyms, self._lexicon.places_of
+        kin = {demonyms[t] for t in terms if t in demonyms}
+        kin |= {place for t in terms for place in places_of.get(t, ())}
+        return {t for t in kin - terms if t in self._unit_postings}
+
     def _message_bar(self, topic_id: int, asked: set[str], where: set[str]) -> float:
         """The share of a topic's name or quote a message must repeat to be about it, given the
         places the message names (``where``: those named as where something happened): a
@@ -1649,6 +1658,14 @@ class TopicIndex:
                 hits[self._unit_postings[term]] += weight > 0
                 if not self._placeish.values[term_id]:
                     about[self._unit_postings[term]] += weight
+        for term in self._kin(terms):
+            # A place repeats its people, and a people its place ("fleeing the war in Ukraine"
+            # repeats "Refugees from Ukraine"'s "ukrainian"), unless the message names them.
+            rows, weight = self._unit_postings[term], self._message_weights[self._term_ids[term]]
+            covered[rows] += weight
+            hits[rows] += weight > 0
+            if not self._placeish.values[self._term_ids[term]]:
+                about[rows] += weight
         # A unit is repeated as far as the message repeats both all of it and what it says
         # about its places: "Iraq" alone does not repeat "Iraq: IDPs".
         share = np.divide(covered, unit_weights, where=unit_weights > 0, out=covered)

@@ -382,6 +382,23 @@ def test_a_message_about_another_place_repeats_nothing_here(losses: TopicIndex) 
     assert best(losses.match(here)) == [1]
 
 
+def test_a_message_naming_a_place_repeats_its_people() -> None:
+    index = TopicIndex(
+        [
+            TopicNames(1, "Refugees from Ukraine in Germany", ("ukrainian refugees in germany",)),
+            TopicNames(2, "Refugees from Ukraine in Poland", ("ukrainian refugees in poland",)),
+        ]
+    )
+    message = (
+        "Germany registered more than 1 million people fleeing the war in Ukraine, the interior "
+        "ministry says, as arrivals slow"
+    )
+    assert index.is_message(message)
+    result = index.match(message)
+    assert best(result) == [1]
+    assert result.matches[0].score == 1.0  # the whole name repeated
+
+
 def test_a_message_repeats_a_name_only_with_enough_of_it(losses: TopicIndex) -> None:
     """Naming a place, or one word of a name, repeats nothing."""
     assert best(losses.match_message("I was in Syria last year, and in Turkey before that")) == []
