@@ -167,12 +167,16 @@ AUXILIARIES = frozenset({"has", "have", "had", "did", "does", "do"})
 SOURCE_WORDS = frozenset(
     {"according", "per", "данным", "даними", "laut", "selon", "segun", "wedlug", "via"}
 )
+#: The term of "the enemy", whose side is the one its speaker is at war with.
+ENEMY = "enemy"
 #: Terms of a side's speaker ("Russian MoD", "Ukraine's General Staff"), and the words that
 #: make it speak ("says", or a colon after it): a speaker's side says nothing of whose loss it
 #: reports.
 SPEAKER_TERMS = frozenset(
     {"mod", "genstaff", "government", "media", "president", "embassy", "spokesman"}
 )
+#: Speakers that name their side after themselves ("General Staff ZSU", "MoD of Ukraine").
+INSTITUTIONS = frozenset({"mod", "genstaff"})
 SAYING_WORDS = frozenset(
     {
         "say", "says", "said", "claim", "claims", "claimed", "report", "reports", "reported",
@@ -301,6 +305,7 @@ class LexiconFile(BaseModel):
     contrasts: list[list[str]] = []
     demonyms: dict[str, str] = {}
     codes: dict[str, str] = {}
+    enemies: dict[str, str] = {}
 
 
 class Lexicon:
@@ -314,6 +319,7 @@ class Lexicon:
         places: dict[str, list[str]] | None = None,
         demonyms: dict[str, str] | None = None,
         codes: dict[str, str] | None = None,
+        enemies: dict[str, str] | None = None,
     ) -> None:
         self._words: dict[str, str] = {}
         self._terms: dict[str, tuple[str, ...]] = {}
@@ -359,6 +365,11 @@ class Lexicon:
             self.places_of[people].append(place)
             if singular(people + "s") != people:  # "iraqis", which plural stripping spares
                 self._add(people + "s", people)
+        #: The side each side is at war with ("the enemy" in a text a side speaks).
+        self.enemies: dict[str, str] = {
+            " ".join(self.terms(words(side))): " ".join(self.terms(words(foe)))
+            for side, foe in (enemies or {}).items()
+        }
         #: The words a code stands for, by code, when it is written in capitals.
         self.codes: dict[str, list[str]] = {
             code.casefold(): words(name) for code, name in (codes or {}).items() if name
@@ -431,6 +442,7 @@ class Lexicon:
         stopwords: list[str] = []
         contrasts: list[list[str]] = []
         demonyms: dict[str, str] = {}
+        enemies: dict[str, str] = {}
         codes = dict(country_codes())
         for path in paths:
             try:
@@ -444,7 +456,8 @@ class Lexicon:
             contrasts.extend(data.contrasts)
             demonyms.update(data.demonyms)
             codes.update(data.codes)
-        return cls(synonyms, stopwords, contrasts, country_names(), demonyms, codes)
+            enemies.update(data.enemies)
+        return cls(synonyms, stopwords, contrasts, country_names(), demonyms, codes, enemies)
 
     def terms(self, tokens: Sequence[str]) -> list[str]:
         """Canonical terms of already-split words, filler removed, phrases joined."""
@@ -1095,7 +1108,19 @@ class TopicIndex:
                 if word.written and corrected == word.text:
                     written[corrected] = word.written
         terms = self._lexicon.terms(tokens)
+        if ENEMY in terms:
+            terms = self._enemy(text, terms)
         return _Reading(terms, {t: written.get(t, t) for t in terms})
+
+    def _enemy(self, text: str, terms: list[str]) -> list[str]:
+        """A text's terms with "the enemy" read as the side its speaker is at war with
+        ("Total combat losses of the enemy — General Staff ZSU": Russia's), and dropped where
+        the text names no one speaking."""
+        demonyms, enemies = self._lexicon.demonyms, self._lexicon.enemies
+        speaking = {demonyms.get(side, side) for side in self._roles(text).speakers}
+        foes = {enemies[side] for side in speaking if side in enemies}
+        foe = foes.pop().split() if len(foes) == 1 else []
+        return [read for term in terms for read in (foe if term == ENEMY else [term])]
 
     def is_message(self, text: str, pasted: bool = False) -> bool:
         """Whether a text is long enough to be read as a pasted message; one that came as a
@@ -1222,7 +1247,7 @@ class TopicIndex:
         # a pasted message it repeats that same topic; topics as close to it that the
         # message repeats too are shown with it.
         best = result.suggestions[0]
-        read, _ = self._match_message(question, suggestions)
+        read, _ = self._match_message(question, suggestions, unranked=False)
         repeated = {m.topic_id for m in read.matches}
         # ... or when its best topic, clearly ahead of the rest, is also the one the
         # message ranks first ("how many people are displaced inside sudan since the
@@ -1446,7 +1471,8 @@ class TopicIndex:
 
     def _roles(self, text: str) -> _Roles:
         """The sides a text names only as the one speaking ("Russian MoD: Ukraine lost 50
-        tanks", "Ukraine's General Staff says", "according to the Russian MoD") or acting
+        tanks", "Ukraine's General Staff says", "according to the Russian MoD", or just beside
+        a speaker: "UA GenStaff", "General Staff ZSU", "MoD of Ukraine") or acting
         ("aircraft shot down by Russia", "civilians killed by Russian troops", with the troops;
         "Russia has destroyed"), not as the one a figure is about."""
         speakers: set[str] = set()
@@ -1472,21 +1498,37 @@ class TopicIndex:
                     by >= 1 and tokens[by] in AGENT_WORDS and tokens[by - 1] in ACTING_WORDS
                 ):
                     agents |= named | troops
-                elif (
-                    SPEAKER_TERMS & set(self._lexicon.terms(tokens[i + 1 : i + 4]))
-                    and (
-                        SAYING_WORDS & set(tokens[i + 1 : i + 6])
-                        or (colon_after and i + 4 >= len(tokens))
-                    )
-                ) or (
-                    SOURCE_WORDS & set(tokens[max(0, i - 4) : i])
-                    and SPEAKER_TERMS
-                    & set(self._lexicon.terms([*tokens[max(0, i - 3) : i], *tokens[i + 1 : i + 3]]))
-                ):
+                elif self._speaks(tokens, i, colon_after):
                     speakers |= named
                 else:
                     others |= named
         return _Roles(frozenset(speakers - others), frozenset(agents))
+
+    def _speaks(self, tokens: Sequence[str], i: int, colon_after: bool) -> bool:
+        """Whether the side at ``tokens[i]`` is named as speaking: before a speaker that says
+        something ("Russian MoD says", "Ukraine's General Staff:"), after "according to" with
+        a speaker ("according to the Russian MoD", "по данным Минобороны РФ"), or just beside a
+        speaker: before one ("UA GenStaff", "Russian media") or after an institution ("General
+        Staff ZSU", "MoD of Ukraine", "Минобороны РФ")."""
+        terms = self._lexicon.terms
+        if SPEAKER_TERMS & set(terms(tokens[i + 1 : i + 4])) and (
+            SAYING_WORDS & set(tokens[i + 1 : i + 6]) or (colon_after and i + 4 >= len(tokens))
+        ):
+            return True
+        around = [*tokens[max(0, i - 3) : i], *tokens[i + 1 : i + 3]]
+        if SOURCE_WORDS & set(tokens[max(0, i - 4) : i]) and SPEAKER_TERMS & set(terms(around)):
+            return True
+        after = set(terms(tokens[i + 1 : i + 2]))
+        if after and after <= SPEAKER_TERMS:
+            return True
+        before = tokens[max(0, i - 2) : i]
+        if before[-1:] == ["of"]:
+            before = before[:-1]
+        last, pair = terms(before[-1:]), terms(before)
+        if last and set(last) <= INSTITUTIONS:
+            return True
+        # ... or a two-word institution ("General Staff"), not one and another word.
+        return len(pair) == 1 and pair[0] in INSTITUTIONS and pair not in (last, terms(before[:1]))
 
     def _about(self, terms: set[str], roles: _Roles) -> set[str]:
         """A text's terms less the sides it names only as acting, and only as speaking when it
@@ -1634,7 +1676,12 @@ class TopicIndex:
             result, ranking = self._match_message(text, limit)
             return MatchResult(*self._reordered(text, result, ranking))
 
-    def _match_message(self, text: str, limit: int) -> tuple[MatchResult, dict[int, float]]:
+    def _match_message(
+        self, text: str, limit: int, unranked: bool = True
+    ) -> tuple[MatchResult, dict[int, float]]:
+        """The message's match, and each topic's BM25 relevance as a share of the best's; with
+        ``unranked``, a topic below the ``limit`` best ranked is confident too when the message
+        repeats enough of it and none above it is."""
         terms = Counter(self.read(text).terms)
         if not terms or not self._slot_of:
             return MatchResult((), ()), {}
@@ -1699,6 +1746,18 @@ class TopicIndex:
             best, runner_up = (-np.partition(-relevance, 1)[:2]) if len(relevance) > 1 else (1, 0)
             if best >= MESSAGE_LEAD * runner_up:
                 confident = (scored[0],)
+        if unranked and not confident:
+            # A topic it repeats most of a name or quote of, however far down BM25 ranks it
+            # (a topic with many long quotes is a long document).
+            known = {m.topic_id for m in scored}
+            repeating = np.where(coverage >= MESSAGE_CONFIDENT, relevance, 0.0)
+            confident = tuple(
+                m
+                for m in self._ranked(repeating, limit, shown)
+                if m.topic_id not in known
+                and m.score >= self._message_bar(m.topic_id, asked, where)
+                and not wrong[self._slot_of[m.topic_id]]
+            )
         close = tuple(m for m in scored if m not in confident and m.score >= SUGGEST)
         # Ranked by BM25 relevance, as a share of the best topic's.
         top = float(relevance.max()) or 1.0

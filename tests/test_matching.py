@@ -399,6 +399,27 @@ def test_a_message_naming_a_place_repeats_its_people() -> None:
     assert result.matches[0].score == 1.0  # the whole name repeated
 
 
+def test_a_message_repeating_a_topic_with_long_quotes_matches_it() -> None:
+    """BM25 ranks a topic with many long quotes low (a long document); a message repeating
+    the whole of its name still matches it."""
+    quotes = tuple(
+        f"Statement {i}: the ministry reported figures on day {i} of the operation, citing "
+        "field commanders and regional officials in several oblasts"
+        for i in range(30)
+    )
+    said = ("Ukraine's General Staff",)
+    topics = [TopicNames(1, "Russian military casualties in Ukraine", (), said, (), quotes)]
+    for i, thing in enumerate(["tanks", "aircraft", "helicopters", "drones", "artillery"], 2):
+        tally = ("Total combat losses of the enemy: personnel, tanks, aircraft",)
+        topics.append(TopicNames(i, f"Russian {thing} lost in Ukraine", (), said, (), tally))
+    index = TopicIndex(topics)
+    message = (
+        "Russia has lost about 300,000 troops since Feb. 24, 2022, Ukraine's General Staff "
+        "says in its update on the war"
+    )
+    assert best(index.match(message)) == [1]
+
+
 def test_a_message_repeats_a_name_only_with_enough_of_it(losses: TopicIndex) -> None:
     """Naming a place, or one word of a name, repeats nothing."""
     assert best(losses.match_message("I was in Syria last year, and in Turkey before that")) == []
@@ -465,6 +486,23 @@ def test_a_side_after_according_to_is_the_one_speaking(losses: TopicIndex) -> No
     assert best(losses.match("UA KIA per Russian MoD")) == []
     assert best(losses.match("потери ВСУ по данным Минобороны РФ")) == []
     assert best(losses.match("RU KIA according to the Ukrainian GenStaff")) == [1]
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("Total combat losses of the enemy: personnel 1,456,610 (+1,010) #GeneralStaffZSU", 1),
+        ("втрати противника за добу за даними Генштабу ЗСУ", 1),
+        ("UA GenStaff: enemy aircraft losses", 2),
+        ("потери противника по данным Минобороны РФ", None),
+        ("MoD of Russia: enemy tanks destroyed", None),
+        ("enemy losses", None),  # no one speaking: whose enemy is not said
+    ],
+)
+def test_the_enemy_is_the_side_its_speaker_is_at_war_with(
+    losses: TopicIndex, text: str, topic: int | None
+) -> None:
+    assert best(losses.match(text))[:1] == ([topic] if topic else [])
 
 
 def test_a_claimants_country_is_not_the_topics_side() -> None:
@@ -585,7 +623,7 @@ def test_every_word_of_the_shipped_lexicon_reads_as_its_term() -> None:
         ("armored vehicle", ["apc"]),  # the lexicon has the plural
         ("поранені цивільні в україні оон", ["injured", "civilian", "ukraine", "un"]),
         ("скільки біженців з україни загалом", ["refugee", "ukraine"]),
-        ("знищені рсзв противника", ["casualty", "mlrs"]),
+        ("знищені рсзв противника", ["casualty", "mlrs", "enemy"]),
     ],
 )
 def test_phrases_and_words_are_read_in_any_inflection(question: str, terms: list[str]) -> None:
