@@ -604,6 +604,9 @@ class _Entry:
     document: dict[str, float]
     units: tuple[tuple[str, ...], ...]
     places: frozenset[str]
+    #: Its BM25 document's length: its names and context, and its quotes as long as one of
+    #: them on average (a topic with many claims is no longer a text about it).
+    length: float
 
     @property
     def named_by(self) -> frozenset[str]:
@@ -860,6 +863,7 @@ class TopicIndex:
         for quote in quotes:
             for term in quote:
                 document[term] += FIELD_WEIGHTS["quote"]
+        quoted = FIELD_WEIGHTS["quote"] * sum(map(len, quotes))
         names = tuple(tuple(sorted(terms)) for terms in term_sets)
         return _Entry(
             topic,
@@ -871,6 +875,7 @@ class TopicIndex:
             dict(document),
             names + tuple(tuple(sorted(set(quote))) for quote in quotes),
             self._places(frozenset().union(*term_sets)),
+            sum(document.values()) - quoted + quoted / max(len(quotes), 1),
         )
 
     def _places(self, terms: Iterable[str]) -> frozenset[str]:
@@ -1002,7 +1007,7 @@ class TopicIndex:
                 units.add(map(ids, terms))
             documents.add(map(ids, entry.document))
             counts.extend(entry.document.values())
-            lengths.append(sum(entry.document.values()))
+            lengths.append(entry.length)
             self._length_total += lengths[-1]
         self._name_bounds.extend(self._name_terms.size + names.offsets())
         self._name_terms.extend(names.terms)
@@ -1247,7 +1252,7 @@ class TopicIndex:
         # a pasted message it repeats that same topic; topics as close to it that the
         # message repeats too are shown with it.
         best = result.suggestions[0]
-        read, _ = self._match_message(question, suggestions, unranked=False)
+        read, _ = self._match_message(question, suggestions)
         repeated = {m.topic_id for m in read.matches}
         # ... or when its best topic, clearly ahead of the rest, is also the one the
         # message ranks first ("how many people are displaced inside sudan since the
@@ -1676,12 +1681,7 @@ class TopicIndex:
             result, ranking = self._match_message(text, limit)
             return MatchResult(*self._reordered(text, result, ranking))
 
-    def _match_message(
-        self, text: str, limit: int, unranked: bool = True
-    ) -> tuple[MatchResult, dict[int, float]]:
-        """The message's match, and each topic's BM25 relevance as a share of the best's; with
-        ``unranked``, a topic below the ``limit`` best ranked is confident too when the message
-        repeats enough of it and none above it is."""
+    def _match_message(self, text: str, limit: int) -> tuple[MatchResult, dict[int, float]]:
         terms = Counter(self.read(text).terms)
         if not terms or not self._slot_of:
             return MatchResult((), ()), {}
@@ -1746,18 +1746,6 @@ class TopicIndex:
             best, runner_up = (-np.partition(-relevance, 1)[:2]) if len(relevance) > 1 else (1, 0)
             if best >= MESSAGE_LEAD * runner_up:
                 confident = (scored[0],)
-        if unranked and not confident:
-            # A topic it repeats most of a name or quote of, however far down BM25 ranks it
-            # (a topic with many long quotes is a long document).
-            known = {m.topic_id for m in scored}
-            repeating = np.where(coverage >= MESSAGE_CONFIDENT, relevance, 0.0)
-            confident = tuple(
-                m
-                for m in self._ranked(repeating, limit, shown)
-                if m.topic_id not in known
-                and m.score >= self._message_bar(m.topic_id, asked, where)
-                and not wrong[self._slot_of[m.topic_id]]
-            )
         close = tuple(m for m in scored if m not in confident and m.score >= SUGGEST)
         # Ranked by BM25 relevance, as a share of the best topic's.
         top = float(relevance.max()) or 1.0

@@ -399,9 +399,9 @@ def test_a_message_naming_a_place_repeats_its_people() -> None:
     assert result.matches[0].score == 1.0  # the whole name repeated
 
 
-def test_a_message_repeating_a_topic_with_long_quotes_matches_it() -> None:
-    """BM25 ranks a topic with many long quotes low (a long document); a message repeating
-    the whole of its name still matches it."""
+def test_a_topic_with_many_quotes_is_no_long_document() -> None:
+    """Thirty claims' quotes make no longer a text about a topic than one: BM25 does not rank
+    it below topics of one quote for their length."""
     quotes = tuple(
         f"Statement {i}: the ministry reported figures on day {i} of the operation, citing "
         "field commanders and regional officials in several oblasts"
