@@ -1279,8 +1279,9 @@ class TopicIndex:
     ) -> tuple[Match, ...]:
         """The best topic, when it scores at least EXPLAINED_LEAD, leads the next by
         EXPLAINED_MARGIN, no rule holds it back, and has every content word of the question
-        (each it does not know weighs under half a rare word's; figures aside) in its names or
-        context: a question that asks nothing it lacks, only less of it."""
+        (each it does not know weighs under half a rare word's; figures aside), and more than
+        a place or a side, in its names or context: a question that asks nothing it lacks, only
+        less of it."""
         best = ranked[0]
         runner_up = ranked[1].score if len(ranked) > 1 else 0.0
         if best.score < EXPLAINED_LEAD or best.score - runner_up < EXPLAINED_MARGIN:
@@ -1295,6 +1296,8 @@ class TopicIndex:
             and (t in self._postings or t in self._context or weight >= self._unknown_weight / 2)
         }
         entry = self._entries[best.topic_id]
+        if not content - self._contrasting_sides:
+            return ()  # only a place or a side: "who is the president of france"
         return () if content - entry.named_by - frozenset().union(*entry.contexts) else (best,)
 
     def _names_its_peoples(self, topic_id: int, text: str) -> bool:

@@ -479,6 +479,9 @@ def test_a_terse_question_its_best_topic_explains_is_answered(losses: TopicIndex
     assert best(losses.match("russian Su-25 losses")) == [2]
     # ... not a word it lacks, nor a topic tied with another.
     assert best(losses.match("tanks lost in chechnya")) == []
+    # ... nor when all it names is a place.
+    france = TopicIndex([TopicNames(1, "Refugees from Ukraine in France"), *LOSSES[1:3]])
+    assert best(france.match("who is the president of france")) == []
     assert best(losses.match("Cyclone Freddy: thousands of people left without homes")) == []
 
 
