@@ -100,6 +100,8 @@ def words(text: str) -> list[Word]:
     cleaned = clean(text)
     codes = set() if cleaned.isupper() else {c.casefold() for c in _CODE.findall(cleaned)}
     plain = re.sub(r"'s\b|'", "", cleaned.replace("\u2019", "'").casefold())
+    if plain.isascii():  # nothing to fold: most texts, every topic's name and quote among them
+        return [Word(token, token in codes) for token in _WORD.findall(plain.replace("_", " "))]
     found = []
     for written in _WORD.findall(plain.replace("_", " ")):
         token = fold(written)
