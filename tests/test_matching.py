@@ -492,6 +492,39 @@ def test_a_side_after_according_to_is_the_one_speaking(losses: TopicIndex) -> No
 
 
 @pytest.mark.parametrize(
+    "question",
+    [
+        "how many Ukrainian troops killed according to Russia",
+        "Ukrainian tanks lost according to Russia",
+        "Ukrainian soldiers killed per Russia",
+        "Russia claims Ukrainian soldiers killed",
+        "what does Russia say about Ukrainian casualties",
+        "Russian estimate of Ukrainian soldiers killed",
+    ],
+)
+def test_a_side_speaking_with_no_speaker_named_leaves_the_loss_to_the_other(
+    losses: TopicIndex, question: str
+) -> None:
+    """Russia's count of Ukraine's losses is not a count of Russia's, though the topic says
+    "in Ukraine": a side after "according to" or "per", or before a word of saying, speaks."""
+    assert best(losses.match(question)) == []
+
+
+def test_a_side_speaking_with_no_speaker_named_keeps_its_own_loss(losses: TopicIndex) -> None:
+    assert best(losses.match("Russian tanks lost according to Ukraine")) == [3]
+    assert best(losses.match("Russian soldiers killed per Ukraine")) == [1]
+
+
+def test_italian_and_portuguese_words_for_losses_are_read() -> None:
+    """Italian and Portuguese words are real words, never corrected: the lexicon must know
+    them ("soldati russi morti" was read by correcting it before they were)."""
+    index = TopicIndex(LOSSES)
+    assert index.read("soldati russi morti").terms == ["troop", "russian", "killed"]
+    assert index.read("mortos russos").terms == ["killed", "russian"]
+    assert best(index.match("soldati russi morti")) == [1]
+
+
+@pytest.mark.parametrize(
     ("text", "topic"),
     [
         ("Total combat losses of the enemy: personnel 1,456,610 (+1,010) #GeneralStaffZSU", 1),
