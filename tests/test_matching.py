@@ -761,3 +761,40 @@ def test_an_editor_lexicon_of_the_wrong_shape_is_refused_naming_the_part(
     extra.write_text(json.dumps(content), encoding="utf-8")
     with pytest.raises(ClaimBotError, match=rf"extra\.json cannot be read: .*{named}"):
         Lexicon.from_files(LEXICON_PATH, extra)
+
+
+@pytest.mark.parametrize(
+    "question", ["how many Leopards destroyed", "how many Bradleys destroyed", "HIMARS destroyed"]
+)
+def test_a_weapon_only_one_side_fields_names_that_side(question: str) -> None:
+    """Leopards, Bradleys and HIMARS are Ukraine's: their losses are not Russia's tanks."""
+    index = TopicIndex(
+        [
+            TopicNames(1, "Russian tanks lost in Ukraine"),
+            TopicNames(2, "Russian armoured personnel carriers lost in Ukraine"),
+            TopicNames(3, "Russian multiple rocket launchers lost in Ukraine"),
+        ]
+    )
+    assert "ukrainian" in index.read(question).terms
+    assert best(index.match(question)) == []
+
+
+@pytest.mark.parametrize("word", ["osa", "ew"])
+def test_ordinary_words_are_not_weapon_jargon(word: str) -> None:
+    """ "osa" (a wasp; "dares") and "ew" (disgust) are no air defence or special equipment."""
+    assert Lexicon.from_files(LEXICON_PATH).terms([word]) == [word]
+
+
+def test_refugees_displaced_and_returnees_are_distinct() -> None:
+    """A figure of refugees in Poland is no count of those who came back from it."""
+    index = TopicIndex(
+        [
+            TopicNames(1, "Refugees from Ukraine in Poland"),
+            TopicNames(2, "Refugees from Ukraine in Germany"),
+            TopicNames(3, "Ukraine: Returnees"),
+            TopicNames(4, "Ukraine: IDPs"),
+            TopicNames(5, "Sudan: IDPs"),
+        ]
+    )
+    for question in ("Ukrainian returnees from Poland", "Ukrainian IDPs in Poland"):
+        assert 1 not in best(index.match(question)), question
