@@ -798,3 +798,8 @@ def test_refugees_displaced_and_returnees_are_distinct() -> None:
     )
     for question in ("Ukrainian returnees from Poland", "Ukrainian IDPs in Poland"):
         assert 1 not in best(index.match(question)), question
+
+
+def test_a_defence_minister_is_a_speaker(losses: TopicIndex) -> None:
+    """ "Russian defence minister claims" names Russia as speaking, not as the side that lost."""
+    assert best(losses.match("Ukrainian soldiers killed, Russian defence minister claims")) == []
