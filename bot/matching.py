@@ -1755,6 +1755,7 @@ class TopicIndex:
             and scored[0].score >= MESSAGE_LEADING
             and self._message_bar(scored[0].topic_id, asked, where) == MESSAGE_CONFIDENT
             and not self._entries[scored[0].topic_id].places - asked
+            and not wrong[self._slot_of[scored[0].topic_id]]
         ):
             # A message that repeats less of its best claim, which far outranks the rest.
             best, runner_up = (-np.partition(-relevance, 1)[:2]) if len(relevance) > 1 else (1, 0)
