@@ -175,12 +175,15 @@ ENEMY = "enemy"
 SPEAKER_TERMS = frozenset(
     {"mod", "genstaff", "government", "media", "president", "embassy", "spokesman"}
 )
+#: Words by which a side speaks of itself ("Ukraine says 31,000 of its soldiers killed").
+SELF_WORDS = frozenset({"it", "its", "itself", "their", "own", "we", "our", "us"})
 #: Speakers that name their side after themselves ("General Staff ZSU", "MoD of Ukraine").
 INSTITUTIONS = frozenset({"mod", "genstaff"})
 SAYING_WORDS = frozenset(
     {
         "say", "says", "said", "claim", "claims", "claimed", "report", "reports", "reported",
-        "announce", "announces", "announced", "according", "states", "stated",
+        "announce", "announces", "announced", "according", "states", "stated", "estimate",
+        "estimates", "estimated",
         "заявив", "заявила", "заявили", "заявляє", "повідомив", "повідомили", "повідомляє",
         "стверджує", "заявил", "заявляет", "сообщил", "сообщили", "сообщает", "утверждает",
     }
@@ -1526,6 +1529,14 @@ class TopicIndex:
         around = [*tokens[max(0, i - 3) : i], *tokens[i + 1 : i + 3]]
         if SOURCE_WORDS & set(tokens[max(0, i - 4) : i]) and SPEAKER_TERMS & set(terms(around)):
             return True
+        # A side right after "according to" or "per", or right before a word of saying, speaks
+        # with no speaker named ("Ukrainian tanks lost according to Russia", "Russia claims"),
+        # unless what it says is of itself ("Ukraine says 31,000 of its soldiers killed").
+        lead = [t for t in tokens[max(0, i - 3) : i] if t != "the"]
+        if lead[-2:] == ["according", "to"] or lead[-1:] == ["per"]:
+            return True
+        if tokens[i + 1 : i + 2] and tokens[i + 1] in SAYING_WORDS:
+            return not SELF_WORDS & set(tokens[i + 2 : i + 6])
         after = set(terms(tokens[i + 1 : i + 2]))
         if after and after <= SPEAKER_TERMS:
             return True
@@ -1744,6 +1755,7 @@ class TopicIndex:
             and scored[0].score >= MESSAGE_LEADING
             and self._message_bar(scored[0].topic_id, asked, where) == MESSAGE_CONFIDENT
             and not self._entries[scored[0].topic_id].places - asked
+            and not wrong[self._slot_of[scored[0].topic_id]]
         ):
             # A message that repeats less of its best claim, which far outranks the rest.
             best, runner_up = (-np.partition(-relevance, 1)[:2]) if len(relevance) > 1 else (1, 0)

@@ -109,6 +109,9 @@ _POINT_WORDS = re.compile(rf"^(?:{_POINT})$", re.IGNORECASE)
 _SINCE_WORDS = re.compile(rf"^(?:{_SINCE})$", re.IGNORECASE)
 _CYRILLIC = re.compile(r"[а-яіїєґ]", re.IGNORECASE)
 #: Words that only joined the date to the question, removed with it.
+#: What may stand between "today" and the date that says which day it was: "today (Aug 8
+#: 2026)", "today, 8 August", "today — 08.08.2026".
+_TODAY_DATED = " ([,:—–-"
 _LEFTOVER = re.compile(r"(?:\b(?:the|of|figures?|numbers?)\s*)+$", re.IGNORECASE)
 
 Parts = dict[str, str | None]
@@ -184,10 +187,14 @@ def read(question: str, today: date) -> Reading:
         if (moment.start or moment.end) > today:
             return Reading(rest or question, None, f"“{said}” has not come yet.")
         if moment == Moment(today) and rest:
-            # "today (Aug 8 2026)": the date that says which day today was.
-            dated = read(rest, today)
-            if dated.moment or dated.problem:
-                return dated
+            # "today (Aug 8 2026)": the date just after it says which day today was; a date
+            # further on is another moment ("losses today vs February 2024" is today).
+            after = " ".join(question[found.end() :].split()).lstrip(_TODAY_DATED).casefold()
+            dated = read(after, today)
+            if (dated.moment and after.startswith(dated.moment.said.casefold())) or (
+                dated.problem and _EXPRESSION.match(after)
+            ):
+                return read(rest, today)
         return Reading(rest or question, Moment(moment.end, moment.start, said))
     return Reading(question)
 

@@ -492,6 +492,39 @@ def test_a_side_after_according_to_is_the_one_speaking(losses: TopicIndex) -> No
 
 
 @pytest.mark.parametrize(
+    "question",
+    [
+        "how many Ukrainian troops killed according to Russia",
+        "Ukrainian tanks lost according to Russia",
+        "Ukrainian soldiers killed per Russia",
+        "Russia claims Ukrainian soldiers killed",
+        "what does Russia say about Ukrainian casualties",
+        "Russian estimate of Ukrainian soldiers killed",
+    ],
+)
+def test_a_side_speaking_with_no_speaker_named_leaves_the_loss_to_the_other(
+    losses: TopicIndex, question: str
+) -> None:
+    """Russia's count of Ukraine's losses is not a count of Russia's, though the topic says
+    "in Ukraine": a side after "according to" or "per", or before a word of saying, speaks."""
+    assert best(losses.match(question)) == []
+
+
+def test_a_side_speaking_with_no_speaker_named_keeps_its_own_loss(losses: TopicIndex) -> None:
+    assert best(losses.match("Russian tanks lost according to Ukraine")) == [3]
+    assert best(losses.match("Russian soldiers killed per Ukraine")) == [1]
+
+
+def test_italian_and_portuguese_words_for_losses_are_read() -> None:
+    """Italian and Portuguese words are real words, never corrected: the lexicon must know
+    them ("soldati russi morti" was read by correcting it before they were)."""
+    index = TopicIndex(LOSSES)
+    assert index.read("soldati russi morti").terms == ["troop", "russian", "killed"]
+    assert index.read("mortos russos").terms == ["killed", "russian"]
+    assert best(index.match("soldati russi morti")) == [1]
+
+
+@pytest.mark.parametrize(
     ("text", "topic"),
     [
         ("Total combat losses of the enemy: personnel 1,456,610 (+1,010) #GeneralStaffZSU", 1),
@@ -728,3 +761,55 @@ def test_an_editor_lexicon_of_the_wrong_shape_is_refused_naming_the_part(
     extra.write_text(json.dumps(content), encoding="utf-8")
     with pytest.raises(ClaimBotError, match=rf"extra\.json cannot be read: .*{named}"):
         Lexicon.from_files(LEXICON_PATH, extra)
+
+
+@pytest.mark.parametrize(
+    "question", ["how many Leopards destroyed", "how many Bradleys destroyed", "HIMARS destroyed"]
+)
+def test_a_weapon_only_one_side_fields_names_that_side(question: str) -> None:
+    """Leopards, Bradleys and HIMARS are Ukraine's: their losses are not Russia's tanks."""
+    index = TopicIndex(
+        [
+            TopicNames(1, "Russian tanks lost in Ukraine"),
+            TopicNames(2, "Russian armoured personnel carriers lost in Ukraine"),
+            TopicNames(3, "Russian multiple rocket launchers lost in Ukraine"),
+        ]
+    )
+    assert "ukrainian" in index.read(question).terms
+    assert best(index.match(question)) == []
+
+
+@pytest.mark.parametrize("word", ["osa", "ew"])
+def test_ordinary_words_are_not_weapon_jargon(word: str) -> None:
+    """ "osa" (a wasp; "dares") and "ew" (disgust) are no air defence or special equipment."""
+    assert Lexicon.from_files(LEXICON_PATH).terms([word]) == [word]
+
+
+def test_refugees_displaced_and_returnees_are_distinct() -> None:
+    """A figure of refugees in Poland is no count of those who came back from it."""
+    index = TopicIndex(
+        [
+            TopicNames(1, "Refugees from Ukraine in Poland"),
+            TopicNames(2, "Refugees from Ukraine in Germany"),
+            TopicNames(3, "Ukraine: Returnees"),
+            TopicNames(4, "Ukraine: IDPs"),
+            TopicNames(5, "Sudan: IDPs"),
+        ]
+    )
+    for question in ("Ukrainian returnees from Poland", "Ukrainian IDPs in Poland"):
+        assert 1 not in best(index.match(question)), question
+
+
+def test_a_defence_minister_is_a_speaker(losses: TopicIndex) -> None:
+    """ "Russian defence minister claims" names Russia as speaking, not as the side that lost."""
+    assert best(losses.match("Ukrainian soldiers killed, Russian defence minister claims")) == []
+
+
+def test_a_message_far_ahead_on_one_topic_is_still_held_by_its_sides(losses: TopicIndex) -> None:
+    """The route for a message that repeats little of a topic far ahead of the rest keeps
+    the rule that its sides rule the topic out: Russia's count of Ukraine's losses."""
+    message = (
+        "The Ukrainian army has lost more than 400,000 soldiers killed and wounded since the "
+        "start of the operation, Russian defence minister claims"
+    )
+    assert best(losses.match(message)) == []

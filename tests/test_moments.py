@@ -148,3 +148,24 @@ def test_today_with_its_date_is_that_date() -> None:
     assert reading.moment is not None
     assert (reading.moment.start, reading.moment.end) == (None, date(2026, 8, 8))
     assert read("russian losses today", TODAY).moment == Moment(TODAY, None, "today")
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        ("russian losses today vs February 2024", "today"),
+        ("refugees today and in March 2023", "today"),
+        ("russian losses today, up from 2025", "today"),
+        ("tanks lost today (1 Dec 2026) vs 30 Nov 2026", "1 Dec 2026"),
+        ("russian losses today, 8 August 2026", "8 August 2026"),
+    ],
+)
+def test_only_the_date_just_after_today_says_which_day_it_was(question: str, said: str) -> None:
+    """A date further on in the question is another moment, not today's date."""
+    reading = read(question, TODAY)
+    assert reading.moment is not None
+    assert reading.moment.said == said
+
+
+def test_a_date_to_come_just_after_today_is_refused() -> None:
+    assert read("russian losses today (Aug 8 2027)", TODAY).problem is not None
