@@ -165,7 +165,7 @@ AUXILIARIES = frozenset({"has", "have", "had", "did", "does", "do"})
 #: Words before a speaker that make the side with it the one speaking: "according to the
 #: Russian MoD", "per UA GenStaff", "по данным Минобороны РФ".
 SOURCE_WORDS = frozenset(
-    {"according", "per", "данным", "даними", "laut", "selon", "segun", "wedlug", "via"}
+    {"according", "per", "данным", "даними", "laut", "selon", "segun", "wedlug"}
 )
 #: The term of "the enemy", whose side is the one its speaker is at war with.
 ENEMY = "enemy"

@@ -618,6 +618,10 @@ def test_place_names_are_not_read_as_jargon() -> None:
     lexicon = Lexicon.from_files(LEXICON_PATH)
     assert "tank" not in lexicon.terms(words("Bhasan Char"))
     assert "warship" not in lexicon.terms(words("Moskva"))
+    # ... nor ordinary words: French "ne", the Tor browser, a deportation.
+    assert "northeast" not in lexicon.terms(words("ne sont pas rentrés"))
+    assert "airdefence" not in lexicon.terms(words("people using tor"))
+    assert "returnee" not in lexicon.terms(words("children deported"))
 
 
 def test_sides_are_not_read_into_words_whose_side_depends_on_the_speaker() -> None:
