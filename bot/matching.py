@@ -194,9 +194,25 @@ FIELD_TERMS = frozenset(
     {
         "tank", "apc", "aircraft", "helicopter", "drone", "airdefence", "artillery", "mlrs",
         "warship", "submarine", "cruisemissile", "vehicle", "robotic", "refugee", "idp",
-        "returnee", "pow", "conscript", "launch", "production",
+        "returnee", "pow", "conscript", "launch", "production", "stock",
     }
 )  # fmt: skip
+#: The term of what a side holds ("in service", "how many tanks does Russia have"): a measure
+#: no loss topic counts.
+STOCK = "stock"
+#: Verbs of holding, read as asking what is held after "do", "does" or "did" ("how many troops
+#: does Russia have in Ukraine"), not in "how many soldiers have died".
+HOLDING_WORDS = frozenset({"have", "own", "possess", "field", "operate", "keep"})
+HOLDING_AUXILIARIES = frozenset({"do", "does", "did"})
+
+
+def _asks_what_is_held(tokens: Sequence[str]) -> bool:
+    return any(
+        token in HOLDING_WORDS and HOLDING_AUXILIARIES & set(tokens[max(0, i - 3) : i])
+        for i, token in enumerate(tokens)
+    )
+
+
 #: The terms of what a side suffers: losses, deaths, wounded, prisoners.
 SUFFERED = frozenset({"casualty", "killed", "injured", "pow"})
 #: Words before a place that say where something happened, not whose it is.
@@ -1118,6 +1134,8 @@ class TopicIndex:
         terms = self._lexicon.terms(tokens)
         if ENEMY in terms:
             terms = self._enemy(text, terms)
+        if _asks_what_is_held(tokens) and not SUFFERED & set(terms):
+            terms.append(STOCK)
         return _Reading(terms, {t: written.get(t, t) for t in terms})
 
     def _enemy(self, text: str, terms: list[str]) -> list[str]:

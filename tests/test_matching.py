@@ -465,6 +465,24 @@ def test_a_side_speaking_or_acting_is_not_the_side_a_loss_is_about(
     assert best(losses.match(question)) == []
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how many tanks does Russia have",
+        "how many troops does russia have in ukraine right now",
+        "russian tanks in service",
+        "how many tanks has Russia bought",
+    ],
+)
+def test_what_a_side_holds_or_buys_is_not_what_it_lost(losses: TopicIndex, question: str) -> None:
+    assert best(losses.match(question)) == []
+
+
+def test_what_a_side_lost_is_still_asked_with_have(losses: TopicIndex) -> None:
+    assert best(losses.match("how many russian soldiers have died")) == [1]
+    assert best(losses.match("how many tanks did russia lose")) == [3]
+
+
 def test_a_side_acts_only_with_an_auxiliary(losses: TopicIndex) -> None:
     """ "Russian soldiers killed" and "russians killed" are Russia's losses; "has Russia
     killed" is not."""
