@@ -67,14 +67,18 @@ def test_questions_as_people_write_them(real: Core) -> None:
     assert score.no_match >= 0.9, score.failures
 
 
-def test_the_second_development_set(real: Core) -> None:
-    """tests/data/questions_dev.jsonl, written without seeing the matcher and then developed
+@pytest.mark.parametrize(
+    ("name", "top1", "no_match"),
+    [("questions_dev.jsonl", 0.9, 0.95), ("questions_dev2.jsonl", 0.85, 0.93)],
+)
+def test_the_development_sets(real: Core, name: str, top1: float, no_match: float) -> None:
+    """tests/data/questions_dev*.jsonl, written without seeing the matcher and then developed
     against: questions as Slack sends them, decoded as the handlers decode them."""
-    path = Path(__file__).parent / "data" / "questions_dev.jsonl"
+    path = Path(__file__).parent / "data" / name
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     score = claimbot_score(real, [(decode(r["question"]), tuple(r["topics"])) for r in rows])
-    assert score.top1 >= 0.88, score.failures
-    assert score.no_match >= 0.95, score.failures
+    assert score.top1 >= top1, score.failures
+    assert score.no_match >= no_match, score.failures
 
 
 def test_a_sentence_is_answered_with_a_topic_clearly_ahead_that_it_also_ranks_first(
