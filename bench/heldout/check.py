@@ -95,6 +95,20 @@ SETS = {
         },
         total=300,
     ),
+    "questions5.jsonl": QuestionSet(
+        prefix="v",
+        minimums={
+            "plain": 30,
+            "sentence": 45,
+            "typo": 30,
+            "jargon": 35,
+            "pasted": 40,
+            "dated": 25,
+            "multilingual": 40,
+            "no_match": 75,
+        },
+        total=300,
+    ),
 }
 
 
