@@ -640,6 +640,9 @@ def test_place_names_are_not_read_as_jargon() -> None:
     assert "northeast" not in lexicon.terms(words("ne sont pas rentrés"))
     assert "airdefence" not in lexicon.terms(words("people using tor"))
     assert "returnee" not in lexicon.terms(words("children deported"))
+    # "Latin America" is not the United States; Chad's Lac region is not Latin America.
+    assert "usa" not in lexicon.terms(words("Venezuelans in Latin America & the Caribbean"))
+    assert "latinamerica" not in lexicon.terms(words("Protection Incidents in Lac Region"))
 
 
 def test_sides_are_not_read_into_words_whose_side_depends_on_the_speaker() -> None:
