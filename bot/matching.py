@@ -1257,7 +1257,9 @@ class TopicIndex:
         result, held = self._match(question, suggestions)
         if result.matches or not result.suggestions or result.suggestions[0].topic_id in held:
             return result
-        explained = self._explains_all(question, result.suggestions, held)
+        explained = self._explains_all(question, result.suggestions, held) or self._tally(
+            question, result.suggestions, held
+        )
         if explained:
             # A terse question that says nothing its best topic lacks, far ahead of the rest
             # ("air defense systems – 1,556 (+1)", "RU MLRS destroyed (Grad, Uragan, Smerch)").
@@ -1309,17 +1311,45 @@ class TopicIndex:
             return ()
         if best.topic_id in held:
             return ()
+        content = self._content(question)
+        entry = self._entries[best.topic_id]
+        if not content - self._contrasting_sides:
+            return ()  # only a place or a side: "who is the president of france"
+        return () if content - entry.named_by - frozenset().union(*entry.contexts) else (best,)
+
+    def _tally(
+        self, question: str, ranked: tuple[Match, ...], held: frozenset[int]
+    ) -> tuple[Match, ...]:
+        """For a question naming several things the field counts ("aircraft – 439 (+0),
+        helicopters – 354 (+0)", "russian tanks and apcs lost"), the best topic for each: one
+        no rule holds back, that counts it and has every other content word of the question;
+        nothing unless every thing has its own."""
+        content = self._content(question)
+        things = content & FIELD_TERMS
+        if len(things) < 2:
+            return ()
+        picked: dict[str, Match] = {}
+        for match in ranked:
+            entry = self._entries[match.topic_id]
+            has = entry.named_by | frozenset().union(*entry.contexts)
+            counted = things & entry.named_by
+            if match.topic_id in held or len(counted) != 1 or content - things - has:
+                continue
+            picked.setdefault(counted.pop(), match)
+        if picked.keys() != things:
+            return ()
+        return tuple(sorted(picked.values(), key=lambda m: (-m.score, m.title)))
+
+    def _content(self, question: str) -> set[str]:
+        """A question's content words: those a topic knows, and unknown ones weighing at least
+        half a rare word's; figures aside."""
         weights = self._weights(self.read(question))
-        content = {
+        return {
             t
             for t, weight in weights.items()
             if not t.isdigit()
             and (t in self._postings or t in self._context or weight >= self._unknown_weight / 2)
         }
-        entry = self._entries[best.topic_id]
-        if not content - self._contrasting_sides:
-            return ()  # only a place or a side: "who is the president of france"
-        return () if content - entry.named_by - frozenset().union(*entry.contexts) else (best,)
 
     def _names_its_peoples(self, topic_id: int, text: str) -> bool:
         """Whether a text names every people a topic's names name, itself or by its country

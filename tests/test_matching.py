@@ -491,6 +491,17 @@ def test_a_side_acts_only_with_an_auxiliary(losses: TopicIndex) -> None:
     assert best(losses.match("how many soldiers has russia killed")) == []
 
 
+def test_a_tally_of_several_things_is_answered_with_each_things_topic(
+    losses: TopicIndex,
+) -> None:
+    tally = "aircraft – 439 (+0) & tanks – 12,251 (+4)"
+    assert sorted(best(losses.match(tally))) == [2, 3]
+    assert sorted(best(losses.match("russian tanks and aircraft lost"))) == [2, 3]
+    # ... each its own, and none another side's.
+    assert best(losses.match("aircraft – 439 (+0) & submarines – 2 (+0)")) == []
+    assert best(losses.match("ukrainian tanks and aircraft lost")) == []
+
+
 def test_a_terse_question_its_best_topic_explains_is_answered(losses: TopicIndex) -> None:
     """A pasted tally line names only the thing counted; its topic has every word of it."""
     assert best(losses.match("tanks — 12,251 (+4)")) == [3]
