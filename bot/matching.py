@@ -1340,6 +1340,24 @@ class TopicIndex:
             return ()
         return tuple(sorted(picked.values(), key=lambda m: (-m.score, m.title)))
 
+    def _as_named(self, reading: _Reading) -> _Reading:
+        """A reading with a place no name has read as its people where a name has them, and a
+        people no name has as its place ("refugees from Eritrea": "Eritrean Refugees";
+        "Iraqis displaced": "Iraq: IDPs")."""
+        demonyms, places_of, named = self._lexicon.demonyms, self._lexicon.places_of, self._postings
+
+        def as_named(term: str) -> str:
+            if term in named:
+                return term
+            kin = [demonyms[term]] if term in demonyms else places_of.get(term, [])
+            found = [k for k in kin if k in named]
+            return found[0] if len(found) == 1 else term
+
+        terms = [as_named(t) for t in reading.terms]
+        if terms == reading.terms:
+            return reading
+        return _Reading(terms, {t: reading.written.get(t, t) for t in terms})
+
     def _content(self, question: str) -> set[str]:
         """A question's content words: those a topic knows, and unknown ones weighing at least
         half a rare word's; figures aside."""
@@ -1363,7 +1381,7 @@ class TopicIndex:
     def _match(self, question: str, suggestions: int) -> tuple[MatchResult, frozenset[int]]:
         """The match, and the topics among it that a rule holds back from a confident answer
         (a place, side or loss the question names that they lack, or a vague question)."""
-        reading = self.read(question)
+        reading = self._as_named(self.read(question))
         terms = set(reading.terms)
         question_weight = sum(self._weights(reading).values())
         if not question_weight or not self._slot_of:

@@ -594,6 +594,18 @@ def test_peoples_in_the_plural_name_their_place() -> None:
     assert best(index.match("displaced iraqis"))[:1] == [1]
 
 
+def test_a_place_is_read_as_its_people_where_only_they_are_named() -> None:
+    index = TopicIndex(
+        [
+            TopicNames(1, "Ethiopia: Eritrean Refugees & Asylum-Seekers in Ethiopia"),
+            TopicNames(2, "Ethiopia: Refugees & Asylum-Seekers in Ethiopia"),
+            TopicNames(3, "Ethiopia: Somali Refugees in Ethiopia"),
+            TopicNames(4, "Ethiopia: South Sudanese Refugees in Ethiopia"),
+        ]
+    )
+    assert best(index.match("how many refugees from eritrea are in ethiopia")) == [1]
+
+
 def test_quoted_figures_weigh_together_as_one(losses: TopicIndex) -> None:
     """However many numbers a pasted tally has, they weigh as one figure."""
     one = losses.match("russian tanks lost 498", message=False).matches[0].score
