@@ -58,9 +58,11 @@ def main() -> int:
     print("| bucket | questions | right |")
     print("| --- | ---: | ---: |")
     for bucket, oks in sorted(right.items()):
-        print(f"| {bucket} | {len(oks)} | {sum(oks) / len(oks):.0%} |")
+        print(f"| {bucket} | {len(oks)} | {sum(oks)} ({sum(oks) / len(oks):.1%}) |")
     share = sum(answerable) / len(answerable)
-    print(f"| answerable, right topic first | {len(answerable)} | {share:.0%} |")
+    print(
+        f"| answerable, right topic first | {len(answerable)} | {sum(answerable)} ({share:.1%}) |"
+    )
     print(f"\nNo-match questions answered with a topic but no claim to show (right): {empty}")
     if args.failures:
         for failure in failures:
