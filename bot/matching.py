@@ -204,11 +204,18 @@ STOCK = "stock"
 #: does Russia have in Ukraine"), not in "how many soldiers have died".
 HOLDING_WORDS = frozenset({"have", "own", "possess", "field", "operate", "keep"})
 HOLDING_AUXILIARIES = frozenset({"do", "does", "did"})
+#: Who a question asks has something, when it asks for data ("do you have russian tank
+#: numbers"), not what a side holds.
+ASKED = frozenset({"you", "u", "ya", "we", "i", "claimbot", "bot"})
 
 
 def _asks_what_is_held(tokens: Sequence[str]) -> bool:
+    """Whether a question asks what a side holds: a verb of holding after "do", "does" or
+    "did" whose subject is not the bot or the asker."""
     return any(
-        token in HOLDING_WORDS and HOLDING_AUXILIARIES & set(tokens[max(0, i - 3) : i])
+        token in HOLDING_WORDS
+        and HOLDING_AUXILIARIES & set(tokens[max(0, i - 3) : i])
+        and not ASKED & set(tokens[max(0, i - 3) : i])
         for i, token in enumerate(tokens)
     )
 
@@ -242,6 +249,12 @@ PLACE_PREPOSITIONS = frozenset(
         "з",
     ]
 )
+#: Prepositions of place that say where people are or go, not where they come from ("refugees
+#: in Eritrea", "hosted by Eritrea" are no Eritrean refugees).
+HOST_PREPOSITIONS = (PLACE_PREPOSITIONS - {"from", "із", "из", "з"}) | {"by", "to"}
+#: The peoples a side hosts or holds, which a "does Turkey have" question asks about: those
+#: topics count them, unlike a side's stock of arms.
+HOSTED = frozenset({"refugee", "idp", "returnee", "migrant"})
 #: Words of countries' names that name no place by themselves ("Plurinational State of").
 NOT_PLACES = frozenset(
     {
@@ -1134,7 +1147,7 @@ class TopicIndex:
         terms = self._lexicon.terms(tokens)
         if ENEMY in terms:
             terms = self._enemy(text, terms)
-        if _asks_what_is_held(tokens) and not SUFFERED & set(terms):
+        if _asks_what_is_held(tokens) and not (SUFFERED | HOSTED) & set(terms):
             terms.append(STOCK)
         return _Reading(terms, {t: written.get(t, t) for t in terms})
 
@@ -1340,14 +1353,16 @@ class TopicIndex:
             return ()
         return tuple(sorted(picked.values(), key=lambda m: (-m.score, m.title)))
 
-    def _as_named(self, reading: _Reading) -> _Reading:
+    def _as_named(self, reading: _Reading, question: str) -> _Reading:
         """A reading with a place no name has read as its people where a name has them, and a
         people no name has as its place ("refugees from Eritrea": "Eritrean Refugees";
-        "Iraqis displaced": "Iraq: IDPs")."""
+        "Iraqis displaced": "Iraq: IDPs"); never a place where people are ("refugees in
+        Eritrea" are not Eritreans)."""
         demonyms, places_of, named = self._lexicon.demonyms, self._lexicon.places_of, self._postings
+        hosts = self._hosts(question)
 
         def as_named(term: str) -> str:
-            if term in named:
+            if term in named or term in hosts:
                 return term
             kin = [demonyms[term]] if term in demonyms else places_of.get(term, [])
             found = [k for k in kin if k in named]
@@ -1357,6 +1372,17 @@ class TopicIndex:
         if terms == reading.terms:
             return reading
         return _Reading(terms, {t: reading.written.get(t, t) for t in terms})
+
+    def _hosts(self, text: str) -> set[str]:
+        """The places a text names after a preposition of where people are, at most two words
+        back ("in Eritrea", "inside Sudan"), not of where they come from."""
+        tokens = [self._correct(word) for word in read_words(text)]
+        return {
+            term
+            for i, token in enumerate(tokens)
+            if not HOST_PREPOSITIONS.isdisjoint(tokens[max(0, i - 2) : i])
+            for term in self._places(self._lexicon.terms([token]))
+        }
 
     def _content(self, question: str) -> set[str]:
         """A question's content words: those a topic knows, and unknown ones weighing at least
@@ -1381,7 +1407,7 @@ class TopicIndex:
     def _match(self, question: str, suggestions: int) -> tuple[MatchResult, frozenset[int]]:
         """The match, and the topics among it that a rule holds back from a confident answer
         (a place, side or loss the question names that they lack, or a vague question)."""
-        reading = self._as_named(self.read(question))
+        reading = self._as_named(self.read(question), question)
         terms = set(reading.terms)
         question_weight = sum(self._weights(reading).values())
         if not question_weight or not self._slot_of:

@@ -481,6 +481,8 @@ def test_what_a_side_holds_or_buys_is_not_what_it_lost(losses: TopicIndex, quest
 def test_what_a_side_lost_is_still_asked_with_have(losses: TopicIndex) -> None:
     assert best(losses.match("how many russian soldiers have died")) == [1]
     assert best(losses.match("how many tanks did russia lose")) == [3]
+    # ... and asking the bot for data is no asking what a side holds.
+    assert best(losses.match("do you have russian tank numbers")) == [3]
 
 
 def test_a_side_acts_only_with_an_auxiliary(losses: TopicIndex) -> None:
@@ -618,6 +620,36 @@ def test_a_place_is_read_as_its_people_where_only_they_are_named() -> None:
         ]
     )
     assert best(index.match("how many refugees from eritrea are in ethiopia")) == [1]
+
+
+@pytest.mark.parametrize(
+    "question", ["how many refugees are in eritrea", "refugees hosted by eritrea"]
+)
+def test_a_place_where_people_are_is_not_read_as_its_people(question: str) -> None:
+    """Refugees in Eritrea are not Eritrean refugees elsewhere."""
+    index = TopicIndex(
+        [
+            TopicNames(1, "Sudan: Eritrean Refugees & Asylum-Seekers in Sudan"),
+            TopicNames(2, "Ethiopia: Eritrean Refugees & Asylum-Seekers in Ethiopia"),
+            TopicNames(3, "Sudan: Total Refugees & Asylum-Seekers in Sudan"),
+        ]
+    )
+    assert best(index.match(question)) == []
+
+
+def test_people_a_place_hosts_are_not_a_stock_of_arms() -> None:
+    """ "Does Turkey have" asks about the refugees it hosts, which the topic counts."""
+    index = TopicIndex(
+        [
+            TopicNames(1, "Syria: Syrian Refugees in Turkey"),
+            TopicNames(2, "Syria: Syrian Refugees in Lebanon"),
+            TopicNames(3, "Sudan: IDPs"),
+            TopicNames(4, "Russian tanks lost in Ukraine"),
+        ]
+    )
+    assert best(index.match("how many syrian refugees does turkey have")) == [1]
+    assert best(index.match("how many IDPs does sudan have")) == [3]
+    assert best(index.match("how many tanks does russia have")) == []
 
 
 def test_quoted_figures_weigh_together_as_one(losses: TopicIndex) -> None:
@@ -875,3 +907,25 @@ def test_a_message_far_ahead_on_one_topic_is_still_held_by_its_sides(losses: Top
         "start of the operation, Russian defence minister claims"
     )
     assert best(losses.match(message)) == []
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("how many refugees went back to syria", []),
+        ("how many syrians went back to syria", []),
+        ("how many refugees went back to ukraine", [3]),
+    ],
+)
+def test_going_back_is_returning_though_going_is_filler(question: str, expected: list[int]) -> None:
+    """ "Went" is filler, "went back" is not: refugees who went back to Syria are returnees,
+    not refugees in Syria."""
+    index = TopicIndex(
+        [
+            TopicNames(1, "Syria: Palestinian Refugees in Syria"),
+            TopicNames(2, "Syria: Syrian Refugees in Lebanon"),
+            TopicNames(3, "Ukraine: Returnees"),
+            TopicNames(4, "Refugees from Ukraine"),
+        ]
+    )
+    assert best(index.match(question)) == expected
