@@ -478,6 +478,11 @@ def test_what_a_side_holds_or_buys_is_not_what_it_lost(losses: TopicIndex, quest
     assert best(losses.match(question)) == []
 
 
+def test_buying_food_is_no_production() -> None:
+    index = TopicIndex([TopicNames(1, "Sudan: People in Food Crisis/Emergency (IPC phase 3+)")])
+    assert best(index.match("sudan people in food crisis who can't buy food")) == [1]
+
+
 def test_what_a_side_lost_is_still_asked_with_have(losses: TopicIndex) -> None:
     assert best(losses.match("how many russian soldiers have died")) == [1]
     assert best(losses.match("how many tanks did russia lose")) == [3]
