@@ -38,6 +38,18 @@ class QuestionSet:
     total: int
 
 
+#: The bucket minimums of sets 4 and 5.
+SINCE_SET_4 = {
+    "plain": 30,
+    "sentence": 45,
+    "typo": 30,
+    "jargon": 35,
+    "pasted": 40,
+    "dated": 25,
+    "multilingual": 40,
+    "no_match": 75,
+}
+
 SETS = {
     "questions.jsonl": QuestionSet(
         prefix="h",
@@ -83,30 +95,12 @@ SETS = {
     ),
     "questions4.jsonl": QuestionSet(
         prefix="u",
-        minimums={
-            "plain": 30,
-            "sentence": 45,
-            "typo": 30,
-            "jargon": 35,
-            "pasted": 40,
-            "dated": 25,
-            "multilingual": 40,
-            "no_match": 75,
-        },
+        minimums=SINCE_SET_4,
         total=300,
     ),
     "questions5.jsonl": QuestionSet(
         prefix="v",
-        minimums={
-            "plain": 30,
-            "sentence": 45,
-            "typo": 30,
-            "jargon": 35,
-            "pasted": 40,
-            "dated": 25,
-            "multilingual": 40,
-            "no_match": 75,
-        },
+        minimums=SINCE_SET_4,
         total=300,
     ),
 }
