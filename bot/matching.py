@@ -1386,8 +1386,8 @@ class TopicIndex:
 
     def _content(self, question: str) -> set[str]:
         """A question's content words: those a topic knows, and unknown ones weighing at least
-        half a rare word's; figures aside."""
-        weights = self._weights(self.read(question))
+        half a rare word's; figures aside. Read as the match reads it (:meth:`_as_named`)."""
+        weights = self._weights(self._as_named(self.read(question), question))
         return {
             t
             for t, weight in weights.items()
