@@ -26,7 +26,10 @@ best name.
 Rules hold a topic back from a confident answer whatever its score: a place, a side's loss or
 a loss the question names and the topic lacks, or a question too vague to single it out. A
 sentence or headline that falls short only for its other words is answered when, read as a
-pasted message, it repeats the same topic.
+pasted message, it repeats the same topic; a terse question when its best topic has every one of
+its content words, and a tally of several counted things with each thing's topic. Sides named
+only as speaking or acting are not the side a figure is about, and "the enemy" is the side its
+speaker is at war with.
 
 A pasted message (a message shortcut, or a long text) is ranked with BM25 over each topic's
 whole description (names, context and quotes, with field weights), and a topic is a confident
