@@ -12,7 +12,7 @@ import os
 import re
 import threading
 import time
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -44,6 +44,10 @@ REBUILD_AT_LEAST = 50
 #: How long a change id skipped over is still awaited: its writer took the id just before
 #: another's and commits just after (the change log is written at commit, so this is brief).
 LATE_CHANGE_SECONDS = 10.0
+#: How many topics' shown rows (latest claims, series points) an answer service keeps between
+#: questions, and how many topics' newest changes it remembers to refuse rows read before them.
+SHOWN_ROWS_KEPT = 4096
+CHANGES_REMEMBERED = 65_536
 #: Answers computed at once in a process. Answering is CPU-bound: more at once only takes the
 #: processor from the threads that must acknowledge Slack's requests within 3 seconds.
 ANSWERS_AT_ONCE = 4
@@ -810,6 +814,60 @@ class TopicsPage:
         return " ".join(["topics", *([self.query] if self.query else []), f"page {self.page + 1}"])
 
 
+@dataclass(frozen=True, slots=True)
+class _TopicRows:
+    """What an answer shows of a topic: each claimant's latest claim with its number of
+    claims, and the points of its claimants' series."""
+
+    latest: list[tuple[ClaimRow, int]]
+    points: dict[tuple[int, str, int], DatedFigures]
+
+
+class _ShownRows:
+    """The rows answers showed of the topics last asked about, kept until the change log says
+    a topic changed (the least recently asked dropped beyond :data:`SHOWN_ROWS_KEPT`). Looks
+    at the change log are numbered; rows read after one look are never kept once a later look
+    found their topic changed (they may predate that change): the look that last found each
+    topic changed is remembered, the oldest dropped beyond :data:`CHANGES_REMEMBERED` with rows
+    read before it refused. Callers hold a lock."""
+
+    def __init__(self) -> None:
+        self._rows: OrderedDict[int, _TopicRows] = OrderedDict()
+        self._changed: OrderedDict[int, int] = OrderedDict()
+        self._floor = 0
+
+    def get(self, topic_id: int) -> _TopicRows | None:
+        rows = self._rows.get(topic_id)
+        if rows is not None:
+            self._rows.move_to_end(topic_id)
+        return rows
+
+    def keep(self, topic_id: int, rows: _TopicRows, looked: int) -> None:
+        """Keep rows read after look ``looked`` at the change log."""
+        if looked < self._floor or self._changed.get(topic_id, 0) > looked:
+            return
+        self._rows[topic_id] = rows
+        self._rows.move_to_end(topic_id)
+        while len(self._rows) > SHOWN_ROWS_KEPT:
+            self._rows.popitem(last=False)
+
+    def changed(self, topic_ids: Iterable[int], look: int) -> None:
+        """Forget the rows of these topics, found changed by look ``look``."""
+        for topic_id in topic_ids:
+            self._rows.pop(topic_id, None)
+            self._changed[topic_id] = look
+            self._changed.move_to_end(topic_id)
+        while len(self._changed) > CHANGES_REMEMBERED:
+            _, dropped = self._changed.popitem(last=False)
+            self._floor = max(self._floor, dropped)
+
+    def clear(self, look: int) -> None:
+        """Forget every topic's rows, and refuse those read before look ``look``."""
+        self._rows.clear()
+        self._changed.clear()
+        self._floor = look
+
+
 class AnswerService:
     """Answers questions from the store, keeping the match index fresh."""
 
@@ -830,32 +888,73 @@ class AnswerService:
         self._late: dict[int, float] = {}
         self._listener: ChangeListener | None = None
         self._answering = threading.BoundedSemaphore(ANSWERS_AT_ONCE)
+        self._shown = _ShownRows()
+        #: How many times the index was looked at, and per thread, which look was its last:
+        #: rows a thread reads after its look are those of the database as of that look or
+        #: later, and are kept only if no later look found their topic changed.
+        self._looks = 0
+        self._looked = threading.local()
 
     def _fresh_index(self, store: ClaimStore) -> TopicIndex:
         """The index, with every change logged since it was last asked for."""
         with self._lock:
-            if self._index is None:
-                self._seen = store.last_change()
-                self._index = self._build(store)
-                return self._index
-            if self._listener is not None and not self._listener.changed():
-                return self._index
-            changed = self._changed_topics(store)
-            if changed is None or len(changed) > max(
-                REBUILD_SHARE * self._index.size, REBUILD_AT_LEAST
-            ):
-                self._index = self._build(store)
-            elif changed:
-                started = time.perf_counter()
-                self._index.update(changed, store.topic_names(changed))
-                log.debug(
-                    "Updated the match index in place for %d changed topics in %.0f ms "
-                    "(process %d)",
-                    len(changed),
-                    (time.perf_counter() - started) * 1000,
-                    os.getpid(),
-                )
+            self._looks += 1
+            self._looked.at = self._looks
+            return self._index_now(store)
+
+    def _index_now(self, store: ClaimStore) -> TopicIndex:
+        """:meth:`_fresh_index`, under the lock; the shown rows of changed topics forgotten."""
+        if self._index is None:
+            self._seen = store.last_change()
+            self._index = self._build(store)
+            self._shown.clear(self._looks)
             return self._index
+        if self._listener is not None and not self._listener.changed():
+            return self._index
+        changed = self._changed_topics(store)
+        if changed is None or len(changed) > max(
+            REBUILD_SHARE * self._index.size, REBUILD_AT_LEAST
+        ):
+            self._index = self._build(store)
+            self._shown.clear(self._looks)
+        elif changed:
+            self._shown.changed(changed, self._looks)
+            started = time.perf_counter()
+            self._index.update(changed, store.topic_names(changed))
+            log.debug(
+                "Updated the match index in place for %d changed topics in %.0f ms (process %d)",
+                len(changed),
+                (time.perf_counter() - started) * 1000,
+                os.getpid(),
+            )
+        return self._index
+
+    def _shown_rows(
+        self, store: ClaimStore, topic_ids: Sequence[int]
+    ) -> tuple[dict[int, list[tuple[ClaimRow, int]]], dict[tuple[int, str, int], DatedFigures]]:
+        """Each topic's latest claims (as :meth:`ClaimStore.latest_claims`) and its series'
+        points, from those kept since the topic last changed, the rest read in one query each
+        and kept unless a look at the change log after this thread's found the topic changed."""
+        with self._lock:
+            kept = {t: rows for t in topic_ids if (rows := self._shown.get(t)) is not None}
+        missing = [t for t in topic_ids if t not in kept]
+        if missing:
+            latest = store.latest_claims(missing)
+            points = _series_points(store, [c for claims in latest.values() for c in claims])
+            read = {
+                t: _TopicRows(latest[t], {k: v for k, v in points.items() if k[0] == t})
+                for t in missing
+            }
+            looked = getattr(self._looked, "at", None)
+            if looked is not None:
+                with self._lock:
+                    for topic_id, rows in read.items():
+                        self._shown.keep(topic_id, rows, looked)
+            kept.update(read)
+        return (
+            {t: kept[t].latest for t in topic_ids},
+            {k: v for t in topic_ids for k, v in kept[t].points.items()},
+        )
 
     def _build(self, store: ClaimStore) -> TopicIndex:
         """The whole index, afresh (logged, with the process, at ``LOG_LEVEL=DEBUG``)."""
@@ -951,8 +1050,8 @@ class AnswerService:
         shown = result.matches[:limit]
         ids = [m.topic_id for m in shown]
         if moment is None:
-            latest = store.latest_claims(ids)
-            series = _series(store, [c for claims in latest.values() for c in claims], today)
+            latest, points = self._shown_rows(store, ids)
+            series = _series([c for claims in latest.values() for c in claims], points, today)
             matches = tuple(
                 topic_answer(
                     m.topic_id,
@@ -994,7 +1093,11 @@ class AnswerService:
         series = (
             {}
             if moment.is_period
-            else _series(store, [c for claims in latest.values() for c in claims], None)
+            else _series(
+                [c for claims in latest.values() for c in claims],
+                _series_points(store, [c for claims in latest.values() for c in claims]),
+                None,
+            )
         )
         for match in shown:
             starts = {claim.claimant: claim for claim, _ in first.get(match.topic_id, [])}
@@ -1113,16 +1216,26 @@ def _change(first: ClaimRow | None, last: ClaimRow) -> ChangeView | None:
     return ChangeView(first.claimed_on, FigureView.of(before), FigureView.of(metric))
 
 
+def _series_points(
+    store: ClaimStore, latest: Sequence[tuple[ClaimRow, int]]
+) -> dict[tuple[int, str, int], DatedFigures]:
+    """The points of the series of each claimant with at least :data:`SERIES_MINIMUM` claims,
+    up to their latest claim, from one query however many claimants."""
+    return store.series_points(
+        [(c.topic_id, c.claimant, c.claimed_on) for c, n in latest if n >= SERIES_MINIMUM],
+        (7, 30),
+    )
+
+
 def _series(
-    store: ClaimStore, latest: Sequence[tuple[ClaimRow, int]], today: date | None
+    latest: Sequence[tuple[ClaimRow, int]],
+    points: dict[tuple[int, str, int], DatedFigures],
+    today: date | None,
 ) -> dict[int, SeriesView]:
     """The series of each claimant with at least :data:`SERIES_MINIMUM` claims, up to their
-    latest claim, by that claim's id, from one query however many claimants; checked for
+    latest claim, by that claim's id, from its points (:func:`_series_points`); checked for
     staleness against ``today`` (None when the answer is for a past moment)."""
     long = [(claim, count) for claim, count in latest if count >= SERIES_MINIMUM]
-    points = store.series_points(
-        [(claim.topic_id, claim.claimant, claim.claimed_on) for claim, _ in long], (7, 30)
-    )
     views = {}
     for claim, count in long:
         view = _series_view(claim, count, today, points)

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import event, insert, select, text, update
 
 from bot import db
-from bot.answers import AnswerService
+from bot.answers import AnswerService, _ShownRows, _TopicRows
 from bot.config import Settings
 from bot.core import Core
 from bot.listening import APPLICATION_NAME, ChangeListener
@@ -185,6 +185,44 @@ def test_an_edit_in_one_process_is_answered_in_place_by_another(
     fresh = AnswerService(second_core.sessions)
     for question in QUESTIONS:
         assert second_core.answers.ask(question) == fresh.ask(question)
+
+
+def test_the_rows_an_answer_showed_are_never_shown_after_their_topic_changed(
+    core: Core, second_core: Core
+) -> None:
+    """Another process keeps the rows it showed; a verification, an edit or a retirement in
+    this one is shown by it at its next question, as by a service asking afresh."""
+    for question in QUESTIONS:
+        second_core.answers.ask(question)
+    claim = first_claim(core, CASUALTIES)
+    core.editing.verify(claim, Verification.DISPUTED, "other counts differ", "t")
+    edited = core.editing.record(claim).model_copy(update={"caveat": "Counted anew."})
+    core.editing.edit(claim, edited, "t", fields={"caveat"})
+    core.editing.retire(first_claim(core, REFUGEES), "duplicate", "t")
+    fresh = AnswerService(second_core.sessions)
+    for question in QUESTIONS:
+        assert second_core.answers.ask(question) == fresh.ask(question), question
+    shown = {c.id: c for m in second_core.answers.ask("russian losses").matches for c in m.claims}
+    assert shown[claim].verification is Verification.DISPUTED
+    assert shown[claim].caveat == "Counted anew."
+
+
+def test_rows_read_before_a_change_another_thread_saw_are_not_kept() -> None:
+    """A thread that looked at the change log (look 1) and read a topic's rows before another
+    thread's look (2) found the topic changed may hold rows older than the change."""
+    shown = _ShownRows()
+    old, new = _TopicRows([], {}), _TopicRows([], {})
+    shown.keep(7, old, looked=1)
+    assert shown.get(7) is old
+    shown.changed([7], look=2)
+    assert shown.get(7) is None
+    shown.keep(7, old, looked=1)
+    assert shown.get(7) is None
+    shown.keep(7, new, looked=2)
+    assert shown.get(7) is new
+    shown.clear(look=5)  # a rebuild: nothing read before it is kept
+    shown.keep(8, old, looked=4)
+    assert shown.get(8) is None
 
 
 def age_the_log(core: Core, days: float) -> None:
