@@ -900,17 +900,20 @@ class AnswerService:
         with self._lock:
             self._looks += 1
             self._looked.at = self._looks
+            self._looked.asked = False
             return self._index_now(store)
 
     def _index_now(self, store: ClaimStore) -> TopicIndex:
         """:meth:`_fresh_index`, under the lock; the shown rows of changed topics forgotten."""
         if self._index is None:
             self._seen = store.last_change()
+            self._looked.asked = True
             self._index = self._build(store)
             self._shown.clear(self._looks)
             return self._index
         if self._listener is not None and not self._listener.changed():
             return self._index
+        self._looked.asked = True  # the database answered this look
         changed = self._changed_topics(store)
         if changed is None or len(changed) > max(
             REBUILD_SHARE * self._index.size, REBUILD_AT_LEAST
@@ -933,10 +936,15 @@ class AnswerService:
         self, store: ClaimStore, topic_ids: Sequence[int]
     ) -> tuple[dict[int, list[tuple[ClaimRow, int]]], dict[tuple[int, str, int], DatedFigures]]:
         """Each topic's latest claims (as :meth:`ClaimStore.latest_claims`) and its series'
-        points, from those kept since the topic last changed, the rest read in one query each
-        and kept unless a look at the change log after this thread's found the topic changed."""
-        with self._lock:
-            kept = {t: rows for t in topic_ids if (rows := self._shown.get(t)) is not None}
+        points, from those kept since the topic last changed (when this thread's look at the
+        change log asked the database), the rest read in one query each and kept unless a look
+        after this thread's found the topic changed."""
+        kept: dict[int, _TopicRows] = {}
+        if getattr(self._looked, "asked", False):
+            # Only after a look the database answered: with no change heard of and nothing
+            # asked of the database, a question finds it unreachable by reading its claims.
+            with self._lock:
+                kept = {t: rows for t in topic_ids if (rows := self._shown.get(t)) is not None}
         missing = [t for t in topic_ids if t not in kept]
         if missing:
             latest = store.latest_claims(missing)
