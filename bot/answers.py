@@ -896,11 +896,22 @@ class AnswerService:
         self._looked = threading.local()
 
     def _fresh_index(self, store: ClaimStore) -> TopicIndex:
-        """The index, with every change logged since it was last asked for."""
+        """The index, with every change logged since it was last asked for. A look that fails
+        part way (the database timing out during a rebuild) leaves the log unread, so the
+        next look finds the same changes again: had it been marked read, neither the index
+        nor the rows kept would ever learn of them (nor, with a listener, would the look
+        after it read the log)."""
         with self._lock:
             self._looks += 1
             self._looked.at = self._looks
-            return self._index_now(store)
+            seen, late = self._seen, dict(self._late)
+            try:
+                return self._index_now(store)
+            except BaseException:
+                self._seen, self._late = seen, late
+                if self._listener is not None:
+                    self._listener.again()  # the notice it took is not acted on yet
+                raise
 
     def _index_now(self, store: ClaimStore) -> TopicIndex:
         """:meth:`_fresh_index`, under the lock; the shown rows of changed topics forgotten."""
@@ -915,8 +926,8 @@ class AnswerService:
         if changed is None or len(changed) > max(
             REBUILD_SHARE * self._index.size, REBUILD_AT_LEAST
         ):
+            self._shown.clear(self._looks)  # first: the build may fail
             self._index = self._build(store)
-            self._shown.clear(self._looks)
         elif changed:
             self._shown.changed(changed, self._looks)
             started = time.perf_counter()
@@ -930,11 +941,16 @@ class AnswerService:
         return self._index
 
     def _shown_rows(
-        self, store: ClaimStore, topic_ids: Sequence[int]
+        self, store: ClaimStore, topic_ids: Sequence[int], *, looked: bool = True
     ) -> tuple[dict[int, list[tuple[ClaimRow, int]]], dict[tuple[int, str, int], DatedFigures]]:
         """Each topic's latest claims (as :meth:`ClaimStore.latest_claims`) and its series'
         points, from those kept since the topic last changed, the rest read in one query each
-        and kept unless a look at the change log after this thread's found the topic changed."""
+        and kept unless a look at the change log after this thread's found the topic changed.
+        Without ``looked`` (a batch, answering long after its one look) every row is read
+        afresh, and none kept."""
+        if not looked:
+            latest = store.latest_claims(topic_ids)
+            return latest, _series_points(store, [c for cs in latest.values() for c in cs])
         with self._lock:
             kept = {t: rows for t in topic_ids if (rows := self._shown.get(t)) is not None}
         missing = [t for t in topic_ids if t not in kept]
@@ -1025,7 +1041,9 @@ class AnswerService:
             for question in questions:
                 try:
                     check_question(question, message=True)
-                    yield question, self._answer(store, index, question, limit, today, None)
+                    yield question, self._answer(
+                        store, index, question, limit, today, None, looked=False
+                    )
                 except ClaimBotError as error:
                     session.rollback()  # the next question starts afresh
                     yield question, error
@@ -1038,7 +1056,11 @@ class AnswerService:
         limit: int,
         today: date,
         message: bool | None,
+        *,
+        looked: bool = True,
     ) -> Answer:
+        """The answer to a question; ``looked``: just after a look at the change log (the
+        rows kept since may be shown), not in a batch answered long after its one look."""
         message = len(question) > MAX_QUESTION_LENGTH or (
             message is not False and index.is_message(question, pasted=bool(message))
         )
@@ -1050,7 +1072,7 @@ class AnswerService:
         shown = result.matches[:limit]
         ids = [m.topic_id for m in shown]
         if moment is None:
-            latest, points = self._shown_rows(store, ids)
+            latest, points = self._shown_rows(store, ids, looked=looked)
             series = _series([c for claims in latest.values() for c in claims], points, today)
             matches = tuple(
                 topic_answer(
