@@ -961,11 +961,11 @@ class AnswerService:
                 t: _TopicRows(latest[t], {k: v for k, v in points.items() if k[0] == t})
                 for t in missing
             }
-            looked = getattr(self._looked, "at", None)
-            if looked is not None:
+            look = getattr(self._looked, "at", None)
+            if look is not None:
                 with self._lock:
                     for topic_id, rows in read.items():
-                        self._shown.keep(topic_id, rows, looked)
+                        self._shown.keep(topic_id, rows, look)
             kept.update(read)
         return (
             {t: kept[t].latest for t in topic_ids},
@@ -1041,8 +1041,9 @@ class AnswerService:
             for question in questions:
                 try:
                     check_question(question, message=True)
-                    yield question, self._answer(
-                        store, index, question, limit, today, None, looked=False
+                    yield (
+                        question,
+                        self._answer(store, index, question, limit, today, None, looked=False),
                     )
                 except ClaimBotError as error:
                     session.rollback()  # the next question starts afresh

@@ -16,8 +16,8 @@ from bot import answers as answers_module
 from bot import db
 from bot.answers import AnswerService, _ShownRows, _TopicRows
 from bot.config import Settings
-from bot.errors import DatabaseUnavailableError
 from bot.core import Core
+from bot.errors import DatabaseUnavailableError
 from bot.listening import APPLICATION_NAME, ChangeListener
 from bot.matching import MatchResult, TopicIndex, TopicNames
 from bot.models import Claim, Topic, TopicChange, Verification, utcnow
