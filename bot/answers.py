@@ -48,6 +48,9 @@ LATE_CHANGE_SECONDS = 10.0
 #: questions, and how many topics' newest changes it remembers to refuse rows read before them.
 SHOWN_ROWS_KEPT = 4096
 CHANGES_REMEMBERED = 65_536
+#: Kept rows are read again after this many seconds whatever the log says: a writer that took
+#: its change id and stalled past LATE_CHANGE_SECONDS before committing is missed by the log.
+SHOWN_ROWS_SECONDS = 60.0
 #: Answers computed at once in a process. Answering is CPU-bound: more at once only takes the
 #: processor from the threads that must acknowledge Slack's requests within 3 seconds.
 ANSWERS_AT_ONCE = 4
@@ -825,28 +828,34 @@ class _TopicRows:
 
 class _ShownRows:
     """The rows answers showed of the topics last asked about, kept until the change log says
-    a topic changed (the least recently asked dropped beyond :data:`SHOWN_ROWS_KEPT`). Looks
+    a topic changed, for at most :data:`SHOWN_ROWS_SECONDS` (the least recently asked dropped
+    beyond :data:`SHOWN_ROWS_KEPT`). Looks
     at the change log are numbered; rows read after one look are never kept once a later look
     found their topic changed (they may predate that change): the look that last found each
     topic changed is remembered, the oldest dropped beyond :data:`CHANGES_REMEMBERED` with rows
     read before it refused. Callers hold a lock."""
 
     def __init__(self) -> None:
-        self._rows: OrderedDict[int, _TopicRows] = OrderedDict()
+        self._rows: OrderedDict[int, tuple[_TopicRows, float]] = OrderedDict()
         self._changed: OrderedDict[int, int] = OrderedDict()
         self._floor = 0
 
     def get(self, topic_id: int) -> _TopicRows | None:
-        rows = self._rows.get(topic_id)
-        if rows is not None:
-            self._rows.move_to_end(topic_id)
+        found = self._rows.get(topic_id)
+        if found is None:
+            return None
+        rows, read_at = found
+        if time.monotonic() - read_at > SHOWN_ROWS_SECONDS:
+            del self._rows[topic_id]
+            return None
+        self._rows.move_to_end(topic_id)
         return rows
 
     def keep(self, topic_id: int, rows: _TopicRows, looked: int) -> None:
         """Keep rows read after look ``looked`` at the change log."""
         if looked < self._floor or self._changed.get(topic_id, 0) > looked:
             return
-        self._rows[topic_id] = rows
+        self._rows[topic_id] = (rows, time.monotonic())
         self._rows.move_to_end(topic_id)
         while len(self._rows) > SHOWN_ROWS_KEPT:
             self._rows.popitem(last=False)
@@ -896,12 +905,23 @@ class AnswerService:
         self._looked = threading.local()
 
     def _fresh_index(self, store: ClaimStore) -> TopicIndex:
-        """The index, with every change logged since it was last asked for."""
+        """The index, with every change logged since it was last asked for. A look that fails
+        part way (the database timing out during a rebuild) leaves the log unread, so the
+        next look finds the same changes again: had it been marked read, neither the index
+        nor the rows kept would ever learn of them (nor, with a listener, would the look
+        after it read the log)."""
         with self._lock:
             self._looks += 1
             self._looked.at = self._looks
             self._looked.asked = False
-            return self._index_now(store)
+            seen, late = self._seen, dict(self._late)
+            try:
+                return self._index_now(store)
+            except BaseException:
+                self._seen, self._late = seen, late
+                if self._listener is not None:
+                    self._listener.again()  # the notice it took is not acted on yet
+                raise
 
     def _index_now(self, store: ClaimStore) -> TopicIndex:
         """:meth:`_fresh_index`, under the lock; the shown rows of changed topics forgotten."""
@@ -918,8 +938,8 @@ class AnswerService:
         if changed is None or len(changed) > max(
             REBUILD_SHARE * self._index.size, REBUILD_AT_LEAST
         ):
+            self._shown.clear(self._looks)  # first: the build may fail
             self._index = self._build(store)
-            self._shown.clear(self._looks)
         elif changed:
             self._shown.changed(changed, self._looks)
             started = time.perf_counter()
@@ -933,12 +953,16 @@ class AnswerService:
         return self._index
 
     def _shown_rows(
-        self, store: ClaimStore, topic_ids: Sequence[int]
+        self, store: ClaimStore, topic_ids: Sequence[int], *, looked: bool = True
     ) -> tuple[dict[int, list[tuple[ClaimRow, int]]], dict[tuple[int, str, int], DatedFigures]]:
         """Each topic's latest claims (as :meth:`ClaimStore.latest_claims`) and its series'
         points, from those kept since the topic last changed (when this thread's look at the
         change log asked the database), the rest read in one query each and kept unless a look
-        after this thread's found the topic changed."""
+        after this thread's found the topic changed. Without ``looked`` (a batch, answering
+        long after its one look) every row is read afresh, and none kept."""
+        if not looked:
+            latest = store.latest_claims(topic_ids)
+            return latest, _series_points(store, [c for cs in latest.values() for c in cs])
         kept: dict[int, _TopicRows] = {}
         if getattr(self._looked, "asked", False):
             # Only after a look the database answered: with no change heard of and nothing
@@ -953,11 +977,11 @@ class AnswerService:
                 t: _TopicRows(latest[t], {k: v for k, v in points.items() if k[0] == t})
                 for t in missing
             }
-            looked = getattr(self._looked, "at", None)
-            if looked is not None:
+            look = getattr(self._looked, "at", None)
+            if look is not None:
                 with self._lock:
                     for topic_id, rows in read.items():
-                        self._shown.keep(topic_id, rows, looked)
+                        self._shown.keep(topic_id, rows, look)
             kept.update(read)
         return (
             {t: kept[t].latest for t in topic_ids},
@@ -1033,7 +1057,10 @@ class AnswerService:
             for question in questions:
                 try:
                     check_question(question, message=True)
-                    yield question, self._answer(store, index, question, limit, today, None)
+                    yield (
+                        question,
+                        self._answer(store, index, question, limit, today, None, looked=False),
+                    )
                 except ClaimBotError as error:
                     session.rollback()  # the next question starts afresh
                     yield question, error
@@ -1046,7 +1073,11 @@ class AnswerService:
         limit: int,
         today: date,
         message: bool | None,
+        *,
+        looked: bool = True,
     ) -> Answer:
+        """The answer to a question; ``looked``: just after a look at the change log (the
+        rows kept since may be shown), not in a batch answered long after its one look."""
         message = len(question) > MAX_QUESTION_LENGTH or (
             message is not False and index.is_message(question, pasted=bool(message))
         )
@@ -1058,7 +1089,7 @@ class AnswerService:
         shown = result.matches[:limit]
         ids = [m.topic_id for m in shown]
         if moment is None:
-            latest, points = self._shown_rows(store, ids)
+            latest, points = self._shown_rows(store, ids, looked=looked)
             series = _series([c for claims in latest.values() for c in claims], points, today)
             matches = tuple(
                 topic_answer(

@@ -47,6 +47,11 @@ class ChangeListener:
             return True
         return False
 
+    def again(self) -> None:
+        """Have :meth:`changed` say so once more: the log was not read after all (the look
+        that asked failed)."""
+        self._heard.set()
+
     def close(self) -> None:
         """Stop listening and wait for the thread to end (within about a second)."""
         self._stopped.set()

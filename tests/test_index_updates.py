@@ -12,10 +12,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event, insert, select, text, update
 
+from bot import answers as answers_module
 from bot import db
 from bot.answers import AnswerService, _ShownRows, _TopicRows
 from bot.config import Settings
 from bot.core import Core
+from bot.errors import DatabaseUnavailableError
 from bot.listening import APPLICATION_NAME, ChangeListener
 from bot.matching import MatchResult, TopicIndex, TopicNames
 from bot.models import Claim, Topic, TopicChange, Verification, utcnow
@@ -225,6 +227,19 @@ def test_rows_read_before_a_change_another_thread_saw_are_not_kept() -> None:
     assert shown.get(8) is None
 
 
+def test_kept_rows_are_read_again_after_a_while(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever the log says: a change it missed (a writer stalled past the wait for late
+    change ids) is shown within SHOWN_ROWS_SECONDS."""
+    shown = _ShownRows()
+    rows = _TopicRows([], {})
+    shown.keep(7, rows, looked=1)
+    assert shown.get(7) is rows
+    now = time.monotonic()
+    later = now + answers_module.SHOWN_ROWS_SECONDS + 1
+    monkeypatch.setattr(time, "monotonic", lambda: later)
+    assert shown.get(7) is None
+
+
 def age_the_log(core: Core, days: float) -> None:
     """Make every logged change ``days`` old."""
     with core.engine.begin() as connection:
@@ -341,3 +356,81 @@ def test_on_postgresql_changes_arrive_by_notice_and_every_question_asks_while_de
         listener.close()
         reader.engine.dispose()
         writer.engine.dispose()
+
+
+def test_rows_are_not_shown_after_a_rebuild_that_failed(
+    core: Core, second_core: Core, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rebuild that fails (the database timing out while it reads every topic) has read the
+    change log already: the rows kept of the topics it found changed are forgotten all the
+    same, or the next question, finding nothing new in the log, would show them."""
+    claim = first_claim(core, CASUALTIES)
+    assert second_core.answers.ask("russian losses").matches
+    core.editing.verify(claim, Verification.DISPUTED, "other counts differ", "t")
+    monkeypatch.setattr(answers_module, "REBUILD_AT_LEAST", 0)
+    monkeypatch.setattr(answers_module, "REBUILD_SHARE", 0.0)
+    build = second_core.answers._build
+
+    def failing(store: ClaimStore) -> object:
+        raise DatabaseUnavailableError("timed out")
+
+    monkeypatch.setattr(second_core.answers, "_build", failing)
+    with pytest.raises(DatabaseUnavailableError):
+        second_core.answers.ask("russian losses")
+    monkeypatch.setattr(second_core.answers, "_build", build)
+    shown = {c.id: c for m in second_core.answers.ask("russian losses").matches for c in m.claims}
+    assert shown[claim].verification is Verification.DISPUTED
+
+
+def test_a_batch_shows_a_change_made_while_it_is_read(core: Core, second_core: Core) -> None:
+    """A batch read as it comes (``claimbot ask --batch -``) shows each question's claims as
+    they are when it is answered, as before rows were kept: a verification made between two of
+    its questions is shown by the second."""
+    claim = first_claim(core, CASUALTIES)
+
+    def questions() -> Iterator[str]:
+        yield "russian losses"
+        core.editing.verify(claim, Verification.DISPUTED, "other counts differ", "t")
+        yield "russian losses"
+
+    answered = [a for _, a in second_core.answers.ask_batch(questions())]
+    assert not isinstance(answered[1], Exception)
+    shown = {c.id: c for m in answered[1].matches for c in m.claims}
+    assert shown[claim].verification is Verification.DISPUTED
+
+
+class _OneNotice:
+    """A listener that heard one notice."""
+
+    def __init__(self) -> None:
+        self.heard = True
+
+    def changed(self) -> bool:
+        heard, self.heard = self.heard, False
+        return heard
+
+    def again(self) -> None:
+        self.heard = True
+
+
+def test_a_notice_is_acted_on_after_a_look_that_failed(
+    core: Core, second_core: Core, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a listener, a look that took the notice of a change but failed to read the log
+    leaves the notice for the next look, which reads it (else nothing would until another
+    write, the rows kept of the topic shown meanwhile)."""
+    claim = first_claim(core, CASUALTIES)
+    assert second_core.answers.ask("russian losses").matches
+    core.editing.verify(claim, Verification.DISPUTED, "other counts differ", "t")
+    second_core.answers.listen(_OneNotice())  # type: ignore[arg-type]
+    read = ClaimStore.changes_since
+
+    def failing(*args: object) -> object:
+        raise DatabaseUnavailableError("timed out")
+
+    monkeypatch.setattr(ClaimStore, "changes_since", failing)
+    with pytest.raises(DatabaseUnavailableError):
+        second_core.answers.ask("russian losses")
+    monkeypatch.setattr(ClaimStore, "changes_since", read)
+    shown = {c.id: c for m in second_core.answers.ask("russian losses").matches for c in m.claims}
+    assert shown[claim].verification is Verification.DISPUTED
