@@ -829,11 +829,10 @@ class _TopicRows:
 class _ShownRows:
     """The rows answers showed of the topics last asked about, kept until the change log says
     a topic changed, for at most :data:`SHOWN_ROWS_SECONDS` (the least recently asked dropped
-    beyond :data:`SHOWN_ROWS_KEPT`). Looks
-    at the change log are numbered; rows read after one look are never kept once a later look
-    found their topic changed (they may predate that change): the look that last found each
-    topic changed is remembered, the oldest dropped beyond :data:`CHANGES_REMEMBERED` with rows
-    read before it refused. Callers hold a lock."""
+    beyond :data:`SHOWN_ROWS_KEPT`). Looks at the change log are numbered; rows read after one
+    look are never kept once a later look found their topic changed (they may predate that
+    change): the look that last found each topic changed is remembered, the oldest dropped
+    beyond :data:`CHANGES_REMEMBERED` with rows read before it refused. Callers hold a lock."""
 
     def __init__(self) -> None:
         self._rows: OrderedDict[int, tuple[_TopicRows, float]] = OrderedDict()
