@@ -1128,14 +1128,11 @@ class AnswerService:
             else {}
         )
         claimants = store.claimants(ids)
+        shown_claims = [c for claims in latest.values() for c in claims]
         series = (
             {}
             if moment.is_period
-            else _series(
-                [c for claims in latest.values() for c in claims],
-                _series_points(store, [c for claims in latest.values() for c in claims]),
-                None,
-            )
+            else _series(shown_claims, _series_points(store, shown_claims), None)
         )
         for match in shown:
             starts = {claim.claimant: claim for claim, _ in first.get(match.topic_id, [])}

@@ -417,6 +417,10 @@ class Lexicon:
             self._known_by_initial[word[0]].append(word)
         self._spelled: dict[str, str] = {}
 
+    def kin(self, term: str) -> list[str]:
+        """The people of a place ("eritrea": "eritrean"), or the places of a people."""
+        return [self.demonyms[term]] if term in self.demonyms else self.places_of.get(term, [])
+
     def spelled(self, token: str) -> str:
         """A word of a topic's name as the lexicon spells it, where it is no word of its
         language but a lexicon word misspelt ("Chidren in Need": "children")."""
@@ -1273,8 +1277,9 @@ class TopicIndex:
         result, held = self._match(question, suggestions)
         if result.matches or not result.suggestions or result.suggestions[0].topic_id in held:
             return result
-        explained = self._explains_all(question, result.suggestions, held) or self._tally(
-            question, result.suggestions, held
+        content = self._content(question)
+        explained = self._explains_all(content, result.suggestions, held) or self._tally(
+            content, result.suggestions, held
         )
         if explained:
             # A terse question that says nothing its best topic lacks, far ahead of the rest
@@ -1314,7 +1319,7 @@ class TopicIndex:
         return MatchResult(shown, tuple(m for m in result.suggestions if m not in shown))
 
     def _explains_all(
-        self, question: str, ranked: tuple[Match, ...], held: frozenset[int]
+        self, content: set[str], ranked: tuple[Match, ...], held: frozenset[int]
     ) -> tuple[Match, ...]:
         """The best topic, when it scores at least EXPLAINED_LEAD, leads the next by
         EXPLAINED_MARGIN, no rule holds it back, and has every content word of the question
@@ -1327,20 +1332,18 @@ class TopicIndex:
             return ()
         if best.topic_id in held:
             return ()
-        content = self._content(question)
         entry = self._entries[best.topic_id]
         if not content - self._contrasting_sides:
             return ()  # only a place or a side: "who is the president of france"
         return () if content - entry.named_by - frozenset().union(*entry.contexts) else (best,)
 
     def _tally(
-        self, question: str, ranked: tuple[Match, ...], held: frozenset[int]
+        self, content: set[str], ranked: tuple[Match, ...], held: frozenset[int]
     ) -> tuple[Match, ...]:
         """For a question naming several things the field counts ("aircraft – 439 (+0),
         helicopters – 354 (+0)", "russian tanks and apcs lost"), the best topic for each: one
         no rule holds back, that counts it and has every other content word of the question;
         nothing unless every thing has its own."""
-        content = self._content(question)
         things = content & FIELD_TERMS
         if len(things) < 2:
             return ()
@@ -1361,14 +1364,12 @@ class TopicIndex:
         people no name has as its place ("refugees from Eritrea": "Eritrean Refugees";
         "Iraqis displaced": "Iraq: IDPs"); never a place where people are ("refugees in
         Eritrea" are not Eritreans)."""
-        demonyms, places_of, named = self._lexicon.demonyms, self._lexicon.places_of, self._postings
-        hosts = self._hosts(question)
+        named, hosts = self._postings, self._hosts(question)
 
         def as_named(term: str) -> str:
             if term in named or term in hosts:
                 return term
-            kin = [demonyms[term]] if term in demonyms else places_of.get(term, [])
-            found = [k for k in kin if k in named]
+            found = [k for k in self._lexicon.kin(term) if k in named]
             return found[0] if len(found) == 1 else term
 
         terms = [as_named(t) for t in reading.terms]
@@ -1765,9 +1766,7 @@ class TopicIndex:
         """The peoples of the places among these terms and the places of their peoples, that
         they do not name themselves and some name or quote has."""
         terms = set(terms)
-        demonyms, places_of = self._lexicon.demonyms, self._lexicon.places_of
-        kin = {demonyms[t] for t in terms if t in demonyms}
-        kin |= {place for t in terms for place in places_of.get(t, ())}
+        kin = {k for t in terms for k in self._lexicon.kin(t)}
         return {t for t in kin - terms if t in self._unit_postings}
 
     def _message_bar(self, topic_id: int, asked: set[str], where: set[str]) -> float:
